@@ -1,0 +1,42 @@
+# leanbus: every target works on a fresh machine; `make test` installs what it needs.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data/generated
+
+.PHONY: install test unit lint format data bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+lint: install
+	$(BIN)/ruff check libs services tests bench
+	$(BIN)/ruff format --check libs services tests bench
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format libs services tests bench
+	$(BIN)/ruff check --fix libs services tests bench
+
+unit: install
+	$(BIN)/pytest tests
+
+test: lint unit
+
+# A few days of synthetic SPY minute data, then a few bars of it through the reader.
+data: install
+	$(BIN)/leanbus data generate --start 20240102 --end 20240105 --tickers SPY \
+		--resolution minute --data-folder $(DATA) --seed 1
+	$(BIN)/leanbus data show --data-folder $(DATA) --ticker SPY --resolution minute --date 20240102 --rows 5
+
+bench: install
+	$(BIN)/python -m bench.read_bench
+
+clean:
+	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

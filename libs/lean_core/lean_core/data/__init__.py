@@ -1,0 +1,1 @@
+"""Market data: bar types, LEAN-format readers, corporate actions, subscriptions and slices."""

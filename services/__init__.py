@@ -1,0 +1,1 @@
+"""leanbus services: thin asyncio shells around lean_core handlers, and the launcher."""
