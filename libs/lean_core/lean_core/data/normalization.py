@@ -1,0 +1,262 @@
+"""Price normalisation of whole frames: LEAN's `BaseData.Normalize`, vectorised.
+
+LEAN scales each data point with the factor of its day (`price_scale_factor` of the bar's
+local start date) and one rule per mode:
+
+- Adjusted, SplitAdjusted, ScaledRaw: price x factor; volume, sizes and quantities become
+  round(size x (1 / factor)), half to even, so a 7:1 split multiplies volume by 7.
+- TotalReturn: price x split factor + the sum of the dividends paid since the subscription
+  started (LEAN's `SumOfDividends`); sizes as above with the split factor.
+- Raw: nothing changes.
+
+Fill-forward rows keep the factor of the last real row (pass `fill_forward` to `row_factors`),
+so a fill-forward copy of an adjusted bar equals the bar. The float path below serves frames;
+`adjusted_price_decimal` and friends give LEAN's exact decimals (with their scale) where cents
+matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame
+from lean_core.data.factor_files import FactorFile
+from lean_core.enums import DataNormalizationMode, SecurityType, TickType
+
+__all__ = [
+    "adjust_quote_bars",
+    "adjust_ticks",
+    "adjust_trade_bars",
+    "adjusted_price_decimal",
+    "day_numbers",
+    "dividend_offsets",
+    "local_day_numbers",
+    "normalize_price_decimal",
+    "row_factors",
+    "scale_sizes",
+    "scale_volume_decimal",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Int64Array = npt.NDArray[np.int64]
+
+_EPOCH = date(1970, 1, 1)
+_MINUTE_NS = 60 * 1_000_000_000
+_DAY_NS = 86_400 * 1_000_000_000
+_DECI_CENT = Decimal("0.0001")
+_TEN_THOUSAND = Decimal(10000)
+# A float quotient this close to .5 may sit on the other side of the tie in decimal arithmetic.
+_TIE_TOLERANCE = 1e-6
+
+
+def day_numbers(days: npt.NDArray[np.int64] | npt.NDArray[np.datetime64]) -> Int64Array:
+    """Return local dates as days since 1970-01-01, from day numbers or any datetime64 array."""
+    if np.issubdtype(days.dtype, np.datetime64):
+        return days.astype("datetime64[D]").astype(np.int64)
+    if np.issubdtype(days.dtype, np.integer):
+        return days.astype(np.int64, copy=False)
+    raise TypeError(f"expected day numbers or datetime64 values, got dtype {days.dtype}")
+
+
+def local_day_numbers(times_ns: Int64Array, time_zone: ZoneInfo) -> Int64Array:
+    """Return the local date of UTC-nanosecond times as days since 1970-01-01, in `time_zone`."""
+    # Offsets change only on whole minutes, so one zone lookup per distinct minute suffices.
+    minutes, inverse = np.unique(times_ns // _MINUTE_NS, return_inverse=True)
+    offsets = np.array(
+        [_utc_offset_ns(int(minute) * _MINUTE_NS, time_zone) for minute in minutes], dtype=np.int64
+    )
+    return (times_ns + offsets[inverse.reshape(-1)]) // _DAY_NS
+
+
+def _utc_offset_ns(ns: int, time_zone: ZoneInfo) -> int:
+    offset = datetime.fromtimestamp(ns // 1_000_000_000, UTC).astimezone(time_zone).utcoffset()
+    return int(offset.total_seconds()) * 1_000_000_000 if offset is not None else 0
+
+
+def row_factors(
+    factor_file: FactorFile | None,
+    days: npt.NDArray[np.int64] | npt.NDArray[np.datetime64],
+    mode: DataNormalizationMode,
+    *,
+    end_day: date | None = None,
+    fill_forward: npt.NDArray[np.bool_] | None = None,
+) -> FloatArray:
+    """Return each row's price factor for its local date: the factor-file row dated on or after it.
+
+    No factor file, or Raw mode, gives ones. ScaledRaw needs `end_day` (see `FactorFile`). LEAN
+    updates the factor only on real bars, so rows flagged in `fill_forward` keep the factor of
+    the last real row before them (the first row sets it even when fill-forward).
+    """
+    numbers = day_numbers(days)
+    if fill_forward is not None and fill_forward.any():
+        numbers = _last_real_day(numbers, fill_forward)
+    if factor_file is None or not len(factor_file) or mode == DataNormalizationMode.RAW:
+        return np.ones(len(numbers), dtype=np.float64)
+    if mode == DataNormalizationMode.SCALED_RAW:
+        table_days, table = _scaled_raw_table(factor_file, end_day)
+    else:
+        table_days, table = factor_file.factor_table(mode)
+    return table[np.searchsorted(table_days, numbers, side="left")]
+
+
+def _last_real_day(numbers: Int64Array, fill_forward: npt.NDArray[np.bool_]) -> Int64Array:
+    if len(fill_forward) != len(numbers):
+        raise ValueError(f"fill_forward has {len(fill_forward)} values for {len(numbers)} rows")
+    positions = np.where(fill_forward, -1, np.arange(len(numbers)))
+    last_real = np.maximum.accumulate(positions) if len(positions) else positions
+    return numbers[np.maximum(last_real, 0)]
+
+
+def _scaled_raw_table(factor_file: FactorFile, end_day: date | None) -> tuple[Int64Array, FloatArray]:
+    if end_day is None:
+        raise ValueError("SCALED_RAW needs end_day: prices are scaled to that day's factor")
+    mode = DataNormalizationMode.SCALED_RAW
+    table_days, _ = factor_file.factor_table(mode)
+    end_factor = factor_file.price_scale_factor(end_day, DataNormalizationMode.ADJUSTED)
+    with localcontext(prec=28, rounding=ROUND_HALF_EVEN):
+        scaled = [row.price_scale_factor / end_factor for row in factor_file.rows] + [1 / end_factor]
+    return table_days, np.array([float(value) for value in scaled], dtype=np.float64)
+
+
+def dividend_offsets(
+    factor_file: FactorFile | None,
+    days: npt.NDArray[np.int64] | npt.NDArray[np.datetime64],
+    start_day: date,
+) -> FloatArray:
+    """Return TotalReturn's dividend sum per row, for a subscription that starts on `start_day`.
+
+    LEAN notices a dividend on the trading day of its factor row (so only rows dated on or after
+    the start count), pays it the next trading day and adds it to the sum before that day's
+    data is normalised: a row counts every such dividend whose factor row is before its date.
+    """
+    numbers = day_numbers(days)
+    found = factor_file.dividends() if factor_file is not None else []
+    paid = [(row_day, amount) for row_day, amount in found if row_day >= start_day]
+    if not paid:
+        return np.zeros(len(numbers), dtype=np.float64)
+    row_days = np.array([(row_day - _EPOCH).days for row_day, _ in paid], dtype=np.int64)
+    running = Decimal(0)
+    sums = [0.0]
+    for _, amount in paid:
+        # Sum in decimal as LEAN does, so the float error does not grow with the dividend count.
+        running += amount
+        sums.append(float(running))
+    return np.array(sums, dtype=np.float64)[np.searchsorted(row_days, numbers, side="left")]
+
+
+def scale_sizes(sizes: FloatArray, factors: FloatArray) -> FloatArray:
+    """Return round(size x (1 / factor)) half to even, settling near-ties in decimal as LEAN does."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quotient = sizes / factors
+    scaled = np.rint(quotient)
+    near_tie = np.abs(np.abs(quotient - np.floor(quotient)) - 0.5) < _TIE_TOLERANCE
+    for index in np.flatnonzero(near_tie):
+        size = Decimal(repr(float(sizes[index])))
+        factor = Decimal(repr(float(factors[index])))
+        scaled[index] = float(scale_volume_decimal(size, factor))
+    return scaled
+
+
+def adjust_trade_bars(
+    frame: TradeBarFrame, factors: FloatArray, offsets: FloatArray | None = None
+) -> TradeBarFrame:
+    """Return the frame with prices x factor (+ offset) and volume scaled by 1 / factor."""
+    _check_lengths(len(frame), factors, offsets)
+    return replace(
+        frame,
+        open=_prices(frame.open, factors, offsets),
+        high=_prices(frame.high, factors, offsets),
+        low=_prices(frame.low, factors, offsets),
+        close=_prices(frame.close, factors, offsets),
+        volume=scale_sizes(frame.volume, factors),
+    )
+
+
+def adjust_quote_bars(
+    frame: QuoteBarFrame, factors: FloatArray, offsets: FloatArray | None = None
+) -> QuoteBarFrame:
+    """Return the frame with both sides' prices scaled (a missing side stays NaN) and sizes by 1 / factor."""
+    _check_lengths(len(frame), factors, offsets)
+    return replace(
+        frame,
+        bid_open=_prices(frame.bid_open, factors, offsets),
+        bid_high=_prices(frame.bid_high, factors, offsets),
+        bid_low=_prices(frame.bid_low, factors, offsets),
+        bid_close=_prices(frame.bid_close, factors, offsets),
+        bid_size=scale_sizes(frame.bid_size, factors),
+        ask_open=_prices(frame.ask_open, factors, offsets),
+        ask_high=_prices(frame.ask_high, factors, offsets),
+        ask_low=_prices(frame.ask_low, factors, offsets),
+        ask_close=_prices(frame.ask_close, factors, offsets),
+        ask_size=scale_sizes(frame.ask_size, factors),
+    )
+
+
+def adjust_ticks(frame: TickFrame, factors: FloatArray, offsets: FloatArray | None = None) -> TickFrame:
+    """Return trade or quote ticks scaled as LEAN's `Scale`; open interest and other assets are kept."""
+    _check_lengths(len(frame), factors, offsets)
+    security_type = frame.symbol.security_type
+    scalable = security_type in (SecurityType.EQUITY, SecurityType.FUTURE) or security_type.is_option
+    if not scalable or frame.tick_type == TickType.OPEN_INTEREST:
+        return frame
+    if frame.tick_type == TickType.TRADE:
+        return replace(
+            frame,
+            value=_prices(frame.value, factors, offsets),
+            quantity=scale_sizes(frame.quantity, factors),
+        )
+    # A zero quote side means "no quote" and stays zero; the value is the mid or the side present.
+    bid = np.where(frame.bid_price != 0, _prices(frame.bid_price, factors, offsets), 0.0)
+    ask = np.where(frame.ask_price != 0, _prices(frame.ask_price, factors, offsets), 0.0)
+    value = np.where(bid == 0, ask, np.where(ask == 0, bid, (bid + ask) / 2))
+    return replace(
+        frame,
+        value=value,
+        bid_price=bid,
+        ask_price=ask,
+        bid_size=scale_sizes(frame.bid_size, factors),
+        ask_size=scale_sizes(frame.ask_size, factors),
+    )
+
+
+def _prices(prices: FloatArray, factors: FloatArray, offsets: FloatArray | None) -> FloatArray:
+    scaled = prices * factors
+    return scaled if offsets is None else scaled + offsets
+
+
+def _check_lengths(rows: int, factors: FloatArray, offsets: FloatArray | None) -> None:
+    if len(factors) != rows:
+        raise ValueError(f"factors has {len(factors)} values for {rows} rows")
+    if offsets is not None and len(offsets) != rows:
+        raise ValueError(f"offsets has {len(offsets)} values for {rows} rows")
+
+
+def adjusted_price_decimal(raw_scaled_int: int, factor: Decimal, *, tick: bool = False) -> Decimal:
+    """Return a deci-cent file price scaled by `factor` with LEAN's decimal scale.
+
+    Bars read x 0.0001 (1674400 -> 167.4400, scale 4); ticks read / 10000 (-> 167.44). With
+    factor 0.8646266 the bar price becomes 144.77307790400, the digits LEAN prints.
+    """
+    with localcontext(prec=28, rounding=ROUND_HALF_EVEN):
+        raw = Decimal(raw_scaled_int) / _TEN_THOUSAND if tick else Decimal(raw_scaled_int) * _DECI_CENT
+        return raw * factor
+
+
+def normalize_price_decimal(
+    price: Decimal, factor: Decimal, sum_of_dividends: Decimal = Decimal(0)
+) -> Decimal:
+    """Return price x factor + sum of dividends: LEAN's per-price rule, sum zero but in TotalReturn."""
+    with localcontext(prec=28, rounding=ROUND_HALF_EVEN):
+        return price * factor + sum_of_dividends
+
+
+def scale_volume_decimal(volume: Decimal, factor: Decimal) -> Decimal:
+    """Return round(volume x (1 / factor)) half to even, computed as LEAN computes it."""
+    with localcontext(prec=28, rounding=ROUND_HALF_EVEN):
+        return (volume * (1 / factor)).quantize(Decimal(1), rounding=ROUND_HALF_EVEN)
