@@ -1,0 +1,174 @@
+"""A cache of parsed files: an in-memory LRU, optionally backed by a directory of ``.npz`` files.
+
+Entries are keyed by the file's path, zip entry, modification time and size (so an edited file is read
+again) plus a `variant` naming how it was parsed (format, time zone, day). Cached arrays are made
+read-only: frames share them, and an in-place edit by a caller would otherwise corrupt every later read.
+
+The disk directory is the caller's: never the data folder, which may be mounted read-only. Files are
+written to a temporary name and renamed, so a reader never sees half a file; an unreadable cache file
+counts as a miss and is replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+import zipfile
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["CacheKey", "CacheStats", "FrameCache"]
+
+logger = logging.getLogger(__name__)
+
+Columns = dict[str, npt.NDArray[np.generic]]
+
+#: Bump when the meaning of cached columns changes, so old disk files are ignored.
+CACHE_FORMAT_VERSION: Final = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CacheKey:
+    """Identify one parse of one zip entry."""
+
+    path: str
+    entry: str
+    mtime_ns: int
+    size: int
+    variant: str
+
+    def digest(self) -> str:
+        """Return a stable file-name-safe hash of the key."""
+        text = f"{CACHE_FORMAT_VERSION}|{self.path}|{self.entry}|{self.mtime_ns}|{self.size}|{self.variant}"
+        return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+@dataclass(slots=True)
+class CacheStats:
+    """Counts of lookups, for tests and metrics."""
+
+    hits: int = 0
+    disk_hits: int = 0
+    misses: int = 0
+    evictions: int = 0
+
+
+def _freeze(columns: Columns) -> Columns:
+    for array in columns.values():
+        array.setflags(write=False)
+    return columns
+
+
+def _size(columns: Columns) -> int:
+    return sum(array.nbytes for array in columns.values())
+
+
+class FrameCache:
+    """Keep recently parsed files in memory (LRU, bounded by items and bytes) and optionally on disk."""
+
+    def __init__(
+        self,
+        max_items: int = 1024,
+        max_bytes: int = 1 << 30,
+        directory: Path | None = None,
+    ) -> None:
+        if max_items < 1 or max_bytes < 1:
+            raise ValueError("a FrameCache needs room for at least one item and one byte")
+        self.max_items = max_items
+        self.max_bytes = max_bytes
+        self.directory = directory
+        self.stats = CacheStats()
+        self._items: OrderedDict[CacheKey, Columns] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def size_bytes(self) -> int:
+        """Return the bytes held in memory."""
+        return self._bytes
+
+    def get(self, key: CacheKey) -> Columns | None:
+        """Return the cached columns for `key` (memory first, then disk), or None."""
+        with self._lock:
+            columns = self._items.get(key)
+            if columns is not None:
+                self._items.move_to_end(key)
+                self.stats.hits += 1
+                return columns
+        columns = self._load(key)
+        with self._lock:
+            if columns is None:
+                self.stats.misses += 1
+                return None
+            self.stats.disk_hits += 1
+            self._remember(key, columns)
+        return columns
+
+    def put(self, key: CacheKey, columns: Columns) -> Columns:
+        """Store columns (made read-only) in memory and on disk; return them."""
+        _freeze(columns)
+        with self._lock:
+            self._remember(key, columns)
+        self._store(key, columns)
+        return columns
+
+    def clear(self) -> None:
+        """Forget everything held in memory (disk files stay)."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def _remember(self, key: CacheKey, columns: Columns) -> None:
+        previous = self._items.pop(key, None)
+        if previous is not None:
+            self._bytes -= _size(previous)
+        self._items[key] = columns
+        self._bytes += _size(columns)
+        while len(self._items) > 1 and (len(self._items) > self.max_items or self._bytes > self.max_bytes):
+            _, evicted = self._items.popitem(last=False)
+            self._bytes -= _size(evicted)
+            self.stats.evictions += 1
+
+    def _disk_path(self, key: CacheKey) -> Path | None:
+        return None if self.directory is None else self.directory / f"{key.digest()}.npz"
+
+    def _load(self, key: CacheKey) -> Columns | None:
+        path = self._disk_path(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as archive:
+                columns: Columns = {name: archive[name] for name in archive.files}
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+            logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
+            return None
+        return _freeze(columns)
+
+    def _store(self, key: CacheKey, columns: Columns) -> None:
+        path = self._disk_path(key)
+        if path is None:
+            return
+        temporary: str | None = None
+        try:
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(descriptor, "wb") as handle:
+                np.savez(handle, allow_pickle=False, **columns)
+            os.replace(temporary, path)
+        except OSError as error:
+            # A full or read-only cache disk must not fail a backtest: the data was read fine.
+            logger.warning("could not write cache file %s (%s)", path, error)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
