@@ -1,0 +1,215 @@
+"""Slices: everything known at one moment, merged across subscriptions in time order.
+
+A `SliceBatch` is the columnar form the feed produces: the sorted step times and, for each
+subscription frame, which row (if any) arrives at each step. `Slice` objects, LEAN's
+per-moment view (`slice.bars[symbol]`, `slice["SPY"]`), are made only when asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.data.bars import (
+    Int64Array,
+    QuoteBar,
+    QuoteBarFrame,
+    Tick,
+    TickFrame,
+    TradeBar,
+    TradeBarFrame,
+    ns_to_local,
+)
+from lean_core.symbols import Symbol
+
+T = TypeVar("T")
+BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame
+
+
+class DataDictionary(Mapping[Symbol, T], Generic[T]):
+    """A symbol-keyed mapping that also accepts a ticker string, as LEAN's Python API does."""
+
+    def __init__(self, items: dict[Symbol, T] | None = None) -> None:
+        self._items: dict[Symbol, T] = items if items is not None else {}
+
+    def _resolve(self, key: Symbol | str) -> Symbol | None:
+        if isinstance(key, Symbol):
+            return key
+        wanted = key.upper()
+        for symbol in self._items:
+            if symbol.value == wanted or str(symbol.id) == key:
+                return symbol
+        return None
+
+    def __getitem__(self, key: Symbol | str) -> T:
+        symbol = self._resolve(key)
+        if symbol is None or symbol not in self._items:
+            raise KeyError(f"{key} is not in this slice; check contains_key() first")
+        return self._items[symbol]
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, Symbol | str):
+            return False
+        symbol = self._resolve(key)
+        return symbol is not None and symbol in self._items
+
+    def __iter__(self) -> Iterator[Symbol]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def contains_key(self, key: Symbol | str) -> bool:
+        """Tell whether the symbol (or ticker) has data here."""
+        return key in self
+
+    def get(self, key: Symbol | str, default: T | None = None) -> T | None:  # type: ignore[override]
+        """Return the value for a symbol or ticker, or `default`."""
+        symbol = self._resolve(key)
+        return self._items.get(symbol, default) if symbol is not None else default
+
+
+class TradeBars(DataDictionary[TradeBar]):
+    """The trade bars of a slice."""
+
+
+class QuoteBars(DataDictionary[QuoteBar]):
+    """The quote bars of a slice."""
+
+
+class Ticks(DataDictionary[list[Tick]]):
+    """The ticks of a slice, a list per symbol."""
+
+
+@dataclass(slots=True)
+class Slice:
+    """All data that arrived at one moment; `time` is in the algorithm's time zone."""
+
+    time: datetime
+    utc_time: datetime
+    bars: TradeBars
+    quote_bars: QuoteBars
+    ticks: Ticks
+
+    @property
+    def has_data(self) -> bool:
+        """Tell whether anything arrived at this moment."""
+        return bool(self.bars or self.quote_bars or self.ticks)
+
+    def __getitem__(self, key: Symbol | str) -> TradeBar | QuoteBar | list[Tick]:
+        if key in self.bars:
+            return self.bars[key]
+        if key in self.quote_bars:
+            return self.quote_bars[key]
+        return self.ticks[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.bars or key in self.quote_bars or key in self.ticks
+
+    def contains_key(self, key: Symbol | str) -> bool:
+        """Tell whether the symbol (or ticker) has any data in this slice."""
+        return key in self
+
+    def get(self, key: Symbol | str) -> TradeBar | QuoteBar | list[Tick] | None:
+        """Return the symbol's trade bar, else quote bar, else ticks, else None."""
+        return self[key] if key in self else None  # noqa: SIM401 - Slice has no dict .get to call
+
+    def keys(self) -> list[Symbol]:
+        """Return the symbols with data in this slice."""
+        return list(dict.fromkeys([*self.bars, *self.quote_bars, *self.ticks]))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFrame:
+    """One subscription's frame with the time zone its per-bar objects are shown in."""
+
+    frame: BarFrame
+    exchange_time_zone: ZoneInfo
+
+
+@dataclass(frozen=True, slots=True)
+class SliceBatch:
+    """Consecutive slices in columnar form: step times and, per frame, the rows at each step.
+
+    For bar frames `rows[k][i]` is the row of frame k emitted at step i, or -1. For tick
+    frames several rows can share a step: `tick_bounds[k]` holds, per step, the half-open
+    row range [start, stop).
+    """
+
+    times: Int64Array
+    frames: tuple[FeedFrame, ...]
+    rows: tuple[npt.NDArray[np.int64], ...]
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    @property
+    def data_point_count(self) -> int:
+        """Return how many data points (bars and ticks) the batch carries, as LEAN counts them."""
+        return int(sum(len(feed.frame) for feed in self.frames))
+
+    def slice(self, index: int, algorithm_time_zone: ZoneInfo) -> Slice:
+        """Materialise step `index` as a `Slice`."""
+        time_ns = int(self.times[index])
+        bars, quotes, ticks = TradeBars(), QuoteBars(), Ticks()
+        for feed, rows in zip(self.frames, self.rows, strict=True):
+            self._collect(feed, rows, index, bars, quotes, ticks)
+        return Slice(
+            ns_to_local(time_ns, algorithm_time_zone),
+            ns_to_local(time_ns, ZoneInfo("UTC")),
+            bars,
+            quotes,
+            ticks,
+        )
+
+    def _collect(
+        self,
+        feed: FeedFrame,
+        rows: npt.NDArray[np.int64],
+        index: int,
+        bars: TradeBars,
+        quotes: QuoteBars,
+        ticks: Ticks,
+    ) -> None:
+        frame, zone = feed.frame, feed.exchange_time_zone
+        if isinstance(frame, TickFrame):
+            start, stop = int(rows[index]), int(rows[index + 1])
+            if stop > start:
+                ticks._items.setdefault(frame.symbol, []).extend(
+                    frame.tick(i, zone) for i in range(start, stop)
+                )
+            return
+        row = int(rows[index])
+        if row < 0:
+            return
+        if isinstance(frame, TradeBarFrame):
+            bars._items[frame.symbol] = frame.bar(row, zone)
+        else:
+            quotes._items[frame.symbol] = frame.bar(row, zone)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.times)))
+
+
+def build_slice_batch(feeds: list[FeedFrame]) -> SliceBatch:
+    """Merge subscription frames into time-ordered steps (a step per distinct end time)."""
+    end_times = [feed.frame.end_time for feed in feeds if len(feed.frame)]
+    times = np.unique(np.concatenate(end_times)) if end_times else np.zeros(0, dtype=np.int64)
+    rows: list[npt.NDArray[np.int64]] = []
+    for feed in feeds:
+        frame_ends = feed.frame.end_time
+        if isinstance(feed.frame, TickFrame):
+            # Tick rows sharing a step form a run; bounds[i]..bounds[i+1] are step i's rows.
+            bounds = np.searchsorted(frame_ends, times, side="left").astype(np.int64)
+            rows.append(np.append(bounds, np.int64(len(frame_ends))))
+            continue
+        step_rows = np.full(len(times), -1, dtype=np.int64)
+        step_rows[np.searchsorted(times, frame_ends)] = np.arange(len(frame_ends), dtype=np.int64)
+        rows.append(step_rows)
+    return SliceBatch(times, tuple(feeds), tuple(rows))

@@ -1,0 +1,303 @@
+"""Subscriptions: what an algorithm asked for, and the pipeline that turns files into its bars.
+
+The pipeline follows LEAN's subscription enumerators, as whole-array steps:
+read each tradable day's file (under the ticker the map file gives for that day) ->
+price normalisation from the factor file -> strict daily end times -> the request's
+time range -> fill-forward -> the market-hours filter.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from lean_core.data.bars import Frame, OpenInterestFrame, QuoteBarFrame, TickFrame, TradeBarFrame, local_to_ns
+from lean_core.data.calendar import daily_calendar, uses_strict_end_times
+from lean_core.data.factor_files import FactorFileProvider
+from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
+from lean_core.data.map_files import MapFileProvider
+from lean_core.data.normalization import adjust_quote_bars, adjust_ticks, adjust_trade_bars, row_factors
+from lean_core.data.readers import FrameCache, ReadRequest, read_frame
+from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
+from lean_core.errors import MissingDataError
+from lean_core.symbols import Symbol
+from lean_core.time.market_hours import MarketHoursDatabase, SecurityExchangeHours
+from lean_core.time.open_mask import bars_open_mask
+from lean_core.time.time_zones import utc_ns_to_local_ns
+
+logger = logging.getLogger(__name__)
+
+_NS_PER_DAY = 86_400 * 1_000_000_000
+_DAILY_FILES = (Resolution.HOUR, Resolution.DAILY)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionDataConfig:
+    """One data subscription, in LEAN's terms."""
+
+    symbol: Symbol
+    resolution: Resolution
+    tick_type: TickType
+    data_time_zone: ZoneInfo
+    exchange_time_zone: ZoneInfo
+    fill_forward: bool = True
+    extended_market_hours: bool = False
+    data_normalization_mode: DataNormalizationMode = DataNormalizationMode.ADJUSTED
+    is_internal: bool = False
+
+    @property
+    def increment(self) -> timedelta:
+        """Return the bar period."""
+        return self.resolution.to_timedelta()
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionData:
+    """A subscription's bars for a time range, and the days whose file was missing."""
+
+    config: SubscriptionDataConfig
+    frame: Frame
+    missing_days: tuple[date, ...] = field(default=())
+
+
+def fill_forward_resolution(configs: list[SubscriptionDataConfig]) -> timedelta:
+    """Return the finest non-internal resolution: LEAN fills every subscription forward on it."""
+    spans = [c.increment for c in configs if not c.is_internal and c.resolution != Resolution.TICK]
+    return min(spans) if spans else Resolution.MINUTE.to_timedelta()
+
+
+class SubscriptionDataReader:
+    """Read subscriptions from a LEAN data folder (pure: files in, frames out)."""
+
+    def __init__(
+        self,
+        data_folder: Path,
+        market_hours: MarketHoursDatabase | None = None,
+        *,
+        cache: FrameCache | None = None,
+        daily_strict_end_times: bool = True,
+    ) -> None:
+        self.data_folder = Path(data_folder)
+        self.market_hours = market_hours or MarketHoursDatabase.from_data_folder(self.data_folder)
+        self.map_files = MapFileProvider(self.data_folder)
+        self.factor_files = FactorFileProvider(self.data_folder)
+        self.cache = cache
+        self.daily_strict_end_times = daily_strict_end_times
+
+    # -- configuration ------------------------------------------------------------------------
+    def exchange_hours(self, symbol: Symbol) -> SecurityExchangeHours:
+        """Return the exchange hours of a symbol from the market-hours database."""
+        ticker = (
+            symbol.underlying.value
+            if symbol.security_type.is_option and symbol.underlying
+            else symbol.id.symbol
+        )
+        return self.market_hours.get_entry(symbol.id.market, ticker, symbol.security_type).exchange_hours
+
+    def create_config(
+        self,
+        symbol: Symbol,
+        resolution: Resolution,
+        tick_type: TickType = TickType.TRADE,
+        **options: bool | DataNormalizationMode,
+    ) -> SubscriptionDataConfig:
+        """Build a config with the time zones of the symbol's market-hours entry."""
+        ticker = symbol.id.symbol
+        entry = self.market_hours.get_entry(symbol.id.market, ticker, symbol.security_type)
+        return SubscriptionDataConfig(
+            symbol,
+            resolution,
+            tick_type,
+            entry.data_time_zone,
+            entry.exchange_hours.time_zone,
+            **options,  # type: ignore[arg-type]
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+    def read(
+        self,
+        config: SubscriptionDataConfig,
+        start: datetime,
+        end: datetime,
+        fill_forward_span: timedelta | None = None,
+    ) -> SubscriptionData:
+        """Return the subscription's bars with end times in [start, end] (exchange-local times)."""
+        hours = self.exchange_hours(config.symbol)
+        frame, missing = self._read_files(config, hours, start, end)
+        frame = self._normalize(config, frame)
+        strict = uses_strict_end_times(config.symbol, config.increment, hours, self.daily_strict_end_times)
+        if strict and isinstance(frame, TradeBarFrame | QuoteBarFrame):
+            frame = _apply_strict_end_times(frame, hours)
+        frame = _clip_to_range(frame, local_to_ns(start, hours.time_zone), local_to_ns(end, hours.time_zone))
+        if (
+            config.fill_forward
+            and config.resolution != Resolution.TICK
+            and isinstance(frame, TradeBarFrame | QuoteBarFrame)
+        ):
+            forwarder = FillForwarder(
+                hours,
+                config.data_time_zone,
+                config.increment,
+                fill_forward_span or config.increment,
+                extended_market_hours=config.extended_market_hours,
+                strict_end_times=strict,
+            )
+            frame = _fill_forward(frame, forwarder, end)
+        if not isinstance(frame, OpenInterestFrame):
+            frame = _market_hours_filter(frame, hours, config.extended_market_hours)
+        return SubscriptionData(config, frame, tuple(missing))
+
+    def _read_files(
+        self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, start: datetime, end: datetime
+    ) -> tuple[Frame, list[date]]:
+        if config.resolution in _DAILY_FILES:
+            return read_frame(self._request(config, None, None), self.cache), []
+        frames: list[Frame] = []
+        missing: list[date] = []
+        day = start.date() - timedelta(days=1)
+        while day <= end.date():
+            if hours.is_date_open(day, config.extended_market_hours):
+                trades, path_ticker = self._path_ticker(config.symbol, day)
+                try:
+                    if trades:
+                        frames.append(read_frame(self._request(config, day, path_ticker), self.cache))
+                except MissingDataError as error:
+                    logger.warning("no data file for %s on %s: %s", config.symbol, day, error.path)
+                    missing.append(day)
+            day += timedelta(days=1)
+        return _concat(config, frames), missing
+
+    def _request(
+        self, config: SubscriptionDataConfig, day: date | None, path_ticker: str | None
+    ) -> ReadRequest:
+        return ReadRequest(
+            self.data_folder,
+            config.symbol,
+            config.resolution,
+            config.tick_type,
+            day,
+            config.data_time_zone,
+            path_ticker,
+        )
+
+    def _path_ticker(self, symbol: Symbol, day: date) -> tuple[bool, str | None]:
+        """Return whether an equity traded on `day` and the ticker its files use then (map file)."""
+        if symbol.security_type != SecurityType.EQUITY:
+            return True, None
+        map_file = self.map_files.resolve_symbol(symbol)
+        if map_file is None:
+            return True, None
+        ticker = map_file.ticker_on(day)
+        return ticker is not None, ticker.lower() if ticker else None
+
+    def _normalize(self, config: SubscriptionDataConfig, frame: Frame) -> Frame:
+        if config.symbol.security_type != SecurityType.EQUITY or not len(frame):
+            return frame
+        if config.data_normalization_mode == DataNormalizationMode.RAW:
+            return frame
+        map_file = self.map_files.resolve_symbol(config.symbol)
+        factor_file = self.factor_files.get(map_file.permtick if map_file else config.symbol.permtick)
+        local = utc_ns_to_local_ns(frame.time, config.exchange_time_zone)
+        factors = row_factors(
+            factor_file, (local // _NS_PER_DAY).astype(np.int64), config.data_normalization_mode
+        )
+        if isinstance(frame, TradeBarFrame):
+            return adjust_trade_bars(frame, factors)
+        if isinstance(frame, QuoteBarFrame):
+            return adjust_quote_bars(frame, factors)
+        if isinstance(frame, TickFrame):
+            return adjust_ticks(frame, factors)
+        return frame
+
+
+def _concat(config: SubscriptionDataConfig, frames: list[Frame]) -> Frame:
+    symbol = config.symbol
+    if config.tick_type == TickType.OPEN_INTEREST:
+        parts = [f for f in frames if isinstance(f, OpenInterestFrame)]
+        return OpenInterestFrame(
+            symbol,
+            np.concatenate([f.time for f in parts]) if parts else np.zeros(0, dtype=np.int64),
+            np.concatenate([f.value for f in parts]) if parts else np.zeros(0, dtype=np.float64),
+        )
+    if config.resolution == Resolution.TICK:
+        ticks = [f for f in frames if isinstance(f, TickFrame)]
+        if not ticks:
+            return TickFrame.empty(symbol, config.tick_type)
+        first = ticks[0]
+        return TickFrame(
+            symbol, first.tick_type, *(np.concatenate([getattr(f, n) for f in ticks]) for n in _TICK_FIELDS)
+        )
+    if config.tick_type == TickType.QUOTE:
+        return QuoteBarFrame.concat(symbol, [f for f in frames if isinstance(f, QuoteBarFrame)])
+    return TradeBarFrame.concat(symbol, [f for f in frames if isinstance(f, TradeBarFrame)])
+
+
+_TICK_FIELDS = (
+    "time", "value", "quantity", "bid_price", "bid_size", "ask_price", "ask_size",
+    "exchange", "sale_condition", "suspicious",
+)  # fmt: skip
+
+
+def _apply_strict_end_times(
+    frame: TradeBarFrame | QuoteBarFrame, hours: SecurityExchangeHours
+) -> TradeBarFrame | QuoteBarFrame:
+    """Move daily bars to their session: start at the open, end at the close (LEAN's strict end times)."""
+    zone = hours.time_zone
+    local_end = utc_ns_to_local_ns(frame.end_time, zone)
+    local_start = utc_ns_to_local_ns(frame.time, zone)
+    starts, ends, keep = [], [], []
+    for index, end_ns in enumerate(local_end.tolist()):
+        calendar = daily_calendar(hours, _ns_to_naive(end_ns))
+        if local_to_ns(calendar.end, ZoneInfo("UTC")) < int(local_start[index]):
+            continue  # an extended-hours point that belongs to no regular session
+        keep.append(index)
+        starts.append(local_to_ns(calendar.start, zone))
+        ends.append(local_to_ns(calendar.end, zone))
+    selected = frame.select(np.array(keep, dtype=np.intp))
+    return replace(selected, time=np.array(starts, dtype=np.int64), end_time=np.array(ends, dtype=np.int64))
+
+
+def _clip_to_range(frame: Frame, start_ns: int, end_ns: int) -> Frame:
+    """Keep rows ending in [start, end] with strictly increasing end times, as LEAN's reader does."""
+    if not len(frame) or isinstance(frame, OpenInterestFrame):
+        return frame
+    ends = frame.end_time
+    increasing = np.ones(len(ends), dtype=np.bool_)
+    if not isinstance(frame, TickFrame):
+        increasing[1:] = ends[1:] > np.maximum.accumulate(ends)[:-1]
+    keep = increasing & (ends >= start_ns) & (frame.time <= end_ns)
+    return frame if keep.all() else frame.select(keep)
+
+
+def _fill_forward(
+    frame: TradeBarFrame | QuoteBarFrame, forwarder: FillForwarder, end: datetime
+) -> TradeBarFrame | QuoteBarFrame:
+    source, starts, ends, filled = fill_forward_plan(forwarder, frame.time, frame.end_time, end)
+    if not filled.any():
+        return frame
+    result = replace(frame.select(source), time=starts, end_time=ends, is_fill_forward=filled)
+    if isinstance(result, TradeBarFrame):
+        # LEAN zeroes a fill-forward bar's volume so volume indicators are not skewed.
+        result = replace(result, volume=np.where(filled, 0.0, result.volume))
+    return result
+
+
+def _market_hours_filter(
+    frame: TradeBarFrame | QuoteBarFrame | TickFrame, hours: SecurityExchangeHours, extended: bool
+) -> TradeBarFrame | QuoteBarFrame | TickFrame:
+    if not len(frame):
+        return frame
+    zone = hours.time_zone
+    start = utc_ns_to_local_ns(frame.time, zone)
+    end = utc_ns_to_local_ns(frame.end_time, zone)
+    keep = bars_open_mask(hours, start, end, extended)
+    return frame if keep.all() else frame.select(keep)
+
+
+def _ns_to_naive(local_ns: int) -> datetime:
+    return datetime(1970, 1, 1) + timedelta(microseconds=local_ns // 1000)
