@@ -115,16 +115,47 @@ def option_strike_text(strike: Decimal) -> str:
     return format(scaled, "f")
 
 
+@dataclass(frozen=True, slots=True)
+class _Naming:
+    """What every name of a request's files depends on, worked out once."""
+
+    symbol: Symbol
+    security_type: SecurityType
+    ticker: str
+    resolution: Resolution
+    tick_type: TickType
+    day: date | None
+
+    @classmethod
+    def of(
+        cls,
+        symbol: Symbol,
+        resolution: Resolution,
+        tick_type: TickType,
+        day: date | None,
+        path_ticker: str | None,
+    ) -> _Naming:
+        ticker = (path_ticker or default_path_ticker(symbol)).lower()
+        return cls(symbol, symbol.security_type, ticker, resolution, tick_type, day)
+
+    @property
+    def hour_or_daily(self) -> bool:
+        return is_hour_or_daily(self.resolution)
+
+    def day_text(self) -> str:
+        if self.day is None:
+            raise ValueError(
+                f"{self.resolution.folder_name} data of this security type is filed by date: give a day"
+            )
+        return f"{self.day:%Y%m%d}"
+
+
 def zip_directory(
     data_folder: Path, symbol: Symbol, resolution: Resolution, path_ticker: str | None = None
 ) -> Path:
     """Return the folder holding a symbol's zips at a resolution."""
-    ticker = (path_ticker or default_path_ticker(symbol)).lower()
-    folder = data_folder / symbol.security_type.folder_name / symbol.id.market / resolution.folder_name
-    if symbol.security_type == SecurityType.FUTURE_OPTION:
-        # Future options keep a folder per underlying contract month, at every resolution.
-        return folder / ticker / f"{_underlying_contract_month(symbol):%Y%m}"
-    return folder if is_hour_or_daily(resolution) else folder / ticker
+    naming = _Naming.of(symbol, resolution, TickType.TRADE, None, path_ticker)
+    return data_folder.joinpath(*_directory_parts(naming))
 
 
 def zip_file_name(
@@ -135,18 +166,7 @@ def zip_file_name(
     path_ticker: str | None = None,
 ) -> str:
     """Return the zip's file name; `day` may be None only for hour/daily files outside options."""
-    ticker = (path_ticker or default_path_ticker(symbol)).lower()
-    kind = tick_type.file_name
-    security_type = symbol.security_type
-    if not is_hour_or_daily(resolution):
-        style = f"_{_style_name(symbol)}" if security_type in _OPTION_TYPES else ""
-        return f"{_require_day(day, resolution):%Y%m%d}_{kind}{style}.zip"
-    if security_type in _OPTION_TYPES:
-        year = _require_day(day, resolution).year
-        return f"{ticker}_{year}_{kind}_{_style_name(symbol)}.zip"
-    if security_type == SecurityType.CRYPTO or security_type in _FUTURE_TYPES:
-        return f"{ticker}_{kind}.zip"
-    return f"{ticker}.zip"
+    return _file_name(_Naming.of(symbol, resolution, tick_type, day, path_ticker))
 
 
 def zip_entry_name(
@@ -157,24 +177,7 @@ def zip_entry_name(
     path_ticker: str | None = None,
 ) -> str:
     """Return the name of the zip entry holding the symbol's rows."""
-    ticker = (path_ticker or default_path_ticker(symbol)).lower()
-    hour_or_daily = is_hour_or_daily(resolution)
-    prefix = []
-    if not hour_or_daily:
-        prefix = [f"{_require_day(day, resolution):%Y%m%d}", ticker, resolution.folder_name]
-    security_type = symbol.security_type
-    if security_type in _OPTION_TYPES:
-        terms = [_style_name(symbol), _right_name(symbol), option_strike_text(symbol.id.strike_price)]
-        head = [ticker] if hour_or_daily else prefix
-        return "_".join([*head, tick_type.file_name, *terms, f"{symbol.id.date:%Y%m%d}"]) + ".csv"
-    if security_type in _FUTURE_TYPES:
-        head = [ticker] if hour_or_daily else prefix
-        return "_".join([*head, tick_type.file_name, _expiration_tag(symbol)]) + ".csv"
-    if hour_or_daily:
-        return f"{ticker}.csv"
-    if resolution == Resolution.TICK and security_type == SecurityType.EQUITY:
-        return f"{prefix[0]}_{ticker}_{_pascal_tick_type(tick_type)}_Tick.csv"
-    return "_".join([*prefix, tick_type.file_name]) + ".csv"
+    return _entry_name(_Naming.of(symbol, resolution, tick_type, day, path_ticker))
 
 
 def data_location(
@@ -186,9 +189,49 @@ def data_location(
     path_ticker: str | None = None,
 ) -> DataLocation:
     """Return the zip file and entry holding a symbol's data for a day (or all days, hour/daily)."""
-    folder = zip_directory(data_folder, symbol, resolution, path_ticker)
-    name = zip_file_name(symbol, resolution, tick_type, day, path_ticker)
-    return DataLocation(folder / name, zip_entry_name(symbol, resolution, tick_type, day, path_ticker))
+    naming = _Naming.of(symbol, resolution, tick_type, day, path_ticker)
+    path = data_folder.joinpath(*_directory_parts(naming), _file_name(naming))
+    return DataLocation(path, _entry_name(naming))
+
+
+def _directory_parts(naming: _Naming) -> list[str]:
+    parts = [naming.security_type.folder_name, naming.symbol.id.market, naming.resolution.folder_name]
+    if naming.security_type == SecurityType.FUTURE_OPTION:
+        # Future options keep a folder per underlying contract month, at every resolution.
+        parts += [naming.ticker, f"{_underlying_contract_month(naming.symbol):%Y%m}"]
+    elif not naming.hour_or_daily:
+        parts.append(naming.ticker)
+    return parts
+
+
+def _file_name(naming: _Naming) -> str:
+    kind = naming.tick_type.file_name
+    security_type = naming.security_type
+    if not naming.hour_or_daily:
+        style = f"_{_style_name(naming.symbol)}" if security_type in _OPTION_TYPES else ""
+        return f"{naming.day_text()}_{kind}{style}.zip"
+    if security_type in _OPTION_TYPES:
+        year = naming.day_text()[:4]
+        return f"{naming.ticker}_{year}_{kind}_{_style_name(naming.symbol)}.zip"
+    if security_type == SecurityType.CRYPTO or security_type in _FUTURE_TYPES:
+        return f"{naming.ticker}_{kind}.zip"
+    return f"{naming.ticker}.zip"
+
+
+def _entry_name(naming: _Naming) -> str:
+    symbol, ticker, kind = naming.symbol, naming.ticker, naming.tick_type.file_name
+    head = [ticker] if naming.hour_or_daily else [naming.day_text(), ticker, naming.resolution.folder_name]
+    security_type = naming.security_type
+    if security_type in _OPTION_TYPES:
+        terms = [_style_name(symbol), _right_name(symbol), option_strike_text(symbol.id.strike_price)]
+        return "_".join([*head, kind, *terms, f"{symbol.id.date:%Y%m%d}"]) + ".csv"
+    if security_type in _FUTURE_TYPES:
+        return "_".join([*head, kind, _expiration_tag(symbol)]) + ".csv"
+    if naming.hour_or_daily:
+        return f"{ticker}.csv"
+    if naming.resolution == Resolution.TICK and security_type == SecurityType.EQUITY:
+        return f"{head[0]}_{ticker}_{_pascal_tick_type(naming.tick_type)}_Tick.csv"
+    return "_".join([*head, kind]) + ".csv"
 
 
 def available_dates(
@@ -247,12 +290,6 @@ def _parse_day(text: str) -> date | None:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
         return None
-
-
-def _require_day(day: date | None, resolution: Resolution) -> date:
-    if day is None:
-        raise ValueError(f"{resolution.folder_name} data of this security type is filed by date: give a day")
-    return day
 
 
 def _style_name(symbol: Symbol) -> str:

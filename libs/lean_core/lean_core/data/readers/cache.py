@@ -4,19 +4,20 @@ Entries are keyed by the file's path, zip entry, modification time and size (so 
 again) plus a `variant` naming how it was parsed (format, time zone, day). Cached arrays are made
 read-only: frames share them, and an in-place edit by a caller would otherwise corrupt every later read.
 
-The disk directory is the caller's: never the data folder, which may be mounted read-only. Files are
-written to a temporary name and renamed, so a reader never sees half a file; an unreadable cache file
-counts as a miss and is replaced.
+The disk directory is the caller's: never the data folder, which may be mounted read-only. A file holds
+one entry's columns: a magic line, a JSON header and the raw arrays, read back with one read and no
+copy (numpy's ``.npz`` costs a zip member per column). Files are written to a temporary name and renamed,
+so a reader never sees half a file; an unreadable cache file counts as a miss and is replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
 import threading
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ Columns = dict[str, npt.NDArray[np.generic]]
 
 #: Bump when the meaning of cached columns changes, so old disk files are ignored.
 CACHE_FORMAT_VERSION: Final = 1
+_MAGIC: Final = b"leanbus-frame-cache 1\n"
+_SUFFIX: Final = ".frames"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,32 @@ class CacheStats:
     disk_hits: int = 0
     misses: int = 0
     evictions: int = 0
+
+
+def _encode(columns: Columns) -> bytes:
+    """Pack columns as a magic line, a JSON header (name, dtype, length, offset) and the raw arrays."""
+    entries, offset = [], 0
+    for name, array in columns.items():
+        entries.append({"name": name, "dtype": array.dtype.str, "length": len(array), "offset": offset})
+        offset += array.nbytes
+    header = json.dumps(entries).encode()
+    parts = [_MAGIC, len(header).to_bytes(8, "little"), header]
+    parts.extend(np.ascontiguousarray(array).tobytes() for array in columns.values())
+    return b"".join(parts)
+
+
+def _decode(blob: bytes) -> Columns:
+    """Unpack `_encode`'s bytes into read-only arrays viewing the blob (no copy)."""
+    if not blob.startswith(_MAGIC):
+        raise ValueError("not a leanbus frame cache file")
+    start = len(_MAGIC) + 8
+    size = int.from_bytes(blob[len(_MAGIC) : start], "little")
+    body = start + size
+    columns: Columns = {}
+    for entry in json.loads(blob[start:body]):
+        dtype = np.dtype(entry["dtype"])
+        columns[entry["name"]] = np.frombuffer(blob, dtype, entry["length"], body + entry["offset"])
+    return columns
 
 
 def _freeze(columns: Columns) -> Columns:
@@ -143,19 +172,24 @@ class FrameCache:
             self.stats.evictions += 1
 
     def _disk_path(self, key: CacheKey) -> Path | None:
-        return None if self.directory is None else self.directory / f"{key.digest()}.npz"
+        return None if self.directory is None else self.directory / f"{key.digest()}{_SUFFIX}"
 
     def _load(self, key: CacheKey) -> Columns | None:
         path = self._disk_path(key)
-        if path is None or not path.exists():
+        if path is None:
             return None
         try:
-            with np.load(path, allow_pickle=False) as archive:
-                columns: Columns = {name: archive[name] for name in archive.files}
-        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
             logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
             return None
-        return _freeze(columns)
+        try:
+            return _decode(blob)
+        except (ValueError, KeyError, TypeError) as error:
+            logger.warning("cache file %s is corrupt (%s); reading the data again", path, error)
+            return None
 
     def _store(self, key: CacheKey, columns: Columns) -> None:
         path = self._disk_path(key)
@@ -165,7 +199,7 @@ class FrameCache:
         try:
             descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(descriptor, "wb") as handle:
-                np.savez(handle, allow_pickle=False, **columns)
+                handle.write(_encode(columns))
             os.replace(temporary, path)
         except OSError as error:
             # A full or read-only cache disk must not fail a backtest: the data was read fine.

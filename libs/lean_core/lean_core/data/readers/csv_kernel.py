@@ -81,7 +81,7 @@ def _skip_spaces(data: ByteArray, pos: int, size: int) -> int:
 
 @_inline
 def _delimiter(data: ByteArray, pos: int, size: int) -> tuple[int, int]:
-    """Read what follows a field: a comma, a line end (LF, CRLF or the end) or garbage; return it and after."""
+    """Read what follows a field: a comma, a line end (LF, CRLF, the end) or garbage; return it and after."""
     pos = _skip_spaces(data, pos, size)
     if pos == size:
         return _LINE_ENDS, size
@@ -101,17 +101,15 @@ def _ends_field(data: ByteArray, pos: int, size: int) -> bool:
 
 
 @_inline
-def _digits(data: ByteArray, pos: int, size: int, mantissa: int, count: int) -> tuple[int, int, int, int]:
-    """Fold the digits at pos into mantissa; return (next pos, mantissa, significant digits, digits used)."""
-    used = 0
+def _digits(data: ByteArray, pos: int, size: int, mantissa: int) -> tuple[int, int]:
+    """Fold the digits at pos into mantissa; return (next pos, mantissa).
+
+    The mantissa is exact for up to 18 digits; callers count digits and treat longer runs as inexact.
+    """
     while pos < size and _is_digit(data[pos]):
-        if count < _MAX_DIGITS:
-            mantissa = mantissa * 10 + (data[pos] - _ZERO)
-            used += 1
-            if mantissa > 0:  # leading zeros do not count against the int64 budget
-                count += 1
+        mantissa = mantissa * 10 + (data[pos] - _ZERO)
         pos += 1
-    return pos, mantissa, count, used
+    return pos, mantissa
 
 
 @_inline
@@ -124,55 +122,52 @@ def _exponent(data: ByteArray, pos: int, size: int) -> tuple[bool, int, int]:
     if pos < size and (data[pos] == _MINUS or data[pos] == _PLUS):
         sign = -1 if data[pos] == _MINUS else 1
         pos += 1
-    end, value, _, used = _digits(data, pos, size, 0, 0)
-    return used == end - pos and 0 < used <= 3, sign * value, end
+    end, value = _digits(data, pos, size, 0)
+    return 0 < end - pos <= 3, sign * value, end
 
 
 @_inline
 def _scale(mantissa: int, exponent: int) -> float:
     # Both operands are exact doubles, so one multiplication or division rounds once, to the nearest.
     if exponent >= 0:
-        return mantissa * _POWERS_OF_TEN[exponent]
-    return mantissa / _POWERS_OF_TEN[-exponent]
+        return float(mantissa * _POWERS_OF_TEN[exponent])
+    return float(mantissa / _POWERS_OF_TEN[-exponent])
 
 
 @_inline
 def _number(data: ByteArray, pos: int, size: int, scale: int) -> tuple[int, float, int]:
     """Parse the number at pos divided by 10**scale; return (status, value, next pos).
 
-    The status is _INEXACT when the fast path cannot promise the nearest double (more than 2**53 in the
-    digits, or a power of ten beyond 10**22).
+    The status is _INEXACT when the fast path cannot promise the nearest double (over 18 digits, more
+    than 2**53 in the digits, or a power of ten beyond 10**22).
     """
-    sign = 1
-    if pos < size and (data[pos] == _MINUS or data[pos] == _PLUS):
-        sign = -1 if data[pos] == _MINUS else 1
+    negative = pos < size and data[pos] == _MINUS
+    if pos < size and (negative or data[pos] == _PLUS):
         pos += 1
     start = pos
-    pos, mantissa, count, used = _digits(data, pos, size, 0, 0)
-    seen = pos - start
-    shift = seen - used  # integer digits beyond the budget still count as tens
-    lost = shift
+    pos, mantissa = _digits(data, pos, size, 0)
+    digits = pos - start
+    shift = 0
     if pos < size and data[pos] == _DOT:
-        after, mantissa, count, used = _digits(data, pos + 1, size, mantissa, count)
-        seen += after - (pos + 1)
-        lost += after - (pos + 1) - used
-        shift -= used
+        after, mantissa = _digits(data, pos + 1, size, mantissa)
+        shift = pos + 1 - after
+        digits += after - (pos + 1)
         pos = after
     ok, power, pos = _exponent(data, pos, size)
-    if not ok or seen == 0:
+    if not ok or digits == 0:
         return BAD_NUMBER, 0.0, pos
     exponent = shift + power - scale
-    if lost > 0 or mantissa > _EXACT_MANTISSA or exponent > 22 or exponent < -22:
+    if digits > _MAX_DIGITS or mantissa > _EXACT_MANTISSA or exponent > 22 or exponent < -22:
         return _INEXACT, 0.0, pos
-    return OK, _scale(sign * mantissa, exponent), pos
+    return OK, _scale(-mantissa if negative else mantissa, exponent), pos
 
 
 @_inline
 def _milliseconds(data: ByteArray, pos: int, size: int) -> tuple[bool, int, int]:
     """Parse milliseconds since midnight, a fraction allowed; return (ok, nanoseconds, next pos)."""
     start = pos
-    pos, whole, _, used = _digits(data, pos, size, 0, 0)
-    if pos == start or used != pos - start:
+    pos, whole = _digits(data, pos, size, 0)
+    if pos == start or pos - start > _MAX_DIGITS - 6:
         return False, 0, pos
     nanoseconds = whole * _NS_PER_MS
     if pos < size and data[pos] == _DOT:
@@ -262,41 +257,28 @@ def _text(data: ByteArray, pos: int, size: int) -> tuple[int, int, int]:
 
 
 @_inline
-def _value(
-    data: ByteArray, pos: int, size: int, kind: int, scale: int, row: int, column: int, out: Outputs
-) -> tuple[int, int]:
-    """Store the field at pos in row/column of the outputs; return (status, position after it)."""
-    values, text_start, text_end, slow, slow_count = out
+def _time(data: ByteArray, pos: int, size: int, time_format: int) -> tuple[bool, int, int]:
+    """Parse the time field at pos; return (ok, nanoseconds, next pos)."""
     pos = _skip_spaces(data, pos, size)
-    if kind == _TEXT:
-        values[row, column] = np.nan
-        start, stop, pos = _text(data, pos, size)
-        text_start[row, column] = start
-        text_end[row, column] = stop
-        return OK, pos
-    if _ends_field(data, pos, size):
-        values[row, column] = np.nan
-        return (OK if kind == _OPTIONAL else MISSING_NUMBER), pos
-    status, value, end = _number(data, pos, size, scale)
-    values[row, column] = value
-    if status == _INEXACT:
-        index = slow_count[0]
-        if index < len(slow):  # past capacity the caller retries with more room
-            slow[index, 0], slow[index, 1], slow[index, 2], slow[index, 3] = row, column, pos, end
-        slow_count[0] = index + 1
-        status = OK
-    return status, end
+    if time_format == 0:
+        return _milliseconds(data, pos, size)
+    return _date_time(data, pos, size)
 
 
 @_inline
-def _fill_missing(row: int, first: int, kinds: Int64Array, out: Outputs) -> None:
-    """Give the fields a short row lacks their empty value."""
-    values, text_start, text_end, _, _ = out
-    for column in range(first, len(kinds)):
-        values[row, column] = np.nan
-        if kinds[column] == _TEXT:
-            text_start[row, column] = 0
-            text_end[row, column] = 0
+def _field(data: ByteArray, pos: int, size: int, kind: int, scale: int) -> tuple[int, float, int, int, int]:
+    """Parse the field at pos; return (status, number, start, stop, next pos).
+
+    Text and empty fields read as NaN; start/stop bound the text, or a number to convert exactly.
+    """
+    pos = _skip_spaces(data, pos, size)
+    if kind == _TEXT:
+        start, stop, pos = _text(data, pos, size)
+        return OK, np.nan, start, stop, pos
+    if _ends_field(data, pos, size):
+        return (OK if kind == _OPTIONAL else MISSING_NUMBER), np.nan, pos, pos, pos
+    status, value, end = _number(data, pos, size, scale)
+    return status, value, pos, end, end
 
 
 @_inline
@@ -306,36 +288,6 @@ def _count_to_line_end(data: ByteArray, pos: int, size: int) -> int:
         commas += 1 if data[pos] == _COMMA else 0
         pos += 1
     return commas
-
-
-@_inline
-def _row(
-    data: ByteArray, pos: int, size: int, row: int, spec: KernelSpec, out: Outputs
-) -> tuple[int, int, int, int]:
-    """Parse the line at pos into `row`; return (status, 1-based field, fields found, next line)."""
-    kinds, scales, allowed, time_format, times = spec
-    pos = _skip_spaces(data, pos, size)
-    if time_format == 0:
-        ok, time, pos = _milliseconds(data, pos, size)
-    else:
-        ok, time, pos = _date_time(data, pos, size)
-    times[row] = time
-    delimiter, pos = _delimiter(data, pos, size)
-    if not ok or delimiter == _GARBAGE:
-        return BAD_TIME, 1, 0, pos
-    fields = 1
-    while delimiter == _COMMA_FOLLOWS:
-        if fields > len(kinds):
-            return BAD_FIELD_COUNT, 0, fields + 1 + _count_to_line_end(data, pos, size), pos
-        status, pos = _value(data, pos, size, kinds[fields - 1], scales[fields - 1], row, fields - 1, out)
-        delimiter, pos = _delimiter(data, pos, size)
-        if status != OK or delimiter == _GARBAGE:
-            return (status if status != OK else BAD_NUMBER), fields + 1, 0, pos
-        fields += 1
-    if not allowed[fields]:
-        return BAD_FIELD_COUNT, 0, fields, pos
-    _fill_missing(row, fields - 1, kinds, out)
-    return OK, 0, fields, pos
 
 
 @_inline
@@ -349,22 +301,74 @@ def _blank_line_end(data: ByteArray, pos: int, size: int) -> int:
 
 
 @numba.njit(cache=True)
+def _store_special(
+    row: int,
+    column: int,
+    status: int,
+    start: int,
+    stop: int,
+    text: tuple[Int64Array, Int64Array, Int64Array, Int64Array],
+) -> int:
+    """Keep a text field's bounds, or list a number for exact conversion; return the field's status.
+
+    Called only for text and inexact fields, so that the hot path passes no output arrays around
+    (each array argument of a call costs two atomic reference-count updates).
+    """
+    text_start, text_end, slow, slow_count = text
+    if status == _INEXACT:
+        index = slow_count[0]
+        if index < len(slow):  # past capacity the caller retries with more room
+            slow[index, 0], slow[index, 1], slow[index, 2], slow[index, 3] = row, column, start, stop
+        slow_count[0] = index + 1
+        return OK
+    text_start[row, column] = start
+    text_end[row, column] = stop
+    return status
+
+
+@numba.njit(cache=True)
+def _fail(status: Int64Array, code: int, line: int, field: int, fields: int) -> None:
+    status[0], status[1], status[2], status[3] = code, line, field, fields
+
+
+@numba.njit(cache=True)
 def parse_all(data: ByteArray, spec: KernelSpec, out: Outputs, lines: Int64Array, status: Int64Array) -> int:
     """Parse every line; return the number of rows, with status = [code, line, field, fields] on an error."""
-    size = len(data)
-    pos = 0
-    row = 0
-    line = 0
+    kinds, scales, allowed, time_format, times = spec
+    values, text_start, text_end, slow, slow_count = out
+    special = (text_start, text_end, slow, slow_count)
+    size, columns = len(data), len(kinds)
+    pos, row, line = 0, 0, 0
     while pos < size:
         line += 1
         after_blank = _blank_line_end(data, pos, size)
         if after_blank >= 0:
             pos = after_blank
             continue
-        code, field, fields, pos = _row(data, pos, size, row, spec, out)
+        ok, times[row], pos = _time(data, pos, size, time_format)
+        delimiter, pos = _delimiter(data, pos, size)
+        fields = 1
+        code = OK if ok and delimiter != _GARBAGE else BAD_TIME
+        while delimiter == _COMMA_FOLLOWS and code == OK and fields <= columns:
+            column = fields - 1
+            code, values[row, column], start, stop, pos = _field(
+                data, pos, size, kinds[column], scales[column]
+            )
+            if code == _INEXACT or kinds[column] == _TEXT:
+                code = _store_special(row, column, code, start, stop, special)
+            delimiter, pos = _delimiter(data, pos, size)
+            code = BAD_NUMBER if code == OK and delimiter == _GARBAGE else code
+            fields += 1
+        if code == OK and (delimiter == _COMMA_FOLLOWS or not allowed[fields]):
+            code = BAD_FIELD_COUNT
         if code != OK:
-            status[0], status[1], status[2], status[3] = code, line, field, fields
+            found = (
+                fields + 1 + _count_to_line_end(data, pos, size) if delimiter == _COMMA_FOLLOWS else fields
+            )
+            _fail(status, code, line, 1 if code == BAD_TIME else fields, found)
             return row
+        for column in range(fields - 1, columns):  # a short row's missing fields
+            values[row, column] = np.nan
         lines[row] = line
         row += 1
     return row

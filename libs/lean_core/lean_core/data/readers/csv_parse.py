@@ -7,7 +7,8 @@ or text, as the caller's `CsvSpec` says.
 
 Numbers are exact to the nearest double: the digits are gathered as an integer and divided once by a
 power of ten, which also applies LEAN's deci-cent scaling (``1674400`` with scale 4 is the double nearest
-``167.44``, not ``1674400 * 0.0001``).
+``167.44``, not ``1674400 * 0.0001``). The few numbers where that shortcut could be off by a unit in
+the last place (over 15 significant digits, as some crypto sizes have) are converted through `Decimal`.
 
 Rules, stricter than LEAN's readers (which log and skip, or yield a zero bar): a blank line (empty, or
 only spaces and a carriage return) is skipped anywhere, since LEAN skips it and it holds no bar; any
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 

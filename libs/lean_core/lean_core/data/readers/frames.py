@@ -131,11 +131,14 @@ def build_columns(parsed: ParsedCsv, file_format: FileFormat, source: Source) ->
         if source.day is None:
             raise ValueError("files timed in milliseconds since midnight need the file's day")
         local = local + (source.day - date(1970, 1, 1)).days * _NS_PER_DAY
-    columns: Columns = {"time": local_ns_to_utc_ns(local, source.time_zone)}
     if file_format.kind in (FrameKind.TRADE_BAR, FrameKind.QUOTE_BAR):
         period = int(source.resolution.to_timedelta().total_seconds()) * 1_000_000_000
         # End = start + period in local time: a daily bar spanning a DST change lasts 23 or 25 hours.
-        columns["end_time"] = local_ns_to_utc_ns(local + period, source.time_zone)
+        # One conversion for both halves, since the zone's transitions are looked up per call.
+        both = local_ns_to_utc_ns(np.concatenate((local, local + period)), source.time_zone)
+        columns: Columns = {"time": both[: len(local)], "end_time": both[len(local) :]}
+    else:
+        columns = {"time": local_ns_to_utc_ns(local, source.time_zone)}
     match file_format.kind:
         case FrameKind.TRADE_BAR:
             columns.update(zip(_BAR_FIELDS, (parsed.column(i) for i in range(5)), strict=True))

@@ -8,6 +8,7 @@ belong to the subscription layer.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -106,13 +107,13 @@ def _read_columns(
     location: paths.DataLocation, form: FileFormat, request: ReadRequest, cache: FrameCache | None
 ) -> Columns:
     """Return the columns of one zip entry, from the cache when the file is unchanged."""
+    path_text = os.path.abspath(location.path)
     try:
-        status = location.path.stat()
+        status = os.stat(path_text)
     except FileNotFoundError:
         raise MissingDataError("no data file", path=location.path, entry=location.entry) from None
     day = None if paths.is_hour_or_daily(request.resolution) else request.day
-    variant = f"{form!r}|{request.data_time_zone.key}|{day}|{request.resolution.name}"
-    key = CacheKey(str(location.path.resolve()), location.entry, status.st_mtime_ns, status.st_size, variant)
+    key = CacheKey(path_text, location.entry, status.st_mtime_ns, status.st_size, _variant(request, day))
     if cache is not None:
         cached = cache.get(key)
         if cached is not None:
@@ -125,6 +126,21 @@ def _read_columns(
     if cache is not None:
         return cache.put(key, columns)
     return columns
+
+
+def _variant(request: ReadRequest, day: date | None) -> str:
+    """Name everything besides the file that shapes the columns: the format's inputs, zone and day."""
+    symbol = request.symbol
+    return "|".join(
+        (
+            symbol.security_type.name,
+            symbol.id.market,
+            request.resolution.name,
+            request.tick_type.name,
+            request.data_time_zone.key,
+            str(day),
+        )
+    )
 
 
 def _read_option_years(request: ReadRequest, form: FileFormat, cache: FrameCache | None) -> Columns:
