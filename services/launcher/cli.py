@@ -6,13 +6,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from services.launcher import data_commands
+
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser for every `leanbus` verb."""
     parser = argparse.ArgumentParser(
         prog="leanbus", description="LEAN-compatible backtesting on a message bus"
     )
-    parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True)
+    data_commands.register(commands)
     return parser
 
 
