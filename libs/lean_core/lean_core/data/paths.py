@@ -306,7 +306,8 @@ def _pascal_tick_type(tick_type: TickType) -> str:
 
 def _expiration_tag(symbol: Symbol) -> str:
     """Return the contract month ("201312") or "perp" for perpetual crypto futures."""
-    perpetual = symbol.id.date in (DEFAULT_DATE, CANONICAL_EXPIRY)
+    # LEAN gives perpetuals its default date (day 0); lean_core's canonical dates are accepted too.
+    perpetual = not symbol.id.has_date or symbol.id.date in (DEFAULT_DATE, CANONICAL_EXPIRY)
     if symbol.security_type == SecurityType.CRYPTO_FUTURE and perpetual:
         return "perp"
     return f"{future_contract_month(symbol.id):%Y%m}"

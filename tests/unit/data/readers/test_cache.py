@@ -2,17 +2,20 @@ from __future__ import annotations
 
 import logging
 import os
+import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 
 from lean_core.data.bars import TickFrame, TradeBarFrame
-from lean_core.data.readers import CacheKey, FrameCache, ReadRequest, read_frame
-from lean_core.enums import Market, Resolution, SecurityType, TickType
+from lean_core.data.paths import data_location
+from lean_core.data.readers import CacheKey, FrameCache, ReadRequest, list_zip_contracts, read_frame
+from lean_core.enums import Market, OptionRight, OptionStyle, Resolution, SecurityType, TickType
 from lean_core.symbols import Symbol
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -152,3 +155,41 @@ def test_an_unwritable_disk_cache_does_not_fail_the_read(
 
     assert len(frame) == 2
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_a_chain_zip_is_opened_once_for_many_contracts(
+    data_folder: Path, write_zip: WriteZip, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aapl = Symbol.create("AAPL", SecurityType.EQUITY, Market.USA)
+    calls = [
+        Symbol.create_option(
+            aapl, Market.USA, OptionStyle.AMERICAN, OptionRight.CALL, strike, date(2014, 6, 21)
+        )
+        for strike in (600, 650)
+    ]
+    extra = {
+        data_location(data_folder, calls[1], Resolution.MINUTE, TickType.TRADE, DAY).entry: "0,1,1,1,1,1\n"
+    }
+    write_zip(calls[0], Resolution.MINUTE, TickType.TRADE, DAY, "0,2,2,2,2,2\n", extra=extra)
+    opened: list[object] = []
+    real_zip_file = zipfile.ZipFile
+
+    def counting_zip_file(*args: Any, **kwargs: Any) -> zipfile.ZipFile:
+        opened.append(args[0])
+        return real_zip_file(*args, **kwargs)
+
+    monkeypatch.setattr("lean_core.data.readers.archive.zipfile.ZipFile", counting_zip_file)
+
+    with FrameCache() as cache:
+        contracts = list_zip_contracts(
+            data_folder, calls[0], Resolution.MINUTE, TickType.TRADE, DAY, cache=cache
+        )
+        frames = [
+            read_frame(ReadRequest(data_folder, c, Resolution.MINUTE, TickType.TRADE, DAY, NEW_YORK), cache)
+            for c in contracts
+        ]
+
+    closes = [float(frame.close[0]) for frame in frames if isinstance(frame, TradeBarFrame)]
+    assert contracts == calls
+    assert closes == [0.0002, 0.0001]
+    assert len(opened) == 1

@@ -6,8 +6,10 @@ counts as a warning; anything else unreadable is `DataError`.
 
 from __future__ import annotations
 
+import threading
 import zipfile
 import zlib
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from lean_core.enums import Resolution, SecurityType, TickType
 from lean_core.errors import DataError, MissingDataError
 from lean_core.symbols import Symbol
 
-__all__ = ["entry_names", "read_entry", "row_dates"]
+__all__ = ["ArchivePool", "entry_names", "read_entry", "row_dates"]
 
 # What zipfile raises on a damaged archive or entry, besides BadZipFile.
 _CORRUPTION = (
@@ -40,13 +42,60 @@ def _open(path: Path) -> zipfile.ZipFile:
         raise DataError(f"not a readable zip file ({error})", path=path) from None
 
 
-def entry_names(path: Path) -> list[str]:
+class ArchivePool:
+    """Keep the last few zips open, keyed by path, modification time and size.
+
+    Opening a zip parses its whole directory: for an options chain of thousands of entries that costs
+    far more than reading one entry, and a chain's contracts are read one after another. An evicted zip
+    is only dropped, not closed, since another thread may still be reading it; garbage collection
+    closes it.
+    """
+
+    def __init__(self, max_open: int = 8) -> None:
+        if max_open < 1:
+            raise ValueError("an ArchivePool needs room for at least one zip")
+        self.max_open = max_open
+        self._open: OrderedDict[tuple[str, int, int], zipfile.ZipFile] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path: Path) -> zipfile.ZipFile:
+        """Return the zip at `path`, opened now or earlier if unchanged since."""
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            raise MissingDataError("no data file", path=path) from None
+        key = (str(path), status.st_mtime_ns, status.st_size)
+        with self._lock:
+            archive = self._open.get(key)
+            if archive is not None:
+                self._open.move_to_end(key)
+                return archive
+        archive = _open(path)
+        with self._lock:
+            self._open[key] = archive
+            while len(self._open) > self.max_open:
+                self._open.popitem(last=False)
+        return archive
+
+    def close(self) -> None:
+        """Close every zip held (no read may be in progress)."""
+        with self._lock:
+            for archive in self._open.values():
+                archive.close()
+            self._open.clear()
+
+
+def entry_names(path: Path, pool: ArchivePool | None = None) -> list[str]:
     """Return the names of the entries in a zip, in archive order."""
+    if pool is not None:
+        return pool.get(path).namelist()
     with _open(path) as archive:
         return archive.namelist()
 
 
-def read_entry(path: Path, entry: str, *, one_of_many: bool = False) -> tuple[str, bytes]:
+def read_entry(
+    path: Path, entry: str, *, one_of_many: bool = False, pool: ArchivePool | None = None
+) -> tuple[str, bytes]:
     """Return the entry's name as found and its bytes.
 
     The name matches exactly, else ignoring case. In a zip of many contracts (`one_of_many`) an absent
@@ -54,24 +103,33 @@ def read_entry(path: Path, entry: str, *, one_of_many: bool = False) -> tuple[st
     zip holding exactly one entry under another name is read anyway, as LEAN reads the first entry of
     equity, forex and crypto zips whatever its name, and an absent entry is a `DataError`.
     """
+    if pool is not None:
+        return _read(pool.get(path), path, entry, one_of_many)
     with _open(path) as archive:
+        return _read(archive, path, entry, one_of_many)
+
+
+def _read(archive: zipfile.ZipFile, path: Path, entry: str, one_of_many: bool) -> tuple[str, bytes]:
+    found = _find(archive, entry, single_entry_fallback=not one_of_many)
+    if found is None and one_of_many:
+        raise MissingDataError("no entry for this contract", path=path, entry=entry)
+    if found is None:
         names = archive.namelist()
-        found = _find(names, entry, single_entry_fallback=not one_of_many)
-        if found is None and one_of_many:
-            raise MissingDataError("no entry for this contract", path=path, entry=entry)
-        if found is None:
-            listing = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-            reason = f"the zip has no such entry (it holds: {listing or 'nothing'})"
-            raise DataError(reason, path=path, entry=entry)
-        try:
-            return found, archive.read(found)
-        except _CORRUPTION as error:
-            raise DataError(f"corrupt zip entry ({error})", path=path, entry=found) from None
+        listing = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+        reason = f"the zip has no such entry (it holds: {listing or 'nothing'})"
+        raise DataError(reason, path=path, entry=entry)
+    try:
+        return found, archive.read(found)
+    except _CORRUPTION as error:
+        raise DataError(f"corrupt zip entry ({error})", path=path, entry=found) from None
 
 
-def _find(names: list[str], entry: str, single_entry_fallback: bool) -> str | None:
-    if entry in names:
-        return entry
+def _find(archive: zipfile.ZipFile, entry: str, single_entry_fallback: bool) -> str | None:
+    try:
+        return archive.getinfo(entry).filename
+    except KeyError:
+        pass
+    names = archive.namelist()
     folded = entry.lower()
     for name in names:
         if name.lower() == folded:

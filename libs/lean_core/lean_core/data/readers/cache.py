@@ -26,6 +26,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from lean_core.data.readers.archive import ArchivePool
+
 __all__ = ["CacheKey", "CacheStats", "FrameCache"]
 
 logger = logging.getLogger(__name__)
@@ -108,6 +110,7 @@ class FrameCache:
         max_items: int = 1024,
         max_bytes: int = 1 << 30,
         directory: Path | None = None,
+        max_open_archives: int = 8,
     ) -> None:
         if max_items < 1 or max_bytes < 1:
             raise ValueError("a FrameCache needs room for at least one item and one byte")
@@ -115,6 +118,8 @@ class FrameCache:
         self.max_bytes = max_bytes
         self.directory = directory
         self.stats = CacheStats()
+        #: Zips kept open between reads, so a chain's contracts do not each re-read its directory.
+        self.archives = ArchivePool(max_open_archives)
         self._items: OrderedDict[CacheKey, Columns] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -159,6 +164,17 @@ class FrameCache:
         with self._lock:
             self._items.clear()
             self._bytes = 0
+
+    def close(self) -> None:
+        """Forget what is held in memory and close the zips kept open."""
+        self.clear()
+        self.archives.close()
+
+    def __enter__(self) -> FrameCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _remember(self, key: CacheKey, columns: Columns) -> None:
         previous = self._items.pop(key, None)

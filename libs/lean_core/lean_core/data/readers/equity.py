@@ -2,7 +2,8 @@
 
 Equity rows: bars ``time,open,high,low,close,volume`` (trade) or both sides of a quote bar; trade ticks
 ``time,price,quantity[,exchange,sale condition (hex),suspicious]`` and quote ticks
-``time,bid,bid size,ask,ask size[,exchange,condition,suspicious]``. Index files hold trade bars only.
+``time,bid,bid size,ask,ask size[,exchange,condition,suspicious]``. Hour and daily files hold trade bars
+only, and index files trade bars only.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def file_format(symbol: Symbol, resolution: Resolution, tick_type: TickType) -> 
     is_index = symbol.security_type == SecurityType.INDEX
     if tick_type == TickType.OPEN_INTEREST or (is_index and tick_type != TickType.TRADE):
         raise ValueError(f"{symbol.security_type.lean_name} data has no {tick_type.file_name} files")
+    if tick_type == TickType.QUOTE and resolution in (Resolution.HOUR, Resolution.DAILY):
+        # The one hour/daily zip per equity holds trade bars: LEAN subscribes to quotes only below an hour.
+        raise ValueError("LEAN keeps no equity quote files at hour or daily resolution")
     if resolution == Resolution.TICK:
         if is_index:
             raise ValueError("LEAN has no tick files for indexes")

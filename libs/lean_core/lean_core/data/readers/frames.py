@@ -79,25 +79,42 @@ def _time_format(resolution: Resolution) -> TimeFormat:
     return TimeFormat.MILLISECONDS
 
 
-def bar_format(resolution: Resolution, tick_type: TickType, *, scaled: bool) -> FileFormat:
-    """Return the format of trade or quote bars; `scaled` prices are deci-cents."""
-    price = _PRICE_SCALE if scaled else 0
+def _make_bar_format(time_format: TimeFormat, tick_type: TickType, price: int) -> FileFormat:
     if tick_type == TickType.TRADE:
-        spec = CsvSpec((ColumnKind.NUMBER,) * 5, (price,) * 4 + (0,), (6,), _time_format(resolution))
+        spec = CsvSpec((ColumnKind.NUMBER,) * 5, (price,) * 4 + (0,), (6,), time_format)
         return FileFormat(FrameKind.TRADE_BAR, spec)
     if tick_type == TickType.QUOTE:
         side = (price,) * 4 + (0,)
-        spec = CsvSpec((ColumnKind.OPTIONAL,) * 10, side + side, (11,), _time_format(resolution))
-        return FileFormat(FrameKind.QUOTE_BAR, spec)
-    return open_interest_format(resolution)
+        return FileFormat(
+            FrameKind.QUOTE_BAR, CsvSpec((ColumnKind.OPTIONAL,) * 10, side + side, (11,), time_format)
+        )
+    return FileFormat(FrameKind.OPEN_INTEREST, CsvSpec((ColumnKind.NUMBER,), (0,), (2,), time_format))
+
+
+# Every bar format, built once: a read asks for one, and building specs costs more than the lookup.
+_BAR_FORMATS: Final = {
+    (time_format, tick_type, price): _make_bar_format(time_format, tick_type, price)
+    for time_format in TimeFormat
+    for tick_type in TickType
+    for price in (0, _PRICE_SCALE)
+}
+_OPEN_INTEREST_TICKS: Final = FileFormat(
+    FrameKind.TICK, CsvSpec((ColumnKind.NUMBER,), (0,), (2,), TimeFormat.MILLISECONDS), ("value",)
+)
+
+
+def bar_format(resolution: Resolution, tick_type: TickType, *, scaled: bool) -> FileFormat:
+    """Return the format of trade, quote or open-interest bars; `scaled` prices are deci-cents."""
+    if tick_type == TickType.OPEN_INTEREST:
+        return open_interest_format(resolution)
+    return _BAR_FORMATS[_time_format(resolution), tick_type, _PRICE_SCALE if scaled else 0]
 
 
 def open_interest_format(resolution: Resolution) -> FileFormat:
-    """Return the format of open-interest files: a time and a number."""
-    spec = CsvSpec((ColumnKind.NUMBER,), (0,), (2,), _time_format(resolution))
+    """Return the format of open-interest files: a time and a number (ticks at tick resolution)."""
     if resolution == Resolution.TICK:
-        return FileFormat(FrameKind.TICK, spec, ("value",))
-    return FileFormat(FrameKind.OPEN_INTEREST, spec)
+        return _OPEN_INTEREST_TICKS
+    return _BAR_FORMATS[_time_format(resolution), TickType.OPEN_INTEREST, 0]
 
 
 def tick_format(

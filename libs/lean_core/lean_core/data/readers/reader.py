@@ -119,7 +119,8 @@ def _read_columns(
         if cached is not None:
             return cached
     one_of_many = request.symbol.security_type in _CHAIN_TYPES
-    found, data = read_entry(location.path, location.entry, one_of_many=one_of_many)
+    pool = cache.archives if cache is not None else None
+    found, data = read_entry(location.path, location.entry, one_of_many=one_of_many, pool=pool)
     parsed = parse_csv(data, form.spec, path=location.path, entry=found)
     source = Source(location.path, found, day, request.data_time_zone, request.resolution)
     columns = build_columns(parsed, form, source)
@@ -173,12 +174,14 @@ def list_zip_contracts(
     *,
     path_ticker: str | None = None,
     future_expiry: Callable[[date], date] | None = None,
+    cache: FrameCache | None = None,
 ) -> list[Symbol]:
     """Return the contracts with an entry in a chain's zip for a day (for hour/daily: the day's year).
 
     `chain` is any symbol of the chain (canonical or a contract) and gives the market, the style and,
     for options, the underlying. Futures entries name only a contract month, so futures need
-    `future_expiry`, the exchange's rule from contract month to expiry date.
+    `future_expiry`, the exchange's rule from contract month to expiry date. A `cache` keeps the zip
+    open for the contract reads that usually follow.
     """
     if chain.security_type not in _CHAIN_TYPES:
         raise ValueError(f"{chain.security_type.lean_name} data has no contract chains")
@@ -186,7 +189,7 @@ def list_zip_contracts(
     path = folder / paths.zip_file_name(chain, resolution, tick_type, day, path_ticker)
     if not path.exists():
         raise MissingDataError("no data file", path=path)
-    names = entry_names(path)
+    names = entry_names(path, cache.archives if cache is not None else None)
     if chain.security_type.is_option:
         contracts = [option.contract_from_entry(chain, name) for name in names]
         return sorted({c for c in contracts if c is not None}, key=lambda c: c.value)
