@@ -30,7 +30,9 @@ _STRIKE_MAX_MAGNITUDE = 500_000
 _OLE_EPOCH = date(1899, 12, 30)
 _BASE36_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-#: The date LEAN uses for an equity with no map file.
+#: The first date of an equity whose map file is unknown. LEAN's own default is OLE day 0,
+#: but LEAN resolves map files through a global provider; lean_core has none, and every
+#: LEAN data folder's map files start on 1998-01-02, so that is the better guess here.
 DEFAULT_DATE = date(1998, 1, 2)
 
 
@@ -123,8 +125,8 @@ class SecurityIdentifier:
 
     @classmethod
     def generate_base(cls, ticker: str, market: str) -> SecurityIdentifier:
-        """Identify custom data."""
-        return cls._generate(ticker, SecurityType.BASE, market, days_date=DEFAULT_DATE)
+        """Identify custom data (LEAN gives it its default date, OLE day 0)."""
+        return cls._generate(ticker, SecurityType.BASE, market)
 
     @classmethod
     def generate_future(cls, expiry: date, root: str, market: str) -> SecurityIdentifier:

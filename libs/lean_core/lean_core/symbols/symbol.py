@@ -10,8 +10,9 @@ from lean_core.enums import Market, OptionRight, OptionStyle, SecurityType
 from lean_core.errors import SymbolError
 from lean_core.symbols.security_identifier import SecurityIdentifier
 
-#: The expiry LEAN gives canonical (continuous) futures and option chains.
-CANONICAL_EXPIRY = date(2050, 12, 31)
+#: The expiry LEAN gives canonical (continuous) futures and option chains: its default date,
+#: OLE day 0, which encodes as no date at all.
+CANONICAL_EXPIRY = date(1899, 12, 30)
 
 _DEFAULT_MARKETS = {
     SecurityType.EQUITY: Market.USA,
