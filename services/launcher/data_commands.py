@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import secrets
 import sys
 from collections.abc import Callable, Sequence
@@ -90,7 +91,10 @@ def _add_generate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dividends-percentage", "--dividends", type=_non_negative(float), default=60.0)
     parser.add_argument("--dividend-every-quarter-percentage", type=_non_negative(float), default=30.0)
     parser.add_argument(
-        "--workers", type=_non_negative(int), default=1, help="processes, one symbol each at a time"
+        "--workers",
+        type=_non_negative(int),
+        default=os.cpu_count() or 1,
+        help="processes (default: one per CPU)",
     )
     parser.set_defaults(handler=run_generate)
 
@@ -156,40 +160,57 @@ def _add_show(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(handler=run_show)
 
 
+class _ShowError(Exception):
+    """Why `data show` cannot show anything, with the exit status to return."""
+
+    def __init__(self, message: str, status: int = _USAGE_ERROR) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def run_show(args: argparse.Namespace) -> int:
     """Read a symbol's data through the LEAN readers and print its first rows."""
+    try:
+        frame, entry, day = _load(args)
+    except _ShowError as error:
+        return _fail("show", str(error), status=error.status)
+    print(_table(frame, entry, day, args.rows))
+    return 0
+
+
+def _load(args: argparse.Namespace) -> tuple[Frame, MarketHoursEntry, date | None]:
+    """Return the frame the options name, its market-hours entry and the day to show from."""
     from lean_core.data.readers import ReadRequest, available_dates, read_frame
     from lean_core.time import MarketHoursDatabase
 
     folder: Path = args.data_folder
     if not folder.is_dir():
-        return _fail("show", f"argument --data-folder: folder {str(folder)!r} does not exist")
+        raise _ShowError(f"argument --data-folder: folder {str(folder)!r} does not exist")
     security_type: SecurityType = args.security_type
     try:
         market = (args.market or default_market(security_type)).lower()
         entry = MarketHoursDatabase.from_data_folder(folder).get_entry(market, args.ticker, security_type)
         symbol = Symbol.create(args.ticker, security_type, market)
     except LeanError as error:
-        return _fail("show", f"argument --data-folder: {error}")
+        raise _ShowError(f"argument --data-folder: {error}") from None
     tick_type = _tick_type(args.tick_type, security_type)
-    day = args.date
+    day: date | None = args.date
     if day is None and not is_hour_or_daily(args.resolution):
         days = available_dates(folder, symbol, args.resolution, tick_type)
         if not days:
             what = f"{args.resolution.folder_name} {tick_type.file_name} data"
-            return _fail("show", f"argument --ticker: no {what} for {symbol.value} in {folder}")
+            raise _ShowError(f"argument --ticker: no {what} for {symbol.value} in {folder}")
         day = days[0]
+    file_day = None if is_hour_or_daily(args.resolution) else day
+    request = ReadRequest(folder, symbol, args.resolution, tick_type, file_day, entry.data_time_zone)
     try:
-        file_day = None if is_hour_or_daily(args.resolution) else day
-        frame = read_frame(
-            ReadRequest(folder, symbol, args.resolution, tick_type, file_day, entry.data_time_zone)
-        )
+        return read_frame(request), entry, day
     except MissingDataError as error:
-        return _fail("show", f"argument --date: no such data file ({error})")
+        raise _ShowError(f"argument --date: no such data file ({error})") from None
+    except ValueError as error:  # data LEAN does not have, such as forex trades
+        raise _ShowError(f"argument --tick-type: {error}") from None
     except LeanError as error:
-        return _fail("show", str(error), status=1)
-    print(_table(frame, entry, day, args.rows))
-    return 0
+        raise _ShowError(str(error), status=1) from None
 
 
 def _tick_type(text: str | None, security_type: SecurityType) -> TickType:

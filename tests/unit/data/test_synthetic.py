@@ -364,6 +364,22 @@ class TestFolder:
         daily = read_frame(ReadRequest(tmp_path, symbol, Resolution.DAILY, TickType.TRADE, None, NEW_YORK))
         assert [t.day for t in local_times(daily)] == [2, 3, 4, 5]
 
+    def test_a_later_run_keeps_the_earlier_dividends_in_the_factor_file(self, tmp_path: Path) -> None:
+        quarterly = {"tickers": ("SPY",), "dividends_percentage": 100.0}
+        generate_data_folder(settings(start=date(2024, 3, 1), end=date(2024, 3, 15), **quarterly), tmp_path)
+        first = read_factor_file(tmp_path / "equity/usa/factor_files/spy.csv").rows
+        generate_data_folder(settings(start=date(2024, 6, 3), end=date(2024, 6, 14), **quarterly), tmp_path)
+        rows = read_factor_file(tmp_path / "equity/usa/factor_files/spy.csv").rows
+        assert [row.date for row in rows] == [
+            date(2024, 3, 1),
+            date(2024, 3, 8),
+            date(2024, 6, 7),
+            date(2050, 12, 31),
+        ]
+        june = rows[2].price_factor
+        assert june < 1
+        assert rows[1].price_factor == pytest.approx(first[1].price_factor * june, abs=Decimal("1e-7"))
+
     def test_the_same_seed_writes_byte_identical_folders(self, tmp_path: Path) -> None:
         config = settings(tickers=("SPY", "ABC"), end=date(2024, 1, 3))
         summaries = [generate_data_folder(config, tmp_path / name) for name in ("one", "two")]

@@ -28,6 +28,7 @@ from lean_core.data.writers import (
     write_zip,
 )
 from lean_core.enums import Resolution, SecurityType, TickType
+from lean_core.errors import DataError
 from lean_core.symbols import Symbol
 from lean_core.time import MarketHoursDatabase
 
@@ -101,6 +102,16 @@ class TestWriteZip:
             assert archive.read("20240102_spy_minute_trade.csv") == b"1,2\n"
         assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
         assert sorted(path.name for path in tmp_path.iterdir()) == ["a.zip", "b.zip"]
+
+
+def test_a_frame_off_its_grid_is_refused_naming_the_file(tmp_path: Path) -> None:
+    symbol = Symbol.create("SPY", SecurityType.EQUITY, "usa")
+    times = np.array([1_704_205_800_000_000_000], dtype=np.int64)  # 2024-01-02 09:30 New York
+    price = floats(100.00001)
+    frame = TradeBarFrame(symbol, times, times + 60_000_000_000, price, price, price, price, floats(1))
+    number_format = NumberFormat.for_security(SecurityType.EQUITY, Decimal("0.01"), Decimal(1))
+    with pytest.raises(DataError, match=r"20240102_trade\.zip"):
+        write_frame(tmp_path, frame, Resolution.MINUTE, data_time_zone=NEW_YORK, number_format=number_format)
 
 
 # -- round trips of generated data -------------------------------------------------------------------------

@@ -186,9 +186,10 @@ def _random_tickers(rng: np.random.Generator, security_type: SecurityType, count
         return _random_equity_tickers(rng, count)
     if count > len(pool):
         raise ConfigurationError(f"at most {len(pool)} {security_type.lean_name} symbols", key="symbol-count")
-    # Earlier pool entries are the liquid ones: take a random subset but keep their order of importance.
-    picked = np.sort(rng.choice(len(pool), size=count, replace=False))
-    return [pool[index] for index in picked]
+    # Dollar pairs are the liquid ones: draw them first, in random order, then the crosses.
+    tier = np.array([0 if pair.endswith("USD") or pair.startswith("USD") else 1 for pair in pool])
+    order = np.lexsort((rng.random(len(pool)), tier))
+    return [pool[index] for index in sorted(order[:count])]
 
 
 def _random_equity_tickers(rng: np.random.Generator, count: int) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,7 +23,7 @@ from typing import Final
 import numpy as np
 
 from lean_core.data.bars import Frame, QuoteBarFrame, TradeBarFrame
-from lean_core.data.factor_files import FactorFileRow
+from lean_core.data.factor_files import FactorFileRow, read_factor_file
 from lean_core.data.map_files import END_OF_TIME, MapFileRow, read_map_file
 from lean_core.data.paths import data_location
 from lean_core.data.readers import ReadRequest, read_frame
@@ -42,7 +42,7 @@ from lean_core.data.synthetic_reference import (
     symbol_properties_row,
 )
 from lean_core.data.synthetic_tape import concat_frames
-from lean_core.data.writers import NumberFormat, WrittenFile, write_frame
+from lean_core.data.writers import NumberFormat, WrittenFile, decimal_places, write_frame
 from lean_core.enums import Resolution, SecurityType, TickType
 from lean_core.symbols import Symbol
 from lean_core.symbols.security_identifier import DEFAULT_DATE
@@ -131,11 +131,13 @@ def _draw(settings: GeneratorSettings, ticker: str) -> tuple[SymbolModel, np.ran
 
 
 def _on_folder_grid(model: SymbolModel, properties: SymbolPropertiesDatabase, market: str) -> SymbolModel:
-    """Put prices and sizes on the folder's own tick and lot sizes, which the readers' users will trust."""
+    """Put prices and sizes on the tick and lot sizes the folder's symbol-properties database declares."""
     found = properties.get(market, model.ticker, model.security_type, model.quote_currency)
-    price = max(-found.minimum_price_variation.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
-    size = max(-found.lot_size.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
-    return replace(model, price_decimals=int(price), size_decimals=int(size))
+    return replace(
+        model,
+        price_decimals=decimal_places(found.minimum_price_variation),
+        size_decimals=decimal_places(found.lot_size),
+    )
 
 
 def _symbol(settings: GeneratorSettings, model: SymbolModel, data_folder: Path) -> Symbol:
@@ -299,11 +301,30 @@ def _write_corporate_files(
         written.append(map_file)
     factor_file = data_folder / "equity" / settings.market / "factor_files" / f"{model.ticker.lower()}.csv"
     if events or not factor_file.exists():
-        rows_text = [row.to_csv() for row in factor_file_rows(events, settings.start)]
+        factors = factor_file_rows(events, settings.start)
+        if factor_file.exists():
+            factors = _after_earlier_rows(read_factor_file(factor_file).rows, factors, settings.start)
         # LEAN's factor files end without a newline.
-        _write_text(factor_file, "\n".join(rows_text))
+        _write_text(factor_file, "\n".join(row.to_csv() for row in factors))
         written.append(factor_file)
     return written
+
+
+def _after_earlier_rows(
+    existing: Sequence[FactorFileRow], ours: list[FactorFileRow], start: date
+) -> list[FactorFileRow]:
+    """Keep an existing file's rows before `start`, scaled by the new events, ahead of the new rows.
+
+    This extends a folder generated earlier; rows from `start` on describe the new data and replace the old.
+    """
+    price, split = ours[0].price_factor, ours[0].split_factor
+    earlier = [
+        FactorFileRow(row.date, row.price_factor * price, row.split_factor * split, row.reference_price)
+        for row in existing
+        if row.date < start
+    ]
+    # The new first row only marks where the data begins; an earlier file already has that row.
+    return [*earlier, *ours[1:]] if earlier else ours
 
 
 def factor_file_rows(events: list[CorporateEvent], first_day: date) -> list[FactorFileRow]:

@@ -173,9 +173,7 @@ class SymbolSimulation:
         while day <= self.settings.end:
             layout = day_layout(self.entry, day, step_ns, session_profile=self._is_equity)
             if layout is not None:
-                frames = self._simulate_day(layout, simulated)
-                if frames:
-                    yield SyntheticDay(day, frames)
+                yield SyntheticDay(day, self._simulate_day(layout, simulated))
             day += timedelta(days=1)
 
     def aggregates(self, resolution: Resolution) -> tuple[Frame, ...]:

@@ -29,6 +29,7 @@ import numpy.typing as npt
 from lean_core.data import paths
 from lean_core.data.bars import FloatArray, Frame, Int64Array, QuoteBarFrame, TickFrame, TradeBarFrame
 from lean_core.enums import Resolution, SecurityType, TickType
+from lean_core.errors import DataError
 from lean_core.time.time_zones import utc_ns_to_local_ns
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "NumberFormat",
     "TextColumn",
     "WrittenFile",
+    "decimal_places",
     "format_rows",
     "number_column",
     "write_frame",
@@ -69,11 +71,17 @@ class NumberFormat:
         """Return LEAN's spelling for a security type with the given grid steps."""
         if security_type in (SecurityType.EQUITY, SecurityType.OPTION, SecurityType.FUTURE):
             return cls(price_decimals=4, size_decimals=0, scaled=True)
-        price = max(-minimum_price_variation.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
-        size = max(-lot_size.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
         return cls(
-            price_decimals=int(price), size_decimals=int(size), trim=security_type == SecurityType.CRYPTO
+            price_decimals=decimal_places(minimum_price_variation),
+            size_decimals=decimal_places(lot_size),
+            trim=security_type == SecurityType.CRYPTO,
         )
+
+
+def decimal_places(step: Decimal) -> int:
+    """Return the digits after the point a grid step needs: 2 for 0.01, 0 for 1 or 25."""
+    exponent = step.normalize().as_tuple().exponent
+    return max(-exponent, 0) if isinstance(exponent, int) else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +116,8 @@ def _units(values: FloatArray, decimals: int, what: str) -> tuple[Int64Array, np
     clean = np.where(present, values, 0.0)
     scaled = clean * 10.0**decimals
     units = np.floor(scaled + 0.5)
-    off_grid = np.abs(scaled - units) > 1e-6 * np.maximum(1.0, np.abs(scaled))
+    # Doubles carry ~16 significant digits: anything further off than rounding noise is a real fraction.
+    off_grid = np.abs(scaled - units) > 1e-9 * np.maximum(1.0, np.abs(scaled))
     if off_grid.any() or (units < 0).any():
         bad = float(clean[np.argmax(off_grid | (units < 0))])
         raise ValueError(f"{what} {bad!r} is negative or not a multiple of 1e-{decimals}")
@@ -211,14 +220,19 @@ def write_frame(
 
     An hour/daily file is replaced whole; a day file is replaced for each day the frame covers. The
     frame is spelled out once and cut at day boundaries, so passing many days at once is fastest.
+    Raises `DataError` naming the file when a value does not fit the number format.
     """
     if len(frame) == 0 or not isinstance(frame, TradeBarFrame | QuoteBarFrame | TickFrame):
         return []
     symbol, tick_type = frame.symbol, _tick_type(frame)
     local = utc_ns_to_local_ns(frame.time, data_time_zone)
-    content, line_ends = format_rows(_columns(frame, local, resolution, number_format))
-    if paths.is_hour_or_daily(resolution):
-        location = paths.data_location(data_folder, symbol, resolution, tick_type, None, path_ticker)
+    first_day = None if paths.is_hour_or_daily(resolution) else _day(int(local[0]))
+    location = paths.data_location(data_folder, symbol, resolution, tick_type, first_day, path_ticker)
+    try:
+        content, line_ends = format_rows(_columns(frame, local, resolution, number_format))
+    except ValueError as error:
+        raise DataError(f"cannot write these rows: {error}", path=location.path) from None
+    if first_day is None:
         # LEAN's files end without a line break after the last row.
         write_zip(location.path, location.entry, content[:-1], _day(int(local[-1])))
         return [WrittenFile(location.path, len(frame))]
