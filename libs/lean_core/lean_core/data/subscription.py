@@ -16,7 +16,16 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from lean_core.data.bars import Frame, OpenInterestFrame, QuoteBarFrame, TickFrame, TradeBarFrame, local_to_ns
+from lean_core.data.bars import (
+    TICK_COLUMNS,
+    Frame,
+    OpenInterestFrame,
+    QuoteBarFrame,
+    TickFrame,
+    TradeBarFrame,
+    local_to_ns,
+    ns_to_local,
+)
 from lean_core.data.calendar import daily_calendar, uses_strict_end_times
 from lean_core.data.factor_files import FactorFileProvider
 from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
@@ -32,6 +41,7 @@ from lean_core.time.time_zones import utc_ns_to_local_ns
 
 logger = logging.getLogger(__name__)
 
+_UTC = ZoneInfo("UTC")
 _NS_PER_DAY = 86_400 * 1_000_000_000
 _DAILY_FILES = (Resolution.HOUR, Resolution.DAILY)
 
@@ -230,17 +240,11 @@ def _concat(config: SubscriptionDataConfig, frames: list[Frame]) -> Frame:
             return TickFrame.empty(symbol, config.tick_type)
         first = ticks[0]
         return TickFrame(
-            symbol, first.tick_type, *(np.concatenate([getattr(f, n) for f in ticks]) for n in _TICK_FIELDS)
+            symbol, first.tick_type, *(np.concatenate([getattr(f, n) for f in ticks]) for n in TICK_COLUMNS)
         )
     if config.tick_type == TickType.QUOTE:
         return QuoteBarFrame.concat(symbol, [f for f in frames if isinstance(f, QuoteBarFrame)])
     return TradeBarFrame.concat(symbol, [f for f in frames if isinstance(f, TradeBarFrame)])
-
-
-_TICK_FIELDS = (
-    "time", "value", "quantity", "bid_price", "bid_size", "ask_price", "ask_size",
-    "exchange", "sale_condition", "suspicious",
-)  # fmt: skip
 
 
 def _apply_strict_end_times(
@@ -252,8 +256,8 @@ def _apply_strict_end_times(
     local_start = utc_ns_to_local_ns(frame.time, zone)
     starts, ends, keep = [], [], []
     for index, end_ns in enumerate(local_end.tolist()):
-        calendar = daily_calendar(hours, _ns_to_naive(end_ns))
-        if local_to_ns(calendar.end, ZoneInfo("UTC")) < int(local_start[index]):
+        calendar = daily_calendar(hours, ns_to_local(end_ns, _UTC))
+        if local_to_ns(calendar.end, _UTC) < int(local_start[index]):
             continue  # an extended-hours point that belongs to no regular session
         keep.append(index)
         starts.append(local_to_ns(calendar.start, zone))
@@ -297,7 +301,3 @@ def _market_hours_filter(
     end = utc_ns_to_local_ns(frame.end_time, zone)
     keep = bars_open_mask(hours, start, end, extended)
     return frame if keep.all() else frame.select(keep)
-
-
-def _ns_to_naive(local_ns: int) -> datetime:
-    return datetime(1970, 1, 1) + timedelta(microseconds=local_ns // 1000)
