@@ -1,0 +1,122 @@
+"""JSON text as Json.NET writes it, for hashes and result files that must match LEAN byte for byte.
+
+Json.NET differs from `json.dumps` where LEAN's outputs can be compared: decimals keep their
+scale and whole ones gain ".0" (688 -> 688.0), doubles print .NET's shortest text, UTC times
+are ISO 8601 with a "Z" and at most seven trimmed fraction digits, and a few more characters are
+escaped. `Formatting.Indented` uses two spaces and one value per line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any
+
+from lean_core.statistics.formatting import json_decimal, json_double
+
+__all__ = ["JsonValue", "RawJson", "format_json_time", "to_json"]
+
+
+class RawJson(str):
+    """Text that is already JSON and is written as it is."""
+
+    __slots__ = ()
+
+
+JsonValue = (
+    None | bool | int | float | Decimal | str | datetime | Sequence["JsonValue"] | Mapping[str, "JsonValue"]
+)
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+# Json.NET also escapes these three line separators so the text is safe inside JavaScript.
+_ALSO_ESCAPED = frozenset("\u0085\u2028\u2029")
+
+
+def _escape(text: str) -> str:
+    parts = ['"']
+    for char in text:
+        if char in _ESCAPES:
+            parts.append(_ESCAPES[char])
+        elif char < " " or char in _ALSO_ESCAPED:
+            parts.append(f"\\u{ord(char):04x}")
+        else:
+            parts.append(char)
+    parts.append('"')
+    return "".join(parts)
+
+
+def format_json_time(value: datetime) -> str:
+    """Return a UTC time as Json.NET's ISO format: "2013-10-07T13:31:00Z", fraction digits trimmed.
+
+    A naive datetime is taken to be UTC, as lean_core keeps its times.
+    """
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += "." + f"{value.microsecond * 10:07d}".rstrip("0")
+    return text + "Z"
+
+
+# Checked in order: bool before int (True is an int), RawJson before str, IntEnum before int.
+_SCALAR_WRITERS: tuple[tuple[type, Callable[[Any], str]], ...] = (
+    (type(None), lambda _: "null"),
+    (bool, lambda flag: "true" if flag else "false"),
+    (RawJson, str),
+    (IntEnum, lambda member: str(int(member))),
+    (int, str),
+    (float, json_double),
+    (Decimal, json_decimal),
+    (str, _escape),
+    (datetime, lambda moment: _escape(format_json_time(moment))),
+)
+
+
+def _scalar(value: JsonValue) -> str | None:
+    for kind, writer in _SCALAR_WRITERS:
+        if isinstance(value, kind):
+            return writer(value)
+    return None
+
+
+def to_json(value: JsonValue, *, indented: bool = False) -> str:
+    """Serialise like `JsonConvert.SerializeObject` with `Formatting.None` or `Formatting.Indented`."""
+    return _write(value, 0 if indented else None)
+
+
+def _write(value: JsonValue, depth: int | None) -> str:
+    scalar = _scalar(value)
+    if scalar is not None:
+        return scalar
+    if isinstance(value, Mapping):
+        items = [
+            f"{_escape(str(key))}:{'' if depth is None else ' '}{_write(item, _deeper(depth))}"
+            for key, item in value.items()
+        ]
+        return _wrap("{", "}", items, depth)
+    if isinstance(value, Sequence):
+        return _wrap("[", "]", [_write(item, _deeper(depth)) for item in value], depth)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _deeper(depth: int | None) -> int | None:
+    return None if depth is None else depth + 1
+
+
+def _wrap(opening: str, closing: str, items: list[str], depth: int | None) -> str:
+    if not items:
+        return opening + closing
+    if depth is None:
+        return opening + ",".join(items) + closing
+    inner = "\n" + "  " * (depth + 1)
+    return opening + inner + ("," + inner).join(items) + "\n" + "  " * depth + closing
