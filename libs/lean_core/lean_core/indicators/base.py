@@ -1,0 +1,387 @@
+"""The indicator foundation: the update cycle, the `updated` event and the base classes.
+
+An indicator takes inputs one at a time through `update` and publishes each new value as
+`current` (an `IndicatorDataPoint`), keeps the last few values in `window` and tells its
+subscribers through `updated`. The update cycle is LEAN's `IndicatorBase.Update`: an input
+older than the previous one of the same symbol is ignored (logged once), the same input object
+twice counts once, and a computation that fails (a division by zero, say) counts the sample
+but leaves `current` unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar, cast
+
+from lean_core.data.bars import QuoteBar, TradeBar
+from lean_core.indicators.data_point import BaseDataLike, DataBar, IndicatorDataPoint, number_of
+from lean_core.indicators.rolling_window import RollingWindow
+from lean_core.symbols import Symbol
+
+__all__ = [
+    "BarIndicator",
+    "Identity",
+    "Indicator",
+    "IndicatorBase",
+    "IndicatorUpdatedEvent",
+    "UpdatedHandler",
+    "WindowIndicator",
+    "name_first",
+]
+
+logger = logging.getLogger(__name__)
+
+#: How many past values `IndicatorBase.window` keeps unless resized, as in LEAN.
+DEFAULT_WINDOW_SIZE = 2
+
+
+# --------------------------------------------------------------------------------------------
+# The updated event
+# --------------------------------------------------------------------------------------------
+#: A subscriber to `updated`: called as handler(indicator, new_point).
+UpdatedHandler = Callable[[Any, IndicatorDataPoint], object]
+
+
+class IndicatorUpdatedEvent:
+    """LEAN's `Updated` event: `indicator.updated += handler`, `indicator.updated -= handler`."""
+
+    __slots__ = ("handlers",)
+
+    def __init__(self) -> None:
+        # a tuple, so a handler may subscribe or unsubscribe while the event fires
+        self.handlers: tuple[UpdatedHandler, ...] = ()
+
+    def __iadd__(self, handler: UpdatedHandler) -> IndicatorUpdatedEvent:
+        if not callable(handler):
+            raise TypeError(f"an updated handler must be callable, got {handler!r}")
+        self.handlers = (*self.handlers, handler)
+        return self
+
+    def __isub__(self, handler: UpdatedHandler) -> IndicatorUpdatedEvent:
+        handlers = list(self.handlers)
+        # like a .NET delegate, drop the last subscription that matches
+        for index in range(len(handlers) - 1, -1, -1):
+            if handlers[index] == handler:
+                del handlers[index]
+                break
+        self.handlers = tuple(handlers)
+        return self
+
+    def __call__(self, sender: Any, point: IndicatorDataPoint) -> None:
+        for handler in self.handlers:
+            handler(sender, point)
+
+    def __len__(self) -> int:
+        return len(self.handlers)
+
+    def __repr__(self) -> str:
+        return f"IndicatorUpdatedEvent(handlers={len(self.handlers)})"
+
+
+def _zero_point() -> IndicatorDataPoint:
+    return IndicatorDataPoint(None, datetime.min, 0.0)
+
+
+def _value_of(other: object) -> float | None:
+    """Return the number an indicator compares against: another's current value, or a number."""
+    if isinstance(other, IndicatorBase):
+        return other.current.value
+    return number_of(other)
+
+
+# --------------------------------------------------------------------------------------------
+# Indicators
+# --------------------------------------------------------------------------------------------
+InputT = TypeVar("InputT", bound=BaseDataLike)
+_InitT = TypeVar("_InitT", bound=Callable[..., None])
+
+
+def name_first(init: _InitT) -> _InitT:
+    """Let a constructor also take LEAN's name-first form: `SimpleMovingAverage("fast", 10)`."""
+
+    @functools.wraps(init)
+    def wrapper(self: object, *args: Any, **kwargs: Any) -> None:
+        if args and isinstance(args[0], str):
+            if "name" in kwargs:
+                raise TypeError("the name was given twice, first positionally and then as name=")
+            kwargs["name"] = args[0]
+            args = args[1:]
+        init(self, *args, **kwargs)
+
+    return cast(_InitT, wrapper)
+
+
+class IndicatorBase(ABC, Generic[InputT]):
+    """The update cycle every indicator shares; subclasses supply `is_ready` and the computation."""
+
+    __slots__ = (
+        "_last_input",
+        "_last_symbol",
+        "_logged_out_of_order",
+        "_previous_inputs",
+        "consolidators",
+        "current",
+        "name",
+        "samples",
+        "updated",
+        "warm_up_period",
+        "window",
+    )
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        #: how many inputs were taken (since the last reset)
+        self.samples = 0
+        #: how many inputs make the indicator ready (LEAN's `WarmUpPeriod`)
+        self.warm_up_period = 0
+        #: the latest values, newest first; `current` is `window[0]`
+        self.window: RollingWindow[IndicatorDataPoint] = RollingWindow(DEFAULT_WINDOW_SIZE)
+        self.current = _zero_point()
+        self.window.add(self.current)
+        self.updated = IndicatorUpdatedEvent()
+        #: the consolidators the algorithm registered to feed this indicator
+        self.consolidators: set[Any] = set()
+        self._previous_inputs: dict[Symbol | None, InputT] = {}
+        # the symbol seen last and its previous input, so one-symbol indicators skip the dict
+        self._last_symbol: Symbol | None = None
+        self._last_input: InputT | None = None
+        self._logged_out_of_order = False
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    @abstractmethod
+    def is_ready(self) -> bool:
+        """Return True once the indicator has seen enough inputs to be meaningful."""
+
+    @property
+    def previous(self) -> IndicatorDataPoint:
+        """Return the value before `current` (a zero point while there is none)."""
+        window = self.window
+        if window.count > 1:
+            return cast(IndicatorDataPoint, window[1])
+        return _zero_point()
+
+    # -- the update cycle -------------------------------------------------------------------
+    def update(self, input: BaseDataLike | datetime, value: float | Decimal | None = None) -> bool:
+        """Feed one input (a data point, a bar, or a time and a value); return `is_ready`."""
+        data = self._accept(input) if value is None else self._from_time_and_value(input, value)
+        symbol = data.symbol
+        end_time = data.end_time
+        previous = self._last_input if symbol is self._last_symbol else self._switch_symbol(symbol)
+        if previous is not None:
+            if end_time < previous.end_time:
+                self._reject_out_of_order(data, previous)
+                return self.is_ready
+            if input is previous:
+                return self.is_ready
+        self.samples += 1
+        self._last_input = data
+        result = self._compute_next_value(data)
+        if result is not None:
+            point = IndicatorDataPoint(symbol, end_time, result)
+            self.current = point
+            self.window.add(point)
+            handlers = self.updated.handlers
+            if handlers:
+                for handler in handlers:
+                    handler(self, point)
+        return self.is_ready
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        self.samples = 0
+        self._previous_inputs.clear()
+        self._last_symbol = None
+        self._last_input = None
+        self.window.reset()
+        self.current = _zero_point()
+        self.window.add(self.current)
+
+    def _accept(self, input: Any) -> InputT:
+        """Return `input` as this indicator's input type (a data point by default)."""
+        if isinstance(input, IndicatorDataPoint):
+            return cast(InputT, input)
+        if isinstance(input, datetime):
+            raise TypeError(f"{self.name}: update(time, value) needs a value")
+        return cast(InputT, IndicatorDataPoint(input.symbol, input.end_time, input.value))
+
+    def _from_time_and_value(self, time: Any, value: float | Decimal) -> InputT:
+        return cast(InputT, IndicatorDataPoint(None, time, value))
+
+    @abstractmethod
+    def _compute_next_value(self, input: InputT) -> float | None:
+        """Return the indicator's value after `input`, or None when it cannot be computed.
+
+        None is LEAN's non-success status (a math error, say): the sample counts but `current`
+        keeps its value and `updated` does not fire.
+        """
+
+    def _publish(self, symbol: Symbol | None, time: datetime, value: float) -> None:
+        """Count a sample and make `value` current: for values an owning indicator computes."""
+        self.samples += 1
+        point = IndicatorDataPoint(symbol, time, value)
+        self.current = point
+        self.window.add(point)
+        handlers = self.updated.handlers
+        if handlers:
+            for handler in handlers:
+                handler(self, point)
+
+    def _switch_symbol(self, symbol: Symbol | None) -> InputT | None:
+        if self._last_input is not None:
+            self._previous_inputs[self._last_symbol] = self._last_input
+        self._last_symbol = symbol
+        self._last_input = self._previous_inputs.get(symbol)
+        return self._last_input
+
+    def _reject_out_of_order(self, data: InputT, previous: InputT) -> None:
+        if not self._logged_out_of_order:
+            self._logged_out_of_order = True
+            logger.error(
+                "%s is a forward-only indicator: input at %s precedes the previous one at %s; "
+                "it will not be updated with this input",
+                self.name,
+                data.end_time,
+                previous.end_time,
+            )
+
+    # -- Python protocol --------------------------------------------------------------------
+    def __getitem__(self, index: int) -> IndicatorDataPoint | None:
+        return self.window[index]
+
+    def __iter__(self) -> Iterator[IndicatorDataPoint]:
+        return iter(self.window)
+
+    def __float__(self) -> float:
+        return self.current.value
+
+    def __str__(self) -> str:
+        return format_indicator_value(self.current.value)
+
+    def __repr__(self) -> str:
+        return f"{self.name} - {self}"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.current.value, spec) if spec else str(self)
+
+    def __eq__(self, other: object) -> bool:
+        # as in LEAN: an indicator equals only itself, or a number equal to its current value
+        if isinstance(other, IndicatorBase):
+            return self is other
+        other_value = _value_of(other)
+        return NotImplemented if other_value is None else self.current.value == other_value
+
+    __hash__ = object.__hash__
+
+    def __lt__(self, other: object) -> bool:
+        other_value = _value_of(other)
+        return NotImplemented if other_value is None else self.current.value < other_value
+
+    def __le__(self, other: object) -> bool:
+        other_value = _value_of(other)
+        return NotImplemented if other_value is None else self.current.value <= other_value
+
+    def __gt__(self, other: object) -> bool:
+        other_value = _value_of(other)
+        return NotImplemented if other_value is None else self.current.value > other_value
+
+    def __ge__(self, other: object) -> bool:
+        other_value = _value_of(other)
+        return NotImplemented if other_value is None else self.current.value >= other_value
+
+
+def format_indicator_value(value: float) -> str:
+    """Format like LEAN's `IndicatorBase.ToString`: one to five decimals."""
+    text = f"{value:.5f}"
+    if "." in text:
+        text = text.rstrip("0")
+        if text.endswith("."):
+            text += "0"
+    return "0.0" if text == "-0.0" else text
+
+
+class Indicator(IndicatorBase[IndicatorDataPoint]):
+    """An indicator of single values: bars and ticks it is given become their `value`."""
+
+    __slots__ = ()
+
+
+class BarIndicator(IndicatorBase[DataBar]):
+    """An indicator of bars (`TradeBar` or `QuoteBar`)."""
+
+    __slots__ = ()
+
+    def _accept(self, input: Any) -> DataBar:
+        if isinstance(input, _BAR_TYPES):
+            return input
+        if isinstance(input, IndicatorDataPoint) or not hasattr(input, "low"):
+            raise TypeError(f"{self.name} takes bars (TradeBar or QuoteBar), not {type(input).__name__}")
+        return cast(DataBar, input)
+
+    def _from_time_and_value(self, time: Any, value: float | Decimal) -> DataBar:
+        raise TypeError(
+            f"{type(self).__name__} does not support update(time, value): "
+            "use update(trade_bar) or update(quote_bar)"
+        )
+
+
+_BAR_TYPES = (TradeBar, QuoteBar)
+
+
+class WindowIndicator(IndicatorBase[InputT]):
+    """An indicator computed over its last `period` inputs."""
+
+    __slots__ = ("_inputs",)
+
+    def __init__(self, name: str, period: int) -> None:
+        if period < 1:
+            raise ValueError(f"{name}: period must be at least 1, got period={period}")
+        super().__init__(name)
+        self._inputs: RollingWindow[InputT] = RollingWindow(period)
+        self.warm_up_period = period
+
+    @property
+    def period(self) -> int:
+        """Return how many inputs the indicator looks back over."""
+        return self._inputs.size
+
+    @property
+    def is_ready(self) -> bool:
+        """Return True once `period` inputs were taken."""
+        return self._inputs.is_ready
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        super().reset()
+        self._inputs.reset()
+
+    def _compute_next_value(self, input: InputT) -> float:
+        self._inputs.add(input)
+        return self._compute_window_value(self._inputs, input)
+
+    @abstractmethod
+    def _compute_window_value(self, window: RollingWindow[InputT], input: InputT) -> float:
+        """Return the value after `input`, which is already `window[0]`."""
+
+
+class Identity(Indicator):
+    """Pass each input's value through unchanged."""
+
+    __slots__ = ()
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__(name)
+        self.warm_up_period = 1
+
+    @property
+    def is_ready(self) -> bool:
+        """Return True after the first input."""
+        return self.samples > 0
+
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        return input.value
