@@ -1,0 +1,409 @@
+"""The last known prices of a security (LEAN's `SecurityCache`).
+
+Rules kept from LEAN's `SecurityCache.ProcessDataPoint`:
+
+- fill-forward data never reaches the cache (LEAN keeps regression figures this way);
+- trade bars set open/high/low/close, price and volume;
+- quote bars set bid/ask and their sizes; they set OHLC and price only for a default data type,
+  which an equity quote is not (`SubscriptionManager.IsDefaultDataType`), and a quote bar wins over a
+  trade bar with the same end time (crypto, options);
+- zero values never overwrite known ones.
+
+Each data point is kept twice: the object user code sees, and an exact view whose prices are the
+decimals LEAN would hold (see `PriceConverter`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from lean_core.data.bars import Bar, QuoteBar, Tick, TradeBar
+from lean_core.enums import TickType
+from lean_core.securities.decimals import ZERO, to_decimal
+
+__all__ = [
+    "ExactBar",
+    "ExactData",
+    "ExactQuoteBar",
+    "ExactTick",
+    "ExactTradeBar",
+    "MarketData",
+    "PriceConverter",
+    "SecurityCache",
+    "default_price_converter",
+]
+
+#: Turns a float price into LEAN's decimal; the flag tells a tick price from a bar price.
+PriceConverter = Callable[[float, bool], Decimal]
+MarketData = TradeBar | QuoteBar | Tick
+
+
+def default_price_converter(value: float, is_tick: bool) -> Decimal:
+    """Return the float's shortest decimal: LEAN's value for prices stored as plain decimals."""
+    return to_decimal(value)
+
+
+@dataclass(frozen=True, slots=True)
+class ExactBar:
+    """Open, high, low and close as decimals."""
+
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ExactTradeBar:
+    """A trade bar with decimal prices; times are exchange-local and naive."""
+
+    time: datetime
+    end_time: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+
+    @property
+    def value(self) -> Decimal:
+        """Return the close."""
+        return self.close
+
+
+@dataclass(frozen=True, slots=True)
+class ExactQuoteBar:
+    """A quote bar with decimal sides (either may be missing)."""
+
+    time: datetime
+    end_time: datetime
+    bid: ExactBar | None
+    ask: ExactBar | None
+    last_bid_size: Decimal
+    last_ask_size: Decimal
+
+    def _mid(self, name: str) -> Decimal:
+        bid: Decimal | None = getattr(self.bid, name) if self.bid is not None else None
+        ask: Decimal | None = getattr(self.ask, name) if self.ask is not None else None
+        if bid is not None and ask is not None:
+            if bid != 0 and ask != 0:
+                return (bid + ask) / 2
+            return bid if bid != 0 else ask
+        if bid is not None:
+            return bid
+        return ask if ask is not None else ZERO
+
+    @property
+    def open(self) -> Decimal:
+        """Return the mid open (or the side present), as LEAN's `QuoteBar.Open`."""
+        return self._mid("open")
+
+    @property
+    def high(self) -> Decimal:
+        """Return the mid high."""
+        return self._mid("high")
+
+    @property
+    def low(self) -> Decimal:
+        """Return the mid low."""
+        return self._mid("low")
+
+    @property
+    def close(self) -> Decimal:
+        """Return the mid close."""
+        return self._mid("close")
+
+    @property
+    def value(self) -> Decimal:
+        """Return the mid close."""
+        return self.close
+
+
+@dataclass(frozen=True, slots=True)
+class ExactTick:
+    """A tick with decimal prices."""
+
+    time: datetime
+    tick_type: TickType
+    price: Decimal
+    quantity: Decimal
+    bid_price: Decimal
+    bid_size: Decimal
+    ask_price: Decimal
+    ask_size: Decimal
+    exchange: str = ""
+    sale_condition: str = ""
+
+    @property
+    def end_time(self) -> datetime:
+        """Return the tick time."""
+        return self.time
+
+    @property
+    def value(self) -> Decimal:
+        """Return the trade price or the quote's mid."""
+        return self.price
+
+
+ExactData = ExactTradeBar | ExactQuoteBar | ExactTick
+_FIELDS = (
+    "price",
+    "open",
+    "high",
+    "low",
+    "close",
+    "volume",
+    "bid_price",
+    "ask_price",
+    "bid_size",
+    "ask_size",
+)
+
+
+class SecurityCache:
+    """The security's last prices and last data of each kind."""
+
+    def __init__(
+        self, *, is_equity: bool = False, converter: PriceConverter = default_price_converter
+    ) -> None:
+        self.is_equity = is_equity
+        self.converter = converter
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every price and data point."""
+        self.exact: dict[str, Decimal] = dict.fromkeys(_FIELDS, ZERO)
+        self.last_data: MarketData | None = None
+        self.exact_last_data: ExactData | None = None
+        self.last_trade_bar: TradeBar | None = None
+        self.exact_trade_bar: ExactTradeBar | None = None
+        self.last_quote_bar: QuoteBar | None = None
+        self.exact_quote_bar: ExactQuoteBar | None = None
+        self.trade_ticks: list[ExactTick] = []
+        self.quote_ticks: list[ExactTick] = []
+        self.last_tick: Tick | None = None
+        self._last_quote_bar_update: datetime | None = None
+        self._last_ohlc_update: datetime | None = None
+
+    # -- float view (user code) ---------------------------------------------------------------------------
+    @property
+    def price(self) -> float:
+        """Return the last price (float)."""
+        return float(self.exact["price"])
+
+    @property
+    def open(self) -> float:
+        """Return the last open (float)."""
+        return float(self.exact["open"])
+
+    @property
+    def high(self) -> float:
+        """Return the last high (float)."""
+        return float(self.exact["high"])
+
+    @property
+    def low(self) -> float:
+        """Return the last low (float)."""
+        return float(self.exact["low"])
+
+    @property
+    def close(self) -> float:
+        """Return the last close (float)."""
+        return float(self.exact["close"])
+
+    @property
+    def volume(self) -> float:
+        """Return the last volume (float)."""
+        return float(self.exact["volume"])
+
+    @property
+    def bid_price(self) -> float:
+        """Return the last bid (float)."""
+        return float(self.exact["bid_price"])
+
+    @property
+    def ask_price(self) -> float:
+        """Return the last ask (float)."""
+        return float(self.exact["ask_price"])
+
+    @property
+    def bid_size(self) -> float:
+        """Return the last bid size (float)."""
+        return float(self.exact["bid_size"])
+
+    @property
+    def ask_size(self) -> float:
+        """Return the last ask size (float)."""
+        return float(self.exact["ask_size"])
+
+    # -- updates -----------------------------------------------------------------------------------------
+    def update_trade_bar(self, bar: TradeBar) -> None:
+        """Take a trade bar (fill-forward bars are ignored)."""
+        if bar.is_fill_forward:
+            return
+        exact = self._exact_trade_bar(bar)
+        self.last_trade_bar, self.exact_trade_bar = bar, exact
+        self._set_last_data(bar, exact, is_default=True)
+        self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close, is_default=True)
+        self._set_if_nonzero("volume", exact.volume)
+
+    def update_quote_bar(self, bar: QuoteBar) -> None:
+        """Take a quote bar (fill-forward bars are ignored)."""
+        if bar.is_fill_forward:
+            return
+        exact = self._exact_quote_bar(bar)
+        is_default = not self.is_equity
+        self.last_quote_bar, self.exact_quote_bar = bar, exact
+        self._set_last_data(bar, exact, is_default=is_default)
+        self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close, is_default=is_default)
+        self._last_quote_bar_update = exact.end_time
+        if exact.ask is not None:
+            self._set_if_nonzero("ask_price", exact.ask.close)
+        if exact.bid is not None:
+            self._set_if_nonzero("bid_price", exact.bid.close)
+        self._set_if_nonzero("bid_size", exact.last_bid_size)
+        self._set_if_nonzero("ask_size", exact.last_ask_size)
+
+    def update_ticks(self, ticks: Sequence[Tick]) -> None:
+        """Take the ticks of one time step, all of one tick type (LEAN keeps the step's list per type)."""
+        if not ticks:
+            return
+        exact_ticks = [self._exact_tick(tick) for tick in ticks]
+        if ticks[-1].tick_type == TickType.TRADE:
+            self.trade_ticks = exact_ticks
+        elif ticks[-1].tick_type == TickType.QUOTE:
+            self.quote_ticks = exact_ticks
+        for tick, exact in zip(ticks, exact_ticks, strict=True):
+            self._process_tick(tick, exact)
+
+    def update_tick(self, tick: Tick) -> None:
+        """Take a single tick."""
+        self.update_ticks([tick])
+
+    def _process_tick(self, tick: Tick, exact: ExactTick) -> None:
+        if tick.tick_type == TickType.OPEN_INTEREST:
+            return
+        self.last_tick = tick
+        is_default = not (self.is_equity and tick.tick_type == TickType.QUOTE)
+        self._set_last_data(tick, exact, is_default=is_default)
+        self._set_if_nonzero("price", exact.price)
+        if tick.tick_type == TickType.TRADE:
+            self._set_if_nonzero("volume", exact.quantity)
+            return
+        for name in ("bid_price", "bid_size", "ask_price", "ask_size"):
+            self._set_if_nonzero(name, getattr(exact, name))
+
+    def _set_last_data(self, data: MarketData, exact: ExactData, *, is_default: bool) -> None:
+        # A trade bar ending with the last quote bar does not replace it: fills prefer quotes.
+        if not is_default:
+            return
+        if (
+            self.last_data is None
+            or self._last_quote_bar_update != exact.end_time
+            or not isinstance(data, TradeBar)
+        ):
+            self.last_data, self.exact_last_data = data, exact
+
+    def _set_ohlc(
+        self,
+        end_time: datetime,
+        open_: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        *,
+        is_default: bool,
+    ) -> None:
+        if not is_default or (self._last_quote_bar_update == end_time and self._last_ohlc_update == end_time):
+            return
+        self._last_ohlc_update = end_time
+        self._set_if_nonzero("open", open_)
+        self._set_if_nonzero("high", high)
+        self._set_if_nonzero("low", low)
+        if close != 0:
+            self.exact["price"] = close
+            self.exact["close"] = close
+
+    def _set_if_nonzero(self, name: str, value: Decimal) -> None:
+        if value != 0:
+            self.exact[name] = value
+
+    # -- exact views -------------------------------------------------------------------------------------
+    def _exact_trade_bar(self, bar: TradeBar) -> ExactTradeBar:
+        convert = self.converter
+        return ExactTradeBar(
+            bar.time,
+            bar.end_time,
+            convert(bar.open, False),
+            convert(bar.high, False),
+            convert(bar.low, False),
+            convert(bar.close, False),
+            to_decimal(bar.volume),
+        )
+
+    def _exact_side(self, side: Bar | None) -> ExactBar | None:
+        if side is None:
+            return None
+        convert = self.converter
+        return ExactBar(
+            convert(side.open, False),
+            convert(side.high, False),
+            convert(side.low, False),
+            convert(side.close, False),
+        )
+
+    def _exact_quote_bar(self, bar: QuoteBar) -> ExactQuoteBar:
+        return ExactQuoteBar(
+            bar.time,
+            bar.end_time,
+            self._exact_side(bar.bid),
+            self._exact_side(bar.ask),
+            to_decimal(bar.last_bid_size),
+            to_decimal(bar.last_ask_size),
+        )
+
+    def _exact_tick(self, tick: Tick) -> ExactTick:
+        convert = self.converter
+        bid = convert(tick.bid_price, True) if tick.bid_price else ZERO
+        ask = convert(tick.ask_price, True) if tick.ask_price else ZERO
+        if tick.tick_type == TickType.QUOTE and bid != 0 and ask != 0:
+            price = (bid + ask) / 2
+        elif tick.tick_type == TickType.QUOTE:
+            price = bid if bid != 0 else ask
+        else:
+            price = convert(tick.value, True) if tick.value else ZERO
+        return ExactTick(
+            tick.time,
+            tick.tick_type,
+            price,
+            to_decimal(tick.quantity),
+            bid,
+            to_decimal(tick.bid_size),
+            ask,
+            to_decimal(tick.ask_size),
+            tick.exchange,
+            tick.sale_condition,
+        )
+
+    # -- queries -----------------------------------------------------------------------------------------
+    @property
+    def has_data(self) -> bool:
+        """Tell whether a data point of the default type arrived (LEAN's `HasData`)."""
+        return self.last_data is not None
+
+    @property
+    def ticks(self) -> list[ExactTick]:
+        """Return the last step's trade ticks followed by its quote ticks (LEAN's `GetAll<Tick>`)."""
+        return [*self.trade_ticks, *self.quote_ticks]
+
+    @property
+    def last_exact_tick(self) -> ExactTick | None:
+        """Return the latest tick LEAN's `GetData<Tick>` gives: the later of the last quote and trade."""
+        quote = self.quote_ticks[-1] if self.quote_ticks and not self.is_equity else None
+        trade = self.trade_ticks[-1] if self.trade_ticks else None
+        if quote is not None and trade is not None:
+            return quote if quote.end_time > trade.end_time else trade
+        return quote or trade

@@ -1,0 +1,84 @@
+"""Decimal helpers that reproduce C# `decimal` behaviour where LEAN's figures depend on it."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+
+__all__ = [
+    "ONE",
+    "ZERO",
+    "as_utc",
+    "discretely_round_by",
+    "format_decimal",
+    "round_to_significant_digits",
+    "smart_rounding",
+    "strip_trailing_zeros",
+    "to_decimal",
+]
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def to_decimal(value: float | int | Decimal) -> Decimal:
+    """Return the shortest decimal that reads back as `value` (a float's repr), as LEAN parses text."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(repr(float(value)))
+
+
+def strip_trailing_zeros(value: Decimal) -> Decimal:
+    """Drop trailing fractional zeros as C#'s `decimal.Normalize()` does (3.440 -> 3.44, 100 stays 100)."""
+    if value == 0:
+        return ZERO
+    if value == value.to_integral_value():
+        return value.quantize(ONE)
+    return value.normalize()
+
+
+def format_decimal(value: Decimal) -> str:
+    """Print a decimal in plain notation with its scale, as C#'s invariant `ToString()` does."""
+    return format(value, "f")
+
+
+def discretely_round_by(value: Decimal, quanta: Decimal, *, toward_negative: bool) -> Decimal:
+    """Round to a multiple of `quanta` toward -inf or +inf (LEAN's directed `DiscretelyRoundBy`)."""
+    if quanta == 0:
+        return value
+    rounding = ROUND_FLOOR if toward_negative else ROUND_CEILING
+    return quanta * (value / quanta).to_integral_value(rounding=rounding)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return an aware UTC datetime; a naive one is taken to be UTC already."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _round_half_even(value: Decimal, places: int) -> Decimal:
+    """Round to at most `places` decimals, half to even, never adding digits (C#'s `Math.Round`)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -places:
+        return value
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+
+
+def round_to_significant_digits(value: Decimal, digits: int) -> Decimal:
+    """Round to `digits` significant digits as LEAN's `RoundToSignificantDigits` (double log10)."""
+    if value == 0:
+        return ZERO
+    scale = Decimal(10) ** (math.floor(math.log10(abs(float(value)))) + 1)
+    return scale * _round_half_even(value / scale, digits)
+
+
+def smart_rounding(value: Decimal) -> Decimal:
+    """Shorten a decimal as LEAN's `SmartRounding`: above 1000 to 4 places, else to 7 significant digits."""
+    value = strip_trailing_zeros(value)
+    if value > 1000:
+        return _round_half_even(value, 4)
+    return strip_trailing_zeros(round_to_significant_digits(value, 7))

@@ -1,0 +1,184 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from lean_core.enums import Resolution, TickType
+from lean_core.securities.security import Security
+from tests.unit.securities.builders import (
+    BTCUSD,
+    ONE_MINUTE,
+    SPY,
+    SPY_FACTOR,
+    cash_book,
+    crypto,
+    deci_cents,
+    equity,
+    forex,
+    new_york,
+    quote_bar,
+    quote_tick,
+    trade_bar,
+    trade_tick,
+)
+
+OPEN_END = new_york(2013, 10, 7, 9, 31)
+
+
+def spy_with_factor() -> Security:
+    security = equity(cash_book())
+    security.price_factor = SPY_FACTOR
+    return security
+
+
+class TestEquityExactPrices:
+    def test_rebuilds_leans_decimal_from_the_adjusted_float(self) -> None:
+        security = spy_with_factor()
+        price = deci_cents(1674400, SPY_FACTOR)
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, price, price, price, price))
+
+        assert security.exact_price == Decimal("144.77307790400")
+        assert str(security.exact_price) == "144.77307790400"
+        assert security.price == 144.773077904
+
+    def test_quote_sides_get_the_same_reconstruction(self) -> None:
+        security = spy_with_factor()
+        bid, ask = deci_cents(1674400, SPY_FACTOR), deci_cents(1674500, SPY_FACTOR)
+        security.update_quote_bar(quote_bar(SPY, OPEN_END, bid, ask))
+
+        assert str(security.exact_ask_price) == "144.78172417000"
+        assert str(security.exact_bid_price) == "144.77307790400"
+
+    def test_raw_prices_keep_four_decimals(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 167.44, 167.44, 167.44, 167.44))
+
+        assert str(security.exact_price) == "167.4400"
+
+
+class TestTradeAndQuoteBars:
+    def test_trade_bar_sets_ohlc_price_and_volume(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0, volume=500))
+
+        assert (security.open, security.high, security.low, security.close) == (10.0, 12.0, 9.0, 11.0)
+        assert security.price == 11.0
+        assert security.volume == 500.0
+        assert security.has_data
+
+    def test_equity_quote_bar_sets_bid_and_ask_but_not_the_price(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 10.0, 10.0, 10.0))
+        security.update_quote_bar(quote_bar(SPY, OPEN_END, 9.99, 10.01))
+
+        assert security.price == 10.0
+        assert (security.bid_price, security.ask_price) == (9.99, 10.01)
+        assert security.cache.last_data is security.cache.last_trade_bar
+
+    def test_bid_and_ask_fall_back_on_the_price_without_quotes(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 10.0, 10.0, 10.0))
+
+        assert (security.bid_price, security.ask_price) == (10.0, 10.0)
+
+    @pytest.mark.parametrize("quote_first", [True, False])
+    def test_crypto_quote_bar_wins_over_a_trade_bar_ending_together(self, quote_first: bool) -> None:
+        security = crypto(cash_book())
+        end = datetime(2020, 1, 1, 0, 1)
+        trade = trade_bar(BTCUSD, end, 100.0, 100.0, 100.0, 100.0)
+        quote = quote_bar(BTCUSD, end, 101.0, 103.0)
+        for bar in (quote, trade) if quote_first else (trade, quote):
+            security.set_market_price(bar)
+
+        assert security.exact_price == Decimal(102)
+        assert security.cache.exact_last_data is not None
+        assert security.cache.exact_last_data.value == Decimal(102)
+
+    def test_forex_price_is_the_exact_mid(self) -> None:
+        security = forex(cash_book())
+        security.update_quote_bar(quote_bar(security.symbol, datetime(2020, 1, 1, 0, 1), 1.10005, 1.1001))
+
+        assert security.exact_price == Decimal("1.100075")
+
+    def test_fill_forward_bars_change_nothing(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 10.0, 10.0, 10.0))
+        later = OPEN_END + ONE_MINUTE
+        security.update_trade_bar(trade_bar(SPY, later, 11.0, 11.0, 11.0, 11.0, fill_forward=True))
+        security.update_quote_bar(quote_bar(SPY, later, 10.5, 10.6, fill_forward=True))
+
+        assert security.price == 10.0
+        assert security.cache.exact_trade_bar is not None
+        assert security.cache.exact_trade_bar.end_time == OPEN_END
+        assert security.cache.exact_quote_bar is None
+
+    def test_zero_values_do_not_overwrite_known_ones(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 10.0, 10.0, 10.0, volume=5))
+        security.update_trade_bar(trade_bar(SPY, OPEN_END + ONE_MINUTE, 0.0, 0.0, 0.0, 0.0, volume=0))
+
+        assert security.price == 10.0
+        assert security.volume == 5.0
+
+
+class TestTicks:
+    def test_trade_tick_sets_price_and_volume(self) -> None:
+        security = crypto(cash_book())
+        security.update_tick(trade_tick(BTCUSD, datetime(2020, 1, 1), 100.5, quantity=2))
+
+        assert security.price == 100.5
+        assert security.volume == 2.0
+
+    def test_quote_tick_sets_bid_ask_and_the_mid_price(self) -> None:
+        security = crypto(cash_book())
+        security.update_tick(quote_tick(BTCUSD, datetime(2020, 1, 1), 100.0, 101.0))
+
+        assert (security.bid_price, security.ask_price, security.price) == (100.0, 101.0, 100.5)
+
+    def test_a_steps_ticks_are_kept_by_type(self) -> None:
+        security = crypto(cash_book())
+        security.update_ticks([trade_tick(BTCUSD, datetime(2020, 1, 1), p) for p in (1.0, 2.0)])
+        security.update_ticks([quote_tick(BTCUSD, datetime(2020, 1, 1), 1.0, 2.0)])
+
+        assert [t.tick_type for t in security.cache.ticks] == [TickType.TRADE, TickType.TRADE, TickType.QUOTE]
+
+
+class TestSubscriptionsAndHours:
+    @pytest.mark.parametrize(
+        ("resolution", "expected"),
+        [
+            (Resolution.MINUTE, [TickType.TRADE, TickType.QUOTE]),
+            (Resolution.DAILY, [TickType.TRADE]),
+            (Resolution.HOUR, [TickType.TRADE]),
+        ],
+    )
+    def test_equity_default_subscriptions_follow_lean(
+        self, resolution: Resolution, expected: list[TickType]
+    ) -> None:
+        security = equity(cash_book(), resolution=resolution)
+
+        assert [c.tick_type for c in security.subscriptions] == expected
+
+    def test_forex_subscribes_quotes_only(self) -> None:
+        assert [c.tick_type for c in forex(cash_book()).subscriptions] == [TickType.QUOTE]
+
+    @pytest.mark.parametrize(
+        ("utc", "extended", "expected"),
+        [
+            (datetime(2013, 10, 7, 13, 30, tzinfo=UTC), False, True),
+            (datetime(2013, 10, 7, 13, 29, tzinfo=UTC), False, False),
+            (datetime(2013, 10, 7, 13, 29, tzinfo=UTC), True, True),
+            (datetime(2013, 10, 5, 15, 0, tzinfo=UTC), True, False),
+        ],
+    )
+    def test_is_market_open_reads_utc_in_exchange_time(
+        self, utc: datetime, extended: bool, expected: bool
+    ) -> None:
+        assert equity(cash_book()).is_market_open(utc, extended) is expected
+
+    def test_set_leverage_changes_the_buying_power_model(self) -> None:
+        security = equity(cash_book())
+        security.set_leverage(4)
+
+        assert security.leverage == 4.0
+        assert security.buying_power_model.initial_margin_requirement == Decimal("0.25")
