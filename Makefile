@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data/generated
 
-.PHONY: install test unit lint format data bench clean
+.PHONY: install test unit lint format data backtest bench clean
 
 install: $(STAMP)
 
@@ -34,6 +34,12 @@ data: install
 	$(BIN)/leanbus data generate --start 20240102 --end 20240105 --tickers SPY \
 		--resolution minute --data-folder $(DATA) --seed 1
 	$(BIN)/leanbus data show --data-folder $(DATA) --ticker SPY --resolution minute --date 20240102 --rows 5
+
+# Synthetic data if missing, then the bundled example algorithm on it.
+backtest: install
+	@test -d $(DATA)/equity/usa/minute/spy || $(BIN)/leanbus data generate --start 20240102 --end 20240105 \
+		--tickers SPY --resolution minute --data-folder $(DATA) --seed 1
+	$(BIN)/leanbus backtest examples/buy_and_hold.py --data-folder $(DATA) --output backtests/example
 
 bench: install
 	$(BIN)/python -m bench.read_bench

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from services.launcher import data_commands
+from services.launcher import backtest_command, data_commands
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="leanbus", description="LEAN-compatible backtesting on a message bus"
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    backtest_command.register(commands)
     data_commands.register(commands)
     return parser
 

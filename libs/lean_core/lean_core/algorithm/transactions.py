@@ -1,0 +1,170 @@
+"""The algorithm's view of its orders (`self.transactions`): tickets and an order-book replica.
+
+The transaction handler owns order state; this replica changes only through the replies and
+events it sends back, as a live algorithm learns of its orders from the broker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Protocol
+
+from lean_core.algorithm.order_ticket import OrderResponse, OrderTicket, UpdateOrderFields
+from lean_core.bus import messages as m
+from lean_core.orders.events import OrderEvent
+from lean_core.orders.orders import Order
+from lean_core.orders.records import order_from_record
+from lean_core.statistics.dotnet import decimal_from_double
+from lean_core.symbols import Symbol
+
+
+class OrderLink(Protocol):
+    """What the transaction manager needs from the engine."""
+
+    def submit(self, request: m.SubmitOrderRequest) -> m.OrderReply: ...
+
+    def update(self, request: m.UpdateOrderRequest) -> m.OrderReply: ...
+
+    def cancel(self, request: m.CancelOrderRequest) -> m.OrderReply: ...
+
+    def current_utc_ns(self) -> int: ...
+
+    def run_id(self) -> str: ...
+
+
+def to_decimal(value: float | int | Decimal | None) -> Decimal | None:
+    """Convert a user-given number as LEAN receives it: ints exactly, floats as C#'s (decimal)double."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool | int):
+        return Decimal(int(value))
+    return decimal_from_double(float(value))
+
+
+class SecurityTransactionManager:
+    """Submit, update and cancel orders; keep their tickets and latest known state."""
+
+    def __init__(self, link: OrderLink, on_events: Callable[[list[OrderEvent]], None]) -> None:
+        self._link = link
+        self._on_events = on_events
+        self._orders: dict[int, Order] = {}
+        self._tickets: dict[int, OrderTicket] = {}
+
+    # -- requests -----------------------------------------------------------------------------
+    def submit(self, request: m.SubmitOrderRequest, ticket: OrderTicket) -> OrderTicket:
+        """Send a submit request, then record the order and apply its events."""
+        reply = self._link.submit(request)
+        ticket._manager = self
+        ticket.submit_response = OrderResponse(reply.order_id, reply.error_code, reply.error_message)
+        if reply.order_id:
+            ticket.order_id = reply.order_id
+            self._tickets[reply.order_id] = ticket
+        self._absorb(reply)
+        return ticket
+
+    def update_order(self, ticket: OrderTicket, fields: UpdateOrderFields) -> OrderResponse:
+        """Send an update request for a ticket's order."""
+        request = m.UpdateOrderRequest(
+            run_id=self._link.run_id(),
+            utc_ns=self._link.current_utc_ns(),
+            order_id=ticket.order_id,
+            quantity=to_decimal(fields.quantity),
+            limit_price=to_decimal(fields.limit_price),
+            stop_price=to_decimal(fields.stop_price),
+            trigger_price=to_decimal(fields.trigger_price),
+            trailing_amount=to_decimal(fields.trailing_amount),
+            tag=fields.tag,
+        )
+        reply = self._link.update(request)
+        self._absorb(reply)
+        return OrderResponse(ticket.order_id, reply.error_code, reply.error_message)
+
+    def cancel_order(self, ticket: OrderTicket, tag: str | None = None) -> OrderResponse:
+        """Send a cancel request for a ticket's order."""
+        request = m.CancelOrderRequest(
+            run_id=self._link.run_id(), utc_ns=self._link.current_utc_ns(), order_id=ticket.order_id, tag=tag
+        )
+        reply = self._link.cancel(request)
+        self._absorb(reply)
+        return OrderResponse(ticket.order_id, reply.error_code, reply.error_message)
+
+    def apply_reply(self, reply: m.OrderReply) -> None:
+        """Apply a reply that arrived outside a request (e.g. resting orders filling)."""
+        self._absorb(reply)
+
+    def _absorb(self, reply: m.OrderReply) -> None:
+        if reply.order is not None:
+            self._orders[reply.order.id] = order_from_record(reply.order)
+        for record in reply.orders:
+            self._orders[record.id] = order_from_record(record)
+        for event in reply.events:
+            ticket = self._tickets.get(event.order_id)
+            if ticket is not None:
+                ticket.add_order_event(event)
+        if reply.events:
+            self._on_events(list(reply.events))
+
+    # -- queries ------------------------------------------------------------------------------
+    @property
+    def orders_count(self) -> int:
+        """Return how many orders got an id."""
+        return len(self._orders)
+
+    @property
+    def last_order_id(self) -> int:
+        """Return the highest order id so far (0 before the first order)."""
+        return max(self._orders, default=0)
+
+    def get_order_by_id(self, order_id: int) -> Order | None:
+        """Return the latest known state of an order."""
+        return self._orders.get(order_id)
+
+    def get_order_ticket(self, order_id: int) -> OrderTicket | None:
+        """Return the ticket of an order."""
+        return self._tickets.get(order_id)
+
+    def get_orders(self, predicate: Callable[[Order], bool] | None = None) -> list[Order]:
+        """Return every order, or those matching `predicate`."""
+        return [o for o in self._orders.values() if predicate is None or predicate(o)]
+
+    def get_open_orders(self, symbol: Symbol | str | None = None) -> list[Order]:
+        """Return the open orders, of one symbol if given."""
+        return [o for o in self._orders.values() if o.is_open and _matches(o.symbol, symbol)]
+
+    def get_order_tickets(self, predicate: Callable[[OrderTicket], bool] | None = None) -> list[OrderTicket]:
+        """Return every ticket, or those matching `predicate`."""
+        return [t for t in self._tickets.values() if predicate is None or predicate(t)]
+
+    def get_open_order_tickets(self, symbol: Symbol | str | None = None) -> list[OrderTicket]:
+        """Return the tickets of open orders."""
+        open_ids = {o.id for o in self.get_open_orders(symbol)}
+        return [t for t in self._tickets.values() if t.order_id in open_ids]
+
+    def get_open_orders_remaining_quantity(self, symbol: Symbol | str | None = None) -> float:
+        """Return the unfilled quantity of the open orders."""
+        remaining = Decimal(0)
+        for ticket in self.get_open_order_tickets(symbol):
+            remaining += ticket.quantity - Decimal(repr(ticket.quantity_filled))
+        return float(remaining)
+
+    def cancel_open_orders(
+        self, symbol: Symbol | str | None = None, tag: str | None = None
+    ) -> list[OrderTicket]:
+        """Cancel every open order (of one symbol if given) and return their tickets."""
+        tickets = self.get_open_order_tickets(symbol)
+        for ticket in tickets:
+            ticket.cancel(tag)
+        return tickets
+
+    def open_orders(self) -> Iterable[Order]:
+        """Return the open orders (engine use)."""
+        return (o for o in self._orders.values() if o.is_open)
+
+
+def _matches(order_symbol: Symbol, wanted: Symbol | str | None) -> bool:
+    if wanted is None:
+        return True
+    if isinstance(wanted, Symbol):
+        return order_symbol == wanted
+    return order_symbol.value == wanted.upper() or str(order_symbol.id) == wanted

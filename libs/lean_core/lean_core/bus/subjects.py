@@ -1,0 +1,31 @@
+"""Subject names: built here and nowhere else (`lean.<run_id>.<stream>`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+CONTROL_RUNS = "lean.control.runs"
+
+
+class Stream(StrEnum):
+    """The streams of one run."""
+
+    CONTROL = "control"
+    SLICES = "slices"
+    DATA_REQUESTS = "data.requests"
+    CLOCK_REQUESTS = "clock.requests"
+    ORDER_REQUESTS = "orders.requests"
+    ORDER_EVENTS = "orders.events"
+    RESULTS = "results"
+
+
+def subject(run_id: str, stream: Stream) -> str:
+    """Return the subject of one stream of a run."""
+    if not run_id or "." in run_id or "*" in run_id or ">" in run_id or " " in run_id:
+        raise ValueError(f"run id {run_id!r} must be non-empty and free of '.', '*', '>' and spaces")
+    return f"lean.{run_id}.{stream.value}"
+
+
+def all_runs(stream: Stream) -> str:
+    """Return the wildcard subject that matches a stream of every run (for extra consumers)."""
+    return f"lean.*.{stream.value}"

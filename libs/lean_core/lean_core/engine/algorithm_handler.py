@@ -1,0 +1,422 @@
+"""The algorithm handler: runs the user's QCAlgorithm over slice batches, step by step.
+
+Each time step follows LEAN's `AlgorithmManager` order: past scheduled events (on old
+prices), the clock, security prices, warm-up end, resting-order fills, scheduled events at
+the step, securities changed, consolidators, `on_data`, then the portfolio sample. Orders and
+history go out as requests; the results of each batch go out as one `AlgorithmProgress`.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.algorithm.qc_algorithm import QCAlgorithm
+from lean_core.algorithm.security_factory import SecurityFactory
+from lean_core.bus import messages as m
+from lean_core.bus.codec import pack_array, unpack_frame, unpack_rows, unpack_times
+from lean_core.bus.subjects import Stream
+from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame, ns_to_local
+from lean_core.data.slice import QuoteBars, Slice, Ticks, TradeBars
+from lean_core.engine.ports import Outbox, Requester
+from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
+from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
+from lean_core.engine.security_updates import update_security
+from lean_core.enums import OrderType
+from lean_core.scheduling.schedule import ScheduledEvent
+from lean_core.securities.security import Security
+from lean_core.time.time_zones import TimeZones
+
+logger = logging.getLogger(__name__)
+
+INITIAL_CREDIT = 2
+_UTC = TimeZones.UTC
+_RESTING = frozenset(
+    {
+        OrderType.LIMIT,
+        OrderType.STOP_MARKET,
+        OrderType.STOP_LIMIT,
+        OrderType.MARKET_ON_OPEN,
+        OrderType.MARKET_ON_CLOSE,
+        OrderType.LIMIT_IF_TOUCHED,
+        OrderType.TRAILING_STOP,
+    }
+)
+
+
+class RunStoppedError(Exception):
+    """The run was asked to stop (Ctrl-C, SIGTERM or `quit()`)."""
+
+
+@dataclass(slots=True)
+class SecurityChanges:
+    """Securities added to and removed from the algorithm (LEAN's `SecurityChanges`)."""
+
+    added_securities: list[Security] = field(default_factory=list)
+    removed_securities: list[Security] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        added = ", ".join(s.symbol.value for s in self.added_securities)
+        removed = ", ".join(s.symbol.value for s in self.removed_securities)
+        return f"SecurityChanges: Added: {added} Removed: {removed}"
+
+
+@dataclass(slots=True)
+class _StepFrame:
+    security: Security
+    frame: TradeBarFrame | QuoteBarFrame | TickFrame
+    rows: npt.NDArray[np.int64]
+    factors: list[tuple[int, str]]
+    is_internal: bool
+
+
+@dataclass(slots=True)
+class _Progress:
+    times: list[int] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    daily: list[m.DailySample] = field(default_factory=list)
+    trades_seen: int = 0
+    warm_up_finished_value: Decimal | None = None
+
+
+class AlgorithmHandler:
+    """Drive one algorithm instance; implements the algorithm's runtime and order link."""
+
+    def __init__(
+        self,
+        algorithm: QCAlgorithm,
+        factory: SecurityFactory,
+        run_id: str,
+        request: Requester,
+        overrides: RunOverrides | None = None,
+    ) -> None:
+        self.algorithm = algorithm
+        self._factory = factory
+        self._run_id = run_id
+        self._request = request
+        self.overrides = overrides or RunOverrides()
+        self.stop_requested = False
+        self.finished = False
+        self._by_subscription: dict[int, tuple[Security, bool]] = {}
+        self._benchmark: Security | None = None
+        self._clock_ns = 0
+        self._start_ns = 0
+        self._run_start_ns = 0
+        self._pending_changes: SecurityChanges | None = None
+        self._progress = _Progress()
+        self._start_equity = Decimal(0)
+        self._data_points = 0
+
+    # -- AlgorithmRuntime / OrderLink -----------------------------------------------------------
+    @property
+    def run_id(self) -> str:
+        """Return the run id."""
+        return self._run_id
+
+    @property
+    def security_factory(self) -> SecurityFactory:
+        """Return the factory that builds securities."""
+        return self._factory
+
+    def current_utc_ns(self) -> int:
+        """Return the algorithm's current time."""
+        return self.algorithm._utc_ns
+
+    def submit(self, request: m.SubmitOrderRequest) -> m.OrderReply:
+        """Send an order submission to the transaction handler."""
+        return self._order_reply(self._request(Stream.ORDER_REQUESTS, request))
+
+    def update(self, request: m.UpdateOrderRequest) -> m.OrderReply:
+        """Send an order update."""
+        return self._order_reply(self._request(Stream.ORDER_REQUESTS, request))
+
+    def cancel(self, request: m.CancelOrderRequest) -> m.OrderReply:
+        """Send an order cancellation."""
+        return self._order_reply(self._request(Stream.ORDER_REQUESTS, request))
+
+    def schedule(self, event: ScheduledEvent) -> None:
+        """Add an event to the realtime handler's schedule, from the algorithm's current time."""
+        request = m.ScheduleEventRequest(run_id=self._run_id, event=event, from_ns=self.algorithm._utc_ns)
+        self._request(Stream.CLOCK_REQUESTS, request)
+
+    def unschedule(self, event_id: int) -> None:
+        """Remove an event from the realtime handler's schedule."""
+        self._request(
+            Stream.CLOCK_REQUESTS, m.RemoveScheduledEventRequest(run_id=self._run_id, event_id=event_id)
+        )
+
+    def history(self, request: m.HistoryRequest) -> m.HistoryReply:
+        """Ask the data feed for past data."""
+        reply = self._request(Stream.DATA_REQUESTS, request)
+        if not isinstance(reply, m.HistoryReply):
+            raise TypeError(f"expected a HistoryReply, got {type(reply).__name__}")
+        return reply
+
+    @staticmethod
+    def _order_reply(reply: m.Message) -> m.OrderReply:
+        if not isinstance(reply, m.OrderReply):
+            raise TypeError(f"expected an OrderReply, got {type(reply).__name__}")
+        return reply
+
+    # -- start --------------------------------------------------------------------------------
+    def start(self) -> Outbox:
+        """Run initialize() and announce the run; on failure, finish at once with the error."""
+        algorithm = self.algorithm
+        algorithm._attach(self, self)
+        try:
+            setup = prepare_run(algorithm, self._factory, self.overrides)
+        except Exception as error:
+            return self._finish("RuntimeError", error)
+        self._benchmark = setup.benchmark
+        self._by_subscription = setup.by_subscription
+        self._start_ns = algorithm._start_ns()
+        self._clock_ns = setup.warmup_start_ns - 1
+        self._run_start_ns = setup.warmup_start_ns
+        algorithm._is_warming_up = setup.warmup_start_ns < self._start_ns
+        algorithm._set_utc_ns(setup.warmup_start_ns)
+        self._start_equity = algorithm.portfolio.exact_total_portfolio_value
+        self._pending_changes = SecurityChanges(list(algorithm._added_securities))
+        initialized = build_initialized(algorithm, setup, self._run_id)
+        return [
+            (Stream.CONTROL, initialized),
+            (Stream.DATA_REQUESTS, m.DataBatchRequest(run_id=self._run_id, count=INITIAL_CREDIT)),
+        ]
+
+    # -- batches ------------------------------------------------------------------------------
+    def on_batch(self, batch: m.DataBatch) -> Outbox:
+        """Run every step of a batch; ask for the next one; report progress."""
+        if self.finished:
+            return []
+        times = unpack_times(batch)
+        frames = self._frames(batch)
+        reply = self._request(
+            Stream.CLOCK_REQUESTS,
+            m.ClockEventsRequest(run_id=self._run_id, after_ns=self._clock_ns, until_ns=int(times[-1])),
+        )
+        events = reply.events if isinstance(reply, m.ClockEventsReply) else []
+        self._clock_ns = int(times[-1])
+        self._data_points += batch.data_points
+        try:
+            self._run_steps(times, frames, events)
+        except RunStoppedError:
+            return self._finish("Stopped")
+        except Exception as error:
+            return self._finish("RuntimeError", error)
+        return [
+            self._progress_message(),
+            (Stream.DATA_REQUESTS, m.DataBatchRequest(run_id=self._run_id, count=1)),
+        ]
+
+    def _frames(self, batch: m.DataBatch) -> list[_StepFrame]:
+        frames = []
+        for packed in batch.frames:
+            security, internal = self._by_subscription[packed.subscription]
+            frame = unpack_frame(packed, security.symbol)
+            frames.append(_StepFrame(security, frame, unpack_rows(packed), packed.price_factors, internal))
+        return frames
+
+    def _run_steps(
+        self, times: npt.NDArray[np.int64], frames: list[_StepFrame], events: list[m.ClockEvent]
+    ) -> None:
+        next_event = 0
+        for index in range(len(times)):
+            if self.stop_requested or self.algorithm._quit_requested:
+                raise RunStoppedError
+            utc_ns = int(times[index])
+            if utc_ns < self._run_start_ns:
+                # Data read ahead of the run (the benchmark's previous day) only primes prices, as
+                # LEAN's feed hands it over before the first time slice.
+                self._update_prices(index, utc_ns, frames)
+                continue
+            next_event = self._fire_events(events, next_event, utc_ns, inclusive=False)
+            self._step(index, utc_ns, frames)
+            next_event = self._fire_events(events, next_event, utc_ns, inclusive=True, after_prices=True)
+            self._after_events(index, utc_ns, frames)
+
+    def _step(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> None:
+        algorithm = self.algorithm
+        algorithm._set_utc_ns(utc_ns)
+        self._slice = self._update_prices(index, utc_ns, frames)
+        if algorithm._is_warming_up and utc_ns >= self._start_ns:
+            algorithm._is_warming_up = False
+            self._start_equity = algorithm.portfolio.exact_total_portfolio_value
+            self._progress.warm_up_finished_value = self._start_equity
+            algorithm.on_warmup_finished()
+        if self._has_resting_orders():
+            reply = self._order_reply(
+                self._request(Stream.ORDER_REQUESTS, m.ScanOrdersRequest(run_id=self._run_id, utc_ns=utc_ns))
+            )
+            algorithm.transactions.apply_reply(reply)
+
+    def _after_events(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> None:
+        algorithm = self.algorithm
+        if self._pending_changes is not None:
+            changes, self._pending_changes = self._pending_changes, None
+            algorithm.on_securities_changed(changes)
+        data = self._slice
+        algorithm._update_consolidators(data)
+        if data.has_data:
+            algorithm.on_data(data)
+        if not algorithm._is_warming_up:
+            self._progress.times.append(utc_ns)
+            self._progress.values.append(float(algorithm.portfolio.exact_total_portfolio_value))
+
+    def _update_prices(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> Slice:
+        bars, quotes, ticks = TradeBars(), QuoteBars(), Ticks()
+        for step in frames:
+            frame = step.frame
+            if isinstance(frame, TickFrame):
+                start, stop = int(step.rows[index]), int(step.rows[index + 1])
+                for row in range(start, stop):
+                    update_security(step.security, frame, row, step.factors)
+                if stop > start and not step.is_internal:
+                    zone = step.security.exchange_hours.time_zone
+                    ticks._items[frame.symbol] = [frame.tick(row, zone) for row in range(start, stop)]
+                continue
+            row = int(step.rows[index])
+            if row < 0:
+                continue
+            update_security(step.security, frame, row, step.factors)
+            if step.is_internal:
+                continue
+            if isinstance(frame, TradeBarFrame):
+                bars._items[frame.symbol] = step.security.cache.last_trade_bar or frame.bar(
+                    row, step.security.exchange_hours.time_zone
+                )
+            else:
+                quotes._items[frame.symbol] = step.security.cache.last_quote_bar or frame.bar(
+                    row, step.security.exchange_hours.time_zone
+                )
+        zone = self.algorithm.time_zone
+        return Slice(ns_to_local(utc_ns, zone), ns_to_local(utc_ns, _UTC), bars, quotes, ticks)
+
+    def _has_resting_orders(self) -> bool:
+        return any(order.type in _RESTING for order in self.algorithm.transactions.open_orders())
+
+    # -- scheduled events ---------------------------------------------------------------------
+    def _fire_events(
+        self,
+        events: list[m.ClockEvent],
+        position: int,
+        utc_ns: int,
+        *,
+        inclusive: bool,
+        after_prices: bool = False,
+    ) -> int:
+        while position < len(events):
+            event = events[position]
+            due = event.utc_ns <= utc_ns if inclusive else event.utc_ns < utc_ns
+            if not due:
+                break
+            self._fire(event)
+            position += 1
+        if after_prices:
+            self.algorithm._set_utc_ns(utc_ns)
+        return position
+
+    def _fire(self, event: m.ClockEvent) -> None:
+        algorithm = self.algorithm
+        now = algorithm._utc_ns
+        algorithm._set_utc_ns(event.utc_ns)
+        try:
+            if event.event_id == DAILY_SAMPLING_EVENT_ID:
+                if not algorithm._is_warming_up:
+                    self._progress.daily.append(self._sample(event.utc_ns))
+                return
+            algorithm.schedule.fire(event.event_id)
+        finally:
+            algorithm._set_utc_ns(max(now, algorithm._utc_ns))
+
+    def _sample(self, utc_ns: int) -> m.DailySample:
+        portfolio = self.algorithm.portfolio
+        benchmark = self._benchmark.exact_price if self._benchmark is not None else Decimal(0)
+        return m.DailySample(
+            utc_ns=utc_ns,
+            total_portfolio_value=portfolio.exact_total_portfolio_value,
+            benchmark_value=benchmark,
+            total_sale_volume=portfolio.exact_total_sale_volume,
+        )
+
+    # -- progress and end ---------------------------------------------------------------------
+    def _progress_message(self) -> tuple[Stream, m.Message]:
+        progress, self._progress = self._progress, _Progress(trades_seen=self._progress.trades_seen)
+        records = self.algorithm.portfolio.transaction_records
+        trades = [
+            m.TradeRecord(utc_ns=_utc_ns(time), profit_loss=pnl, is_win=win)
+            for time, pnl, win in records[progress.trades_seen :]
+        ]
+        self._progress.trades_seen = len(records)
+        logs, charts = self.algorithm._drain_logs()
+        return (
+            Stream.RESULTS,
+            m.AlgorithmProgress(
+                run_id=self._run_id,
+                step_times=pack_array(np.asarray(progress.times, dtype=np.int64)),
+                step_values=pack_array(np.asarray(progress.values, dtype=np.float64)),
+                daily_samples=progress.daily,
+                trades=trades,
+                logs=logs,
+                charts=charts,
+                data_points=self._data_points,
+                warm_up_finished_value=progress.warm_up_finished_value,
+            ),
+        )
+
+    def on_feed_finished(self, message: m.DataFeedFinished) -> Outbox:
+        """Run the end of the algorithm and report how it finished."""
+        if self.finished:
+            return []
+        if message.error:
+            return self._finish("RuntimeError", RuntimeError(f"data feed failed: {message.error}"))
+        try:
+            self.algorithm.on_end_of_algorithm()
+        except Exception as error:
+            return self._finish("RuntimeError", error)
+        return self._finish("Completed")
+
+    def stop(self) -> None:
+        """Ask the run to stop after the current step."""
+        self.stop_requested = True
+
+    def _finish(self, status: str, error: BaseException | None = None) -> Outbox:
+        self.finished = True
+        algorithm = self.algorithm
+        text, stack = "", ""
+        if error is not None:
+            text = f"{type(error).__name__}: {error}"
+            stack = "".join(traceback.format_exception(error))
+            algorithm.error(f"Runtime Error: {text}")
+        progress = self._progress_message()
+        final = self._sample(algorithm._utc_ns) if self._start_ns else None
+        portfolio = algorithm.portfolio
+        finished = m.AlgorithmFinished(
+            run_id=self._run_id,
+            status=status,
+            start_equity=self._start_equity,
+            end_utc_ns=algorithm._utc_ns,
+            final_sample=final,
+            error=text,
+            stack_trace=stack,
+            total_fees=portfolio.exact_total_fees,
+            holdings_value=portfolio.exact_total_holdings_value,
+            unrealized=portfolio.exact_total_unrealized_profit,
+            net_profit=portfolio.exact_total_net_profit,
+        )
+        return [progress, (Stream.CONTROL, finished)]
+
+
+def _utc_ns(moment: object) -> int:
+    from datetime import datetime
+
+    from lean_core.data.bars import local_to_ns
+
+    if not isinstance(moment, datetime):
+        raise TypeError(f"expected a datetime, got {moment!r}")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_UTC).replace(tzinfo=None)
+    return local_to_ns(moment, _UTC)

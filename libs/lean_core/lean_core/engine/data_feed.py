@@ -1,0 +1,221 @@
+"""The data-feed handler: reads every subscription and hands out slice batches on credit.
+
+LEAN's file-system data feed, as whole-array work: each subscription's bars come from the
+subscription pipeline, the steps of all of them are merged once, and batches of consecutive
+steps go out only as the consumer grants credit (`DataBatchRequest`), so memory stays
+bounded by the credit, never by the speed of the reader.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.bus import messages as m
+from lean_core.bus.codec import pack_array, pack_frame
+from lean_core.bus.subjects import Stream
+from lean_core.data.bars import OpenInterestFrame, TickFrame, local_to_ns, ns_to_local
+from lean_core.data.slice import FeedFrame, SliceBatch, build_slice_batch
+from lean_core.data.subscription import (
+    SubscriptionDataConfig,
+    SubscriptionDataReader,
+    fill_forward_resolution,
+)
+from lean_core.engine.ports import Outbox
+from lean_core.enums import DataNormalizationMode, SecurityType
+from lean_core.errors import LeanError
+from lean_core.symbols import Symbol
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BATCH_STEPS = 2048
+_UTC = ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    spec: m.SubscriptionSpec
+    config: SubscriptionDataConfig
+
+
+def config_for(reader: SubscriptionDataReader, spec: m.SubscriptionSpec) -> SubscriptionDataConfig:
+    """Build the reader's config for a wire subscription spec."""
+    return reader.create_config(
+        Symbol.parse(spec.symbol_id, spec.symbol_value),
+        spec.resolution,
+        spec.tick_type,
+        fill_forward=spec.fill_forward,
+        extended_market_hours=spec.extended_market_hours,
+        data_normalization_mode=spec.data_normalization_mode,
+        is_internal=spec.is_internal,
+    )
+
+
+class DataFeedHandler:
+    """Serve slice batches for one run."""
+
+    def __init__(
+        self, reader: SubscriptionDataReader, run_id: str, *, batch_steps: int = DEFAULT_BATCH_STEPS
+    ):
+        if batch_steps < 1:
+            raise ValueError("batch_steps must be at least 1")
+        self.reader = reader
+        self.run_id = run_id
+        self.batch_steps = batch_steps
+        self._feeds: list[_Feed] = []
+        self._steps: SliceBatch | None = None
+        self._next_step = 0
+        self._batches_sent = 0
+        self._data_points = 0
+        self._finished = False
+
+    # -- set-up -------------------------------------------------------------------------------
+    def on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
+        """Read every subscription over the run's range (warm-up included) and merge the steps."""
+        try:
+            self._feeds = [_Feed(spec, config_for(self.reader, spec)) for spec in message.subscriptions]
+            span = fill_forward_resolution([feed.config for feed in self._feeds])
+            frames = [self._read(feed, message, span) for feed in self._feeds]
+        except (LeanError, OSError) as error:
+            logger.exception("data feed set-up failed")
+            self._finished = True
+            return [
+                (
+                    Stream.CONTROL,
+                    m.DataFeedFinished(run_id=self.run_id, batches=0, data_points=0, error=str(error)),
+                )
+            ]
+        self._steps = build_slice_batch(frames)
+        return []
+
+    def _read(self, feed: _Feed, init: m.AlgorithmInitialized, span: timedelta) -> FeedFrame:
+        config = feed.config
+        zone = config.exchange_time_zone
+        start = ns_to_local(init.warmup_start_ns, zone).replace(tzinfo=None)
+        if config.is_internal:
+            hours = self.reader.exchange_hours(config.symbol)
+            start = datetime.combine(hours.get_previous_trading_day(start.date()), time())
+        end = ns_to_local(init.end_ns, zone).replace(tzinfo=None)
+        data = self.reader.read(config, start, end, None if config.is_internal else span)
+        if data.missing_days:
+            logger.info("%s: no data file for %d day(s)", config.symbol.value, len(data.missing_days))
+        frame = data.frame
+        if isinstance(frame, OpenInterestFrame):
+            raise LeanError(f"{config.symbol.value}: open interest subscriptions are not served yet")
+        return FeedFrame(frame, zone)
+
+    # -- batches ------------------------------------------------------------------------------
+    def on_batch_request(self, message: m.DataBatchRequest) -> Outbox:
+        """Send up to `count` batches, and the finish notice after the last one."""
+        out: Outbox = []
+        for _ in range(max(message.count, 0)):
+            if self._finished:
+                break
+            batch = self._next_batch()
+            if batch is None:
+                self._finished = True
+                finished = m.DataFeedFinished(
+                    run_id=self.run_id, batches=self._batches_sent, data_points=self._data_points
+                )
+                out.append((Stream.CONTROL, finished))
+                break
+            out.append((Stream.SLICES, batch))
+        return out
+
+    def _next_batch(self) -> m.DataBatch | None:
+        steps = self._steps
+        if steps is None or self._next_step >= len(steps):
+            return None
+        first, stop = self._next_step, min(self._next_step + self.batch_steps, len(steps))
+        self._next_step = stop
+        frames = [self._pack(index, feed, steps, first, stop) for index, feed in enumerate(steps.frames)]
+        points = sum(frame.length for frame in frames)
+        self._data_points += points
+        batch = m.DataBatch(
+            run_id=self.run_id,
+            seq=self._batches_sent,
+            index=self._batches_sent,
+            times=pack_array(steps.times[first:stop]),
+            frames=[frame for frame in frames if frame.length],
+            data_points=points,
+        )
+        self._batches_sent += 1
+        return batch
+
+    def _pack(self, index: int, feed: FeedFrame, steps: SliceBatch, first: int, stop: int) -> m.FrameColumns:
+        rows = steps.rows[index]
+        frame = feed.frame
+        if isinstance(frame, TickFrame):
+            bounds = rows[first : stop + 1]
+            low, high = int(bounds[0]), int(bounds[-1])
+            ticks = frame.select(slice(low, high))
+            return pack_frame(index, ticks, bounds - low)
+        window = rows[first:stop]
+        present = window[window >= 0]
+        if not len(present):
+            return pack_frame(index, frame.select(slice(0, 0)), np.full(len(window), -1, dtype=np.int64))
+        low, high = int(present[0]), int(present[-1]) + 1
+        local_rows = np.where(window >= 0, window - low, -1).astype(np.int64)
+        part = frame.select(slice(low, high))
+        return pack_frame(index, part, local_rows, self._price_factors(self._feeds[index].config, part.time))
+
+    def _price_factors(
+        self, config: SubscriptionDataConfig, times: npt.NDArray[np.int64]
+    ) -> list[tuple[int, str]]:
+        """Return (first row, exact factor) runs for a normalised equity frame."""
+        if config.symbol.security_type != SecurityType.EQUITY or not len(times):
+            return []
+        if config.data_normalization_mode == DataNormalizationMode.RAW:
+            return []
+        map_file = self.reader.map_files.resolve_symbol(config.symbol)
+        factor_file = self.reader.factor_files.get(map_file.permtick if map_file else config.symbol.permtick)
+        if factor_file is None or not len(factor_file):
+            return []
+        days = _local_days(times, config.exchange_time_zone)
+        runs: list[tuple[int, str]] = []
+        for row, day in zip(*np.unique(days, return_index=True)[::-1], strict=True):
+            factor = factor_file.scaling_factors(date.fromordinal(int(day))).factor(
+                config.data_normalization_mode
+            )
+            if not runs or runs[-1][1] != str(factor):
+                runs.append((int(row), str(factor)))
+        return runs
+
+    # -- history ------------------------------------------------------------------------------
+    def on_history(self, message: m.HistoryRequest) -> m.HistoryReply:
+        """Read subscriptions over a past range and answer with one batch."""
+        try:
+            feeds = [config_for(self.reader, spec) for spec in message.subscriptions]
+            frames = []
+            for config in feeds:
+                zone = config.exchange_time_zone
+                start = ns_to_local(message.start_ns, zone).replace(tzinfo=None)
+                end = ns_to_local(message.end_ns, zone).replace(tzinfo=None)
+                frame = self.reader.read(config, start, end).frame
+                if isinstance(frame, OpenInterestFrame):
+                    raise LeanError(f"{config.symbol.value}: open interest history is not served yet")
+                frames.append(FeedFrame(frame, zone))
+        except (LeanError, OSError) as error:
+            return m.HistoryReply(run_id=self.run_id, error=str(error))
+        steps = build_slice_batch(frames)
+        packed = [pack_frame(index, feed.frame, steps.rows[index]) for index, feed in enumerate(steps.frames)]
+        batch = m.DataBatch(run_id=self.run_id, index=-1, times=pack_array(steps.times), frames=packed)
+        return m.HistoryReply(run_id=self.run_id, batch=batch)
+
+
+def _local_days(times: npt.NDArray[np.int64], zone: ZoneInfo) -> npt.NDArray[np.int64]:
+    """Return the proleptic ordinal of each UTC time's local date."""
+    from lean_core.time.time_zones import utc_ns_to_local_ns
+
+    local = utc_ns_to_local_ns(times, zone)
+    return (local // (86_400 * 1_000_000_000)).astype(np.int64) + date(1970, 1, 1).toordinal()
+
+
+def utc_ns(moment: datetime) -> int:
+    """Return an aware datetime as UTC nanoseconds."""
+    return local_to_ns(moment.astimezone(_UTC).replace(tzinfo=None), _UTC)

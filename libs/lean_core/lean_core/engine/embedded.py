@@ -1,0 +1,251 @@
+"""The embedded backtest: the five handlers on the in-process bus, wired by stream and type.
+
+The routing tables here are the whole contract between the handlers; the NATS services
+use the same handlers with the same tables, each in its own process.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lean_core.algorithm.qc_algorithm import QCAlgorithm
+from lean_core.algorithm.security_factory import SecurityFactory
+from lean_core.bus import messages as m
+from lean_core.bus.codec import unpack_array
+from lean_core.bus.in_process import InProcessBus
+from lean_core.bus.subjects import Stream, subject
+from lean_core.data.bars import ns_to_local
+from lean_core.data.readers import FrameCache
+from lean_core.data.subscription import SubscriptionDataReader
+from lean_core.engine.algorithm_handler import AlgorithmHandler
+from lean_core.engine.data_feed import DataFeedHandler
+from lean_core.engine.ports import Outbox
+from lean_core.engine.realtime_handler import RealtimeHandler
+from lean_core.engine.result_handler import ResultHandler
+from lean_core.engine.run_setup import RunOverrides
+from lean_core.engine.transaction_handler import TransactionHandler
+from lean_core.time.time_zones import TimeZones
+
+logger = logging.getLogger(__name__)
+
+Route = Callable[[Any], Outbox]
+Responder = Callable[[Any], m.Message]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    """How far a run got."""
+
+    fraction: float
+    current_date: date | None
+    data_points: int
+
+
+@dataclass(slots=True)
+class BacktestResult:
+    """A finished run: status, statistics and where its files are."""
+
+    run_id: str
+    status: str
+    statistics: dict[str, str]
+    runtime_statistics: dict[str, str]
+    output_folder: Path
+    data_points: int
+    error: str = ""
+    files: list[str] = field(default_factory=list)
+    logs: list[str] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    """Return a fresh run id (LEAN's algorithm ids are digits; ours must suit NATS subjects)."""
+    return uuid.uuid4().hex[:12]
+
+
+class BacktestRun:
+    """One in-process backtest of an algorithm instance."""
+
+    def __init__(
+        self,
+        algorithm: QCAlgorithm,
+        *,
+        data_folder: Path,
+        output_folder: Path | None = None,
+        overrides: RunOverrides | None = None,
+        run_id: str | None = None,
+        algorithm_id: str | None = None,
+        name: str | None = None,
+        batch_steps: int | None = None,
+        cache: FrameCache | None = None,
+    ) -> None:
+        self.run_id = run_id or new_run_id()
+        self.data_folder = Path(data_folder)
+        self.output_folder = output_folder
+        reader = SubscriptionDataReader(self.data_folder, cache=cache or FrameCache())
+        factory = SecurityFactory(self.data_folder, market_hours=reader.market_hours)
+        self.bus = InProcessBus()
+        self.feed = DataFeedHandler(
+            reader, self.run_id, **({"batch_steps": batch_steps} if batch_steps else {})
+        )
+        self.transactions = TransactionHandler(factory, self.run_id)
+        self.realtime = RealtimeHandler(factory.market_hours, self.run_id)
+        self.results = ResultHandler(
+            self.run_id,
+            data_folder=self.data_folder,
+            output_folder=output_folder,
+            algorithm_id=algorithm_id,
+            name=name,
+        )
+        self.algorithm = AlgorithmHandler(algorithm, factory, self.run_id, self._request, overrides)
+        self._final: m.ResultsWritten | None = None
+        self._on_progress: Callable[[ProgressReport], None] | None = None
+        self._span: tuple[int, int] = (0, 0)
+        self._wire()
+
+    # -- wiring -------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        feed, tx, clock, results, algo = (
+            self.feed,
+            self.transactions,
+            self.realtime,
+            self.results,
+            self.algorithm,
+        )
+        self._route(
+            Stream.CONTROL,
+            m.AlgorithmInitialized,
+            feed.on_initialized,
+            tx.on_initialized,
+            clock.on_initialized,
+            results.on_initialized,
+            self._on_initialized,
+        )
+        self._route(Stream.CONTROL, m.DataFeedFinished, algo.on_feed_finished)
+        self._route(
+            Stream.CONTROL, m.AlgorithmFinished, tx.on_algorithm_finished, results.on_algorithm_finished
+        )
+        self._route(Stream.SLICES, m.DataBatch, tx.on_batch, algo.on_batch)
+        self._route(Stream.DATA_REQUESTS, m.DataBatchRequest, feed.on_batch_request)
+        self._route(Stream.ORDER_EVENTS, m.OrderEvents, results.on_order_events)
+        self._route(Stream.RESULTS, m.AlgorithmProgress, results.on_progress, self._report_progress)
+        self._route(Stream.RESULTS, m.OrdersFinished, results.on_orders_finished)
+        self._route(Stream.RESULTS, m.ResultsWritten, self._on_results)
+        self.bus.serve(
+            subject(self.run_id, Stream.DATA_REQUESTS), self._typed({m.HistoryRequest: feed.on_history})
+        )
+        self.bus.serve(
+            subject(self.run_id, Stream.CLOCK_REQUESTS),
+            self._typed(
+                {
+                    m.ScheduleEventRequest: clock.on_schedule,
+                    m.RemoveScheduledEventRequest: clock.on_schedule,
+                    m.ClockEventsRequest: clock.on_clock_request,
+                }
+            ),
+        )
+        self.bus.serve(
+            subject(self.run_id, Stream.ORDER_REQUESTS),
+            self._with_events(
+                self._typed(
+                    {
+                        m.SubmitOrderRequest: tx.on_submit,
+                        m.UpdateOrderRequest: tx.on_update,
+                        m.CancelOrderRequest: tx.on_cancel,
+                        m.ScanOrdersRequest: tx.on_scan,
+                    }
+                )
+            ),
+        )
+
+    def _route(self, stream: Stream, kind: type[m.Message], *handlers: Route) -> None:
+        def deliver(message: m.Message) -> None:
+            if not isinstance(message, kind):
+                return
+            for handler in handlers:
+                self._publish_all(handler(message))
+
+        self.bus.subscribe(subject(self.run_id, stream), deliver)
+
+    @staticmethod
+    def _typed(table: dict[type[m.Message], Responder]) -> Responder:
+        def respond(message: m.Message) -> m.Message:
+            responder = table.get(type(message))
+            if responder is None:
+                raise TypeError(f"no responder for {type(message).__name__}")
+            return responder(message)
+
+        return respond
+
+    def _with_events(self, responder: Responder) -> Responder:
+        """Publish the order events of every reply for the other consumers of the run."""
+
+        def respond(message: m.Message) -> m.Message:
+            reply = responder(message)
+            if isinstance(reply, m.OrderReply) and reply.events:
+                self.bus.publish(
+                    subject(self.run_id, Stream.ORDER_EVENTS),
+                    m.OrderEvents(run_id=self.run_id, events=reply.events),
+                )
+            return reply
+
+        return respond
+
+    def _publish_all(self, outbox: Outbox) -> None:
+        for stream, message in outbox:
+            self.bus.publish(subject(self.run_id, stream), message)
+
+    def _request(self, stream: Stream, message: m.Message) -> m.Message:
+        return self.bus.request(subject(self.run_id, stream), message)
+
+    # -- run ----------------------------------------------------------------------------------
+    def run(self, on_progress: Callable[[ProgressReport], None] | None = None) -> BacktestResult:
+        """Run the backtest to its end (or until stopped) and return its result."""
+        self._on_progress = on_progress
+        self._publish_all(self.algorithm.start())
+        final = self._final
+        if final is None:
+            raise RuntimeError(
+                f"run {self.run_id} ended without results; see the log for the failing handler"
+            )
+        return BacktestResult(
+            run_id=self.run_id,
+            status=final.status,
+            statistics=dict(final.statistics),
+            runtime_statistics=dict(final.runtime_statistics),
+            output_folder=self.results.output_folder,
+            data_points=self.results.data_points,
+            error=final.error,
+            files=list(final.files),
+            logs=self.results.log_lines,
+        )
+
+    def stop(self) -> None:
+        """Stop the run after the current time step; results so far are still written."""
+        self.algorithm.stop()
+
+    def _on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
+        self._span = (message.start_ns, message.end_ns)
+        return []
+
+    def _on_results(self, message: m.ResultsWritten) -> Outbox:
+        self._final = message
+        return []
+
+    def _report_progress(self, message: m.AlgorithmProgress) -> Outbox:
+        times = unpack_array(message.step_times, np.int64)
+        if self._on_progress is None or not len(times):
+            return []
+        start, end = self._span
+        last = int(times[-1])
+        fraction = min(max((last - start) / (end - start), 0.0), 1.0) if end > start else 1.0
+        self._on_progress(
+            ProgressReport(fraction, ns_to_local(last, TimeZones.UTC).date(), message.data_points)
+        )
+        return []

@@ -1,0 +1,22 @@
+"""How a handler reaches the bus without knowing the transport: streams, not subjects."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lean_core.bus.messages import Message
+from lean_core.bus.subjects import Stream
+
+Outbox = list[tuple[Stream, Message]]
+
+
+class Requester(Protocol):
+    """Send a request on one of the run's streams and wait for the reply."""
+
+    def __call__(self, stream: Stream, message: Message) -> Message: ...
+
+
+class Publisher(Protocol):
+    """Publish a message on one of the run's streams."""
+
+    def __call__(self, stream: Stream, message: Message) -> None: ...

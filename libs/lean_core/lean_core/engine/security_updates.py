@@ -1,0 +1,58 @@
+"""Apply slice data to securities: the prices every handler's replica must agree on."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame
+from lean_core.securities.security import Security
+from lean_core.time.time_zones import TimeZones
+
+BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame
+_UTC = TimeZones.UTC
+
+
+def factor_at(factors: list[tuple[int, str]], row: int) -> Decimal | None:
+    """Return the exact price factor of a row from (first row, factor) runs."""
+    if not factors:
+        return None
+    index = bisect_right([start for start, _ in factors], row) - 1
+    return Decimal(factors[max(index, 0)][1])
+
+
+def update_security(security: Security, frame: BarFrame, row: int, factors: list[tuple[int, str]]) -> None:
+    """Put one row of a frame into the security's cache."""
+    zone = security.exchange_hours.time_zone
+    factor = factor_at(factors, row)
+    if factor is not None:
+        security.price_factor = factor
+    if isinstance(frame, TradeBarFrame):
+        security.cache.update_trade_bar(frame.bar(row, zone))
+    elif isinstance(frame, QuoteBarFrame):
+        security.cache.update_quote_bar(frame.bar(row, zone))
+    else:
+        security.cache.update_tick(frame.tick(row, zone))
+
+
+def apply_row(
+    security: Security,
+    frame: BarFrame,
+    rows: npt.NDArray[np.int64],
+    low: int,
+    high: int,
+    factors: list[tuple[int, str]],
+) -> None:
+    """Update the security with the latest row among steps [low, high) of a batch."""
+    if isinstance(frame, TickFrame):
+        start, stop = int(rows[low]), int(rows[high])
+        for row in range(start, stop):
+            update_security(security, frame, row, factors)
+        return
+    window = rows[low:high]
+    present = window[window >= 0]
+    if len(present):
+        update_security(security, frame, int(present[-1]), factors)

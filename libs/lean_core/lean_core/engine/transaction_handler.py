@@ -1,0 +1,344 @@
+"""The transaction handler: the single writer of order state, and the simulated brokerage.
+
+It keeps its own replica of the securities (prices from the same slice batches the algorithm
+gets) and of the portfolio (for buying-power checks), validates and fills orders with the
+security's models, and answers each request with the order events it caused, as LEAN's
+backtesting transaction handler and brokerage do inside `QCAlgorithm.MarketOrder`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.algorithm.security_factory import SecurityFactory, default_brokerage
+from lean_core.bus import messages as m
+from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
+from lean_core.bus.subjects import Stream
+from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame, ns_to_local
+from lean_core.engine.ports import Outbox
+from lean_core.engine.security_updates import apply_row
+from lean_core.enums import OrderStatus, OrderType
+from lean_core.orders.events import OrderEvent
+from lean_core.orders.order_rules import OrderErrorCode, check_submit, insufficient_buying_power
+from lean_core.orders.orders import Order, OrderSubmissionData
+from lean_core.orders.records import order_to_record
+from lean_core.securities.brokerage_model import BrokerageModel
+from lean_core.securities.cash_book import Cash, CashBook
+from lean_core.securities.portfolio import SecurityPortfolioManager
+from lean_core.securities.security import Security, SecurityManager
+from lean_core.symbols import Symbol
+from lean_core.time.time_zones import TimeZones
+
+logger = logging.getLogger(__name__)
+
+_UTC = TimeZones.UTC
+
+
+@dataclass(slots=True)
+class _BatchData:
+    times: npt.NDArray[np.int64]
+    frames: list[
+        tuple[int, TradeBarFrame | QuoteBarFrame | TickFrame, npt.NDArray[np.int64], list[tuple[int, str]]]
+    ]
+
+
+class TransactionHandler:
+    """Process order requests for one run."""
+
+    def __init__(self, factory: SecurityFactory, run_id: str) -> None:
+        self.factory = factory
+        self.run_id = run_id
+        self.securities = SecurityManager()
+        self.cash_book = CashBook()
+        self.portfolio = SecurityPortfolioManager(self.securities, self.cash_book)
+        self.brokerage: BrokerageModel | None = None
+        self.orders: dict[int, Order] = {}
+        self._next_event_id: dict[int, int] = {}
+        self._subscriptions: dict[int, Security] = {}
+        self._batches: list[_BatchData] = []
+        self._applied_until_ns = -1
+        self._time_ns = 0
+
+    # -- set-up -------------------------------------------------------------------------------
+    def on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
+        """Build the securities and the portfolio the algorithm set up."""
+        self.brokerage = default_brokerage(message.brokerage, message.account_type)
+        self.cash_book = CashBook(message.account_currency)
+        for currency, amount in message.cash_book.items():
+            self.cash_book.add(
+                Cash(currency, amount, Decimal(1) if currency == message.account_currency else Decimal(0))
+            )
+        self.securities = SecurityManager()
+        self.portfolio = SecurityPortfolioManager(self.securities, self.cash_book, message.account_type)
+        for spec in message.securities:
+            symbol = Symbol.parse(spec.symbol_id, spec.symbol_value)
+            security = self.factory.create_security(
+                symbol,
+                self.cash_book,
+                self.brokerage,
+                resolution=spec.resolution,
+                leverage=spec.leverage,
+                data_normalization_mode=spec.data_normalization_mode,
+                is_internal=spec.is_internal,
+            )
+            if not spec.is_internal:
+                self.securities.add(security)
+        for sub in message.subscriptions:
+            symbol = Symbol.parse(sub.symbol_id, sub.symbol_value)
+            if symbol in self.securities and not sub.is_internal:
+                self._subscriptions[sub.index] = self.securities[symbol]
+        return []
+
+    # -- data ---------------------------------------------------------------------------------
+    def on_batch(self, batch: m.DataBatch) -> Outbox:
+        """Keep a batch's frames until the algorithm has moved past them."""
+        frames = []
+        for packed in batch.frames:
+            security = self._subscriptions.get(packed.subscription)
+            if security is None:
+                continue
+            frames.append(
+                (
+                    packed.subscription,
+                    unpack_frame(packed, security.symbol),
+                    unpack_rows(packed),
+                    packed.price_factors,
+                )
+            )
+        self._batches.append(_BatchData(unpack_times(batch), frames))
+        return []
+
+    def _advance(self, utc_ns: int) -> None:
+        """Bring every security's cache up to the data known at `utc_ns`."""
+        self._time_ns = utc_ns
+        if utc_ns <= self._applied_until_ns:
+            return
+        while len(self._batches) > 1 and self._batches[1].times[0] <= utc_ns:
+            self._apply(self._batches[0], utc_ns)
+            self._batches.pop(0)
+        if self._batches:
+            self._apply(self._batches[0], utc_ns)
+        self._applied_until_ns = utc_ns
+
+    def _apply(self, batch: _BatchData, utc_ns: int) -> None:
+        low = int(np.searchsorted(batch.times, self._applied_until_ns, side="right"))
+        high = int(np.searchsorted(batch.times, utc_ns, side="right"))
+        if high <= low:
+            return
+        for index, frame, rows, factors in batch.frames:
+            security = self._subscriptions[index]
+            apply_row(security, frame, rows, low, high, factors)
+
+    # -- requests -----------------------------------------------------------------------------
+    def on_submit(self, request: m.SubmitOrderRequest) -> m.OrderReply:
+        """Create an order, validate it and, for a market order, fill it at once."""
+        self._advance(request.utc_ns)
+        symbol = Symbol.parse(request.symbol_id, request.symbol_value)
+        security = self.securities.get(symbol)
+        order = self._new_order(request, symbol, security)
+        code, problem = self._submit_problem(order, security)
+        if problem:
+            order.status = OrderStatus.INVALID
+            return m.OrderReply(
+                run_id=self.run_id,
+                order_id=order.id,
+                error_code=int(code),
+                error_message=problem,
+                events=[self._invalid_event(order, problem)],
+                order=order_to_record(order),
+            )
+        order.status = OrderStatus.SUBMITTED
+        order.broker_id.append(str(order.id))
+        events = [self._event(order, OrderStatus.SUBMITTED)]
+        if order.type == OrderType.MARKET and security is not None:
+            events.extend(self._try_fill(order, security))
+        return m.OrderReply(
+            run_id=self.run_id, order_id=order.id, events=events, order=order_to_record(order)
+        )
+
+    def _new_order(self, request: m.SubmitOrderRequest, symbol: Symbol, security: Security | None) -> Order:
+        order_id = len(self.orders) + 1
+        time = ns_to_local(request.utc_ns, _UTC)
+        order = Order(
+            id=order_id,
+            symbol=symbol,
+            quantity=request.quantity,
+            type=request.order_type,
+            time=time,
+            tag=request.tag,
+            limit_price=request.limit_price,
+            stop_price=request.stop_price,
+            trigger_price=request.trigger_price,
+            trailing_amount=request.trailing_amount,
+            trailing_as_percentage=request.trailing_as_percentage,
+            time_in_force=request.time_in_force,
+        )
+        self.orders[order_id] = order
+        if security is not None:
+            order.price_currency = security.quote_currency.symbol
+            order.price_adjustment_mode = security.data_normalization_mode
+            order.submission_data = _submission_data(security)
+            order.price = security.exact_price
+        return order
+
+    def _submit_problem(self, order: Order, security: Security | None) -> tuple[OrderErrorCode, str]:
+        if security is None:
+            return OrderErrorCode.MISSING_SECURITY, f"The security {order.symbol.value} was not found."
+        assert self.brokerage is not None
+        code, problem = check_submit(order, security, self.brokerage)
+        if problem:
+            return code, problem
+        result = security.buying_power_model.has_sufficient_buying_power_for_order(
+            self.portfolio, security, order
+        )
+        if not result.is_sufficient:
+            return OrderErrorCode.INSUFFICIENT_BUYING_POWER, insufficient_buying_power(order, result.reason)
+        return OrderErrorCode.NONE, ""
+
+    def on_update(self, request: m.UpdateOrderRequest) -> m.OrderReply:
+        """Change an open order."""
+        self._advance(request.utc_ns)
+        order = self.orders.get(request.order_id)
+        if order is None:
+            return self._error(
+                request.order_id, OrderErrorCode.UNABLE_TO_FIND_ORDER, "Unable to locate order"
+            )
+        if order.status.is_closed:
+            return self._error(order.id, OrderErrorCode.INVALID_ORDER_STATUS, "Order is already closed")
+        for name in ("quantity", "limit_price", "stop_price", "trigger_price", "trailing_amount", "tag"):
+            value = getattr(request, name)
+            if value is not None:
+                setattr(order, name, value)
+        order.last_update_time = ns_to_local(request.utc_ns, _UTC)
+        event = self._event(order, OrderStatus.UPDATE_SUBMITTED)
+        return m.OrderReply(
+            run_id=self.run_id, order_id=order.id, events=[event], order=order_to_record(order)
+        )
+
+    def on_cancel(self, request: m.CancelOrderRequest) -> m.OrderReply:
+        """Cancel an open order."""
+        self._advance(request.utc_ns)
+        order = self.orders.get(request.order_id)
+        if order is None:
+            return self._error(
+                request.order_id, OrderErrorCode.UNABLE_TO_FIND_ORDER, "Unable to locate order"
+            )
+        if order.status.is_closed:
+            return self._error(order.id, OrderErrorCode.INVALID_ORDER_STATUS, "Order is already closed")
+        order.status = OrderStatus.CANCELED
+        order.canceled_time = ns_to_local(request.utc_ns, _UTC)
+        if request.tag is not None:
+            order.tag = request.tag
+        event = self._event(order, OrderStatus.CANCELED, message="")
+        return m.OrderReply(
+            run_id=self.run_id, order_id=order.id, events=[event], order=order_to_record(order)
+        )
+
+    def on_scan(self, request: m.ScanOrdersRequest) -> m.OrderReply:
+        """Let resting orders fill on the data known at the request's time."""
+        self._advance(request.utc_ns)
+        events: list[OrderEvent] = []
+        changed: list[Order] = []
+        for order in list(self.orders.values()):
+            if not order.is_open or order.status == OrderStatus.NEW:
+                continue
+            security = self.securities.get(order.symbol)
+            if security is None:
+                continue
+            fills = self._try_fill(order, security)
+            if fills or order.stop_triggered or order.trigger_touched:
+                changed.append(order)
+            events.extend(fills)
+        return m.OrderReply(
+            run_id=self.run_id, events=events, orders=[order_to_record(order) for order in changed]
+        )
+
+    def _error(self, order_id: int, code: OrderErrorCode, text: str) -> m.OrderReply:
+        return m.OrderReply(run_id=self.run_id, order_id=order_id, error_code=int(code), error_message=text)
+
+    # -- fills --------------------------------------------------------------------------------
+    def _try_fill(self, order: Order, security: Security) -> list[OrderEvent]:
+        utc_time = ns_to_local(self._time_ns, _UTC)
+        fill = security.fill_model.fill(security, order, utc_time)
+        if fill is None or fill.status not in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
+            return []
+        result = security.buying_power_model.has_sufficient_buying_power_for_order(
+            self.portfolio, security, order
+        )
+        if not result.is_sufficient:
+            order.status = OrderStatus.INVALID
+            return [self._invalid_event(order, insufficient_buying_power(order, result.reason))]
+        fee = security.fee_model.get_order_fee(security, order)
+        order.status = fill.status
+        order.price = fill.fill_price
+        order.last_fill_time = utc_time
+        event = self._event(
+            order,
+            fill.status,
+            fill_price=fill.fill_price,
+            fill_quantity=fill.fill_quantity,
+            fee=(fee.amount, fee.currency),
+            message=fill.message,
+        )
+        self.portfolio.process_fill(event)
+        return [event]
+
+    def _event(
+        self,
+        order: Order,
+        status: OrderStatus,
+        *,
+        fill_price: Decimal = Decimal(0),
+        fill_quantity: Decimal = Decimal(0),
+        fee: tuple[Decimal, str] | None = None,
+        message: str = "",
+    ) -> OrderEvent:
+        event_id = self._next_event_id.get(order.id, 0) + 1
+        self._next_event_id[order.id] = event_id
+        return OrderEvent(
+            order_id=order.id,
+            id=event_id,
+            symbol_id=str(order.symbol.id),
+            symbol_value=order.symbol.value,
+            utc_time_ns=self._time_ns,
+            status=status,
+            direction=order.direction,
+            quantity=order.quantity,
+            fill_price=fill_price,
+            fill_price_currency=order.price_currency,
+            fill_quantity=fill_quantity,
+            order_fee_amount=fee[0] if fee else Decimal(0),
+            order_fee_currency=fee[1] if fee else "USD",
+            message=message,
+            limit_price=order.limit_price,
+            stop_price=order.stop_price,
+            trigger_price=order.trigger_price,
+            trailing_amount=order.trailing_amount,
+        )
+
+    def _invalid_event(self, order: Order, message: str) -> OrderEvent:
+        return self._event(order, OrderStatus.INVALID, message=message)
+
+    # -- end ----------------------------------------------------------------------------------
+    def on_algorithm_finished(self, message: m.AlgorithmFinished) -> Outbox:
+        """Publish the final order book for the result handler."""
+        records = [order_to_record(order) for order in sorted(self.orders.values(), key=lambda o: o.id)]
+        return [(Stream.RESULTS, m.OrdersFinished(run_id=self.run_id, orders=records))]
+
+
+def _submission_data(security: Security) -> OrderSubmissionData:
+    price = security.exact_price
+    bid = security.exact_bid_price or price
+    ask = security.exact_ask_price or price
+    return OrderSubmissionData(bid, ask, price)
+
+
+def utc_datetime(ns: int) -> datetime:
+    """Return UTC nanoseconds as a naive UTC datetime."""
+    return ns_to_local(ns, _UTC)

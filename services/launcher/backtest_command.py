@@ -1,0 +1,140 @@
+"""`leanbus backtest ALGO.py`: run a backtest in-process and write LEAN's result files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from lean_core.algorithm.factory import AlgorithmLoadError, load_algorithm_class
+from lean_core.algorithm.qc_algorithm import QCAlgorithm
+from lean_core.config import LauncherConfig, LauncherConfigError, load_config
+from lean_core.engine.embedded import BacktestRun, ProgressReport
+from lean_core.engine.run_setup import RunOverrides
+from lean_core.errors import LeanError
+
+_STATUS_OK = 0
+_STATUS_FAILED = 1
+_STATUS_BAD_INPUT = 2
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `backtest` verb."""
+    parser = commands.add_parser("backtest", help="run a backtest of a LEAN Python algorithm in-process")
+    parser.add_argument("algorithm", type=Path, help="the algorithm's .py file")
+    parser.add_argument("--config", type=Path, help="a LEAN-style config.json (CLI flags win over it)")
+    parser.add_argument("--data-folder", type=Path, help="the LEAN data folder")
+    parser.add_argument("--start", help="start date, yyyyMMdd (overrides set_start_date)")
+    parser.add_argument("--end", help="end date, yyyyMMdd (overrides set_end_date)")
+    parser.add_argument("--cash", help="starting cash (overrides set_cash)")
+    parser.add_argument("--output", type=Path, help="the results folder (default backtests/<timestamp>)")
+    parser.add_argument("--algorithm-type-name", help="the class to run when the file has several")
+    parser.add_argument(
+        "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), help="an algorithm parameter"
+    )
+    parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
+    parser.set_defaults(handler=run_backtest_command)
+
+
+def _config(args: argparse.Namespace) -> LauncherConfig:
+    cli: dict[str, object] = {
+        "algorithm-location": args.algorithm,
+        "algorithm-type-name": args.algorithm_type_name,
+        "data-folder": args.data_folder,
+        "start-date": args.start,
+        "end-date": args.end,
+        "cash": args.cash,
+        "results-destination-folder": args.output,
+        "parameters": dict(args.parameter) if args.parameter else None,
+    }
+    return load_config(args.config, os.environ, cli)
+
+
+def run_backtest_command(args: argparse.Namespace) -> int:
+    """Load the algorithm, run it and print the statistics; return the exit status."""
+    try:
+        config = _config(args)
+        algorithm_class = load_algorithm_class(
+            path=config.algorithm_location, type_name=config.algorithm_type_name, base=QCAlgorithm
+        )
+    except (LauncherConfigError, AlgorithmLoadError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return _STATUS_BAD_INPUT
+    output = config.results_destination_folder or Path("backtests") / datetime.now().strftime(
+        "%Y-%m-%d_%H-%M-%S"
+    )
+    overrides = RunOverrides(config.start_date, config.end_date, config.cash, dict(config.parameters))
+    try:
+        run = BacktestRun(
+            algorithm_class(),
+            data_folder=config.data_folder,
+            output_folder=output,
+            overrides=overrides,
+            algorithm_id=config.algorithm_id,
+            name=config.backtest_name,
+        )
+    except LeanError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return _STATUS_BAD_INPUT
+    show = not args.no_progress and sys.stderr.isatty()
+    started = time.perf_counter()
+    with _stop_on_signals(run):
+        result = run.run(on_progress=_progress_printer() if show else None)
+    if show:
+        print(file=sys.stderr)
+    _print_result(result, time.perf_counter() - started)
+    return _STATUS_OK if result.status == "Completed" else _STATUS_FAILED
+
+
+@contextmanager
+def _stop_on_signals(run: BacktestRun) -> Iterator[None]:
+    """Make Ctrl-C and SIGTERM stop the run after its current step (results are still written)."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        run.stop()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _progress_printer() -> Any:
+    def show(report: ProgressReport) -> None:
+        width = 30
+        filled = int(width * report.fraction)
+        bar = "#" * filled + "-" * (width - filled)
+        print(
+            f"\r[{bar}] {report.fraction:6.1%} {report.current_date} {report.data_points:,} data points",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def _print_result(result: Any, elapsed: float) -> None:
+    for entry in result.logs:
+        print(entry)
+    if result.error:
+        print(f"Runtime Error: {result.error}", file=sys.stderr)
+    print(f"STATISTICS:: status {result.status}")
+    width = max((len(key) for key in result.statistics), default=0)
+    for key, value in result.statistics.items():
+        print(f"{key:<{width}}  {value}")
+    rate = result.data_points / elapsed if elapsed > 0 else 0.0
+    print(
+        f"{result.data_points:,} data points in {elapsed:.2f}s ({rate:,.0f}/s); "
+        f"results in {result.output_folder}"
+    )

@@ -1,0 +1,86 @@
+"""`leanbus backtest` as a user runs it: a LEAN-style algorithm file, a data folder, result files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ALGORITHMS = Path(__file__).parents[1] / "conformance" / "algorithms"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "buy_and_hold.py"
+
+
+def _leanbus(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "services.launcher.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
+
+
+@pytest.mark.lean_data
+def test_backtest_prints_lean_statistics_for_a_lean_style_file(
+    lean_data_folder: Path, tmp_path: Path
+) -> None:
+    done = _leanbus(
+        "backtest",
+        str(ALGORITHMS / "basic_template_algorithm.py"),
+        "--data-folder",
+        str(lean_data_folder),
+        "--output",
+        str(tmp_path),
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "End Equity" in done.stdout and "101691.92" in done.stdout
+    assert "3da9fa60bf95b9ed148b95e02e0cfc9e" in done.stdout
+    assert list(tmp_path.glob("*-summary.json"))
+
+
+def test_backtest_of_the_example_on_generated_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    generated = _leanbus(
+        "data", "generate", "--start", "20240102", "--end", "20240105", "--tickers", "SPY",
+        "--resolution", "minute", "--data-folder", str(data), "--seed", "1",
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+
+    done = _leanbus("backtest", str(EXAMPLE), "--data-folder", str(data), "--output", str(tmp_path / "out"))
+
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "STATISTICS:: status Completed" in done.stdout
+    assert "OrderListHash" in done.stdout
+
+
+def test_broken_algorithm_is_reported_with_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from AlgorithmImports import *\n\nclass Broken(QCAlgorithm)\n    pass\n")
+
+    done = _leanbus("backtest", str(broken), "--data-folder", str(tmp_path))
+
+    assert done.returncode == 2
+    assert "broken.py" in done.stderr and "line 3" in done.stderr
+
+
+def test_missing_data_folder_is_a_clear_error(tmp_path: Path) -> None:
+    done = _leanbus("backtest", str(EXAMPLE), "--data-folder", str(tmp_path / "nowhere"))
+
+    assert done.returncode == 2
+    assert "market-hours database not found" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.lean_data
+def test_error_in_initialize_ends_the_run_as_a_runtime_error(lean_data_folder: Path, tmp_path: Path) -> None:
+    failing = tmp_path / "failing.py"
+    failing.write_text(
+        "from AlgorithmImports import *\n\n"
+        "class Failing(QCAlgorithm):\n"
+        "    def initialize(self):\n"
+        "        raise ValueError('no cash configured')\n"
+    )
+
+    done = _leanbus(
+        "backtest", str(failing), "--data-folder", str(lean_data_folder), "--output", str(tmp_path / "o")
+    )
+
+    assert done.returncode == 1
+    assert "no cash configured" in done.stderr
