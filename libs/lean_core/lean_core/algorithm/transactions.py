@@ -157,6 +157,11 @@ class SecurityTransactionManager:
             ticket.cancel(tag)
         return tickets
 
+    def get_quantity_filled(self, order_id: int) -> Decimal:
+        """Return the signed quantity filled so far of an order (the portfolio's order provider)."""
+        ticket = self._tickets.get(order_id)
+        return ticket._quantity_filled if ticket is not None else Decimal(0)
+
     def open_orders(self) -> Iterable[Order]:
         """Return the open orders (engine use)."""
         return (o for o in self._orders.values() if o.is_open)

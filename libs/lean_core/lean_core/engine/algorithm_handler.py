@@ -173,6 +173,7 @@ class AlgorithmHandler:
         except Exception as error:
             return self._finish("RuntimeError", error)
         self._benchmark = setup.benchmark
+        algorithm.portfolio.order_provider = algorithm.transactions
         self._by_subscription = setup.by_subscription
         self._start_ns = algorithm._start_ns()
         self._clock_ns = setup.warmup_start_ns - 1
@@ -241,6 +242,9 @@ class AlgorithmHandler:
     def _step(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> None:
         algorithm = self.algorithm
         algorithm._set_utc_ns(utc_ns)
+        now = algorithm.utc_time
+        algorithm.securities.set_utc_time(now)
+        algorithm.portfolio.scan(now)
         self._slice = self._update_prices(index, utc_ns, frames)
         if algorithm._is_warming_up and utc_ns >= self._start_ns:
             algorithm._is_warming_up = False

@@ -60,6 +60,7 @@ class TransactionHandler:
         self.brokerage: BrokerageModel | None = None
         self.orders: dict[int, Order] = {}
         self._next_event_id: dict[int, int] = {}
+        self._filled: dict[int, Decimal] = {}
         self._subscriptions: dict[int, Security] = {}
         self._batches: list[_BatchData] = []
         self._applied_until_ns = -1
@@ -89,6 +90,7 @@ class TransactionHandler:
             )
             if not spec.is_internal:
                 self.securities.add(security)
+        self.portfolio.order_provider = self
         for sub in message.subscriptions:
             symbol = Symbol.parse(sub.symbol_id, sub.symbol_value)
             if symbol in self.securities and not sub.is_internal:
@@ -115,10 +117,13 @@ class TransactionHandler:
         return []
 
     def _advance(self, utc_ns: int) -> None:
-        """Bring every security's cache up to the data known at `utc_ns`."""
+        """Bring every security's cache and clock up to `utc_ns`; settle cash that is due."""
         self._time_ns = utc_ns
         if utc_ns <= self._applied_until_ns:
             return
+        now = ns_to_local(utc_ns, _UTC)
+        self.securities.set_utc_time(now)
+        self.portfolio.scan(now)
         while len(self._batches) > 1 and self._batches[1].times[0] <= utc_ns:
             self._apply(self._batches[0], utc_ns)
             self._batches.pop(0)
@@ -245,9 +250,12 @@ class TransactionHandler:
         self._advance(request.utc_ns)
         events: list[OrderEvent] = []
         changed: list[Order] = []
+        now = ns_to_local(request.utc_ns, _UTC)
         for order in list(self.orders.values()):
             if not order.is_open or order.status == OrderStatus.NEW:
                 continue
+            if order.time == now and order.type != OrderType.MARKET:
+                continue  # LEAN never fills a resting order in the step it was submitted
             security = self.securities.get(order.symbol)
             if security is None:
                 continue
@@ -265,7 +273,11 @@ class TransactionHandler:
     # -- fills --------------------------------------------------------------------------------
     def _try_fill(self, order: Order, security: Security) -> list[OrderEvent]:
         utc_time = ns_to_local(self._time_ns, _UTC)
-        fill = security.fill_model.fill(security, order, utc_time)
+        try:
+            fill = security.fill_model.fill(security, order, utc_time)
+        except ValueError:
+            logger.exception("transaction model failed to fill order %d (%s)", order.id, order.symbol.value)
+            return []
         if fill is None or fill.status not in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
             return []
         result = security.buying_power_model.has_sufficient_buying_power_for_order(
@@ -286,6 +298,7 @@ class TransactionHandler:
             fee=(fee.amount, fee.currency),
             message=fill.message,
         )
+        self._filled[order.id] = self._filled.get(order.id, Decimal(0)) + fill.fill_quantity
         self.portfolio.process_fill(event)
         return [event]
 
@@ -324,6 +337,15 @@ class TransactionHandler:
 
     def _invalid_event(self, order: Order, message: str) -> OrderEvent:
         return self._event(order, OrderStatus.INVALID, message=message)
+
+    # -- the portfolio's order provider --------------------------------------------------------
+    def get_open_orders(self) -> list[Order]:
+        """Return the orders that can still fill (for buying-power reservations)."""
+        return [order for order in self.orders.values() if order.is_open]
+
+    def get_quantity_filled(self, order_id: int) -> Decimal:
+        """Return the signed quantity filled so far of an order."""
+        return self._filled.get(order_id, Decimal(0))
 
     # -- end ----------------------------------------------------------------------------------
     def on_algorithm_finished(self, message: m.AlgorithmFinished) -> Outbox:
