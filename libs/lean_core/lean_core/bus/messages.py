@@ -359,6 +359,8 @@ class AlgorithmFinished(Message, frozen=True, kw_only=True):
     holdings_value: Decimal = ZERO
     unrealized: Decimal = ZERO
     net_profit: Decimal = ZERO
+    estimated_capacity: Decimal = ZERO
+    lowest_capacity_asset: str = ""
 
 
 class ResultsWritten(Message, frozen=True, kw_only=True):

@@ -23,6 +23,7 @@ from lean_core.bus.codec import pack_array, unpack_frame, unpack_rows, unpack_ti
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame, ns_to_local
 from lean_core.data.slice import QuoteBars, Slice, Ticks, TradeBars
+from lean_core.engine.capacity_feed import CapacityFeed
 from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
@@ -30,6 +31,7 @@ from lean_core.engine.security_updates import update_security
 from lean_core.enums import OrderType
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
+from lean_core.statistics.capacity import CapacityEstimator
 from lean_core.time.time_zones import TimeZones
 
 logger = logging.getLogger(__name__)
@@ -111,6 +113,8 @@ class AlgorithmHandler:
         self._progress = _Progress()
         self._start_equity = Decimal(0)
         self._data_points = 0
+        self._capacity: CapacityFeed | None = None
+        self._slice: Slice | None = None
 
     # -- AlgorithmRuntime / OrderLink -----------------------------------------------------------
     @property
@@ -157,10 +161,11 @@ class AlgorithmHandler:
             raise TypeError(f"expected a HistoryReply, got {type(reply).__name__}")
         return reply
 
-    @staticmethod
-    def _order_reply(reply: m.Message) -> m.OrderReply:
+    def _order_reply(self, reply: m.Message) -> m.OrderReply:
         if not isinstance(reply, m.OrderReply):
             raise TypeError(f"expected an OrderReply, got {type(reply).__name__}")
+        if self._capacity is not None and reply.events:
+            self._capacity.on_order_events(list(reply.events))
         return reply
 
     # -- start --------------------------------------------------------------------------------
@@ -173,6 +178,8 @@ class AlgorithmHandler:
         except Exception as error:
             return self._finish("RuntimeError", error)
         self._benchmark = setup.benchmark
+        estimator = CapacityEstimator(algorithm.start_date.date(), algorithm.end_date.date())
+        self._capacity = CapacityFeed(estimator, algorithm.securities, algorithm.portfolio)
         algorithm.portfolio.order_provider = algorithm.transactions
         self._by_subscription = setup.by_subscription
         self._start_ns = algorithm._start_ns()
@@ -263,12 +270,16 @@ class AlgorithmHandler:
             changes, self._pending_changes = self._pending_changes, None
             algorithm.on_securities_changed(changes)
         data = self._slice
+        if data is None:
+            raise RuntimeError("a time step ran before its prices were updated")
         algorithm._update_consolidators(data)
         if data.has_data:
             algorithm.on_data(data)
         if not algorithm._is_warming_up:
             self._progress.times.append(utc_ns)
             self._progress.values.append(float(algorithm.portfolio.exact_total_portfolio_value))
+            if self._capacity is not None:
+                self._capacity.on_step(algorithm.utc_time, data)
 
     def _update_prices(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> Slice:
         bars, quotes, ticks = TradeBars(), QuoteBars(), Ticks()
@@ -397,6 +408,11 @@ class AlgorithmHandler:
             algorithm.error(f"Runtime Error: {text}")
         progress = self._progress_message()
         final = self._sample(algorithm._utc_ns) if self._start_ns else None
+        capacity, lowest = Decimal(0), ""
+        if self._capacity is not None and self._slice is not None:
+            self._capacity.on_step(algorithm.utc_time, self._slice, force=True)
+            capacity = self._capacity.estimator.capacity
+            lowest = self._capacity.estimator.lowest_capacity_asset
         portfolio = algorithm.portfolio
         finished = m.AlgorithmFinished(
             run_id=self._run_id,
@@ -410,6 +426,8 @@ class AlgorithmHandler:
             holdings_value=portfolio.exact_total_holdings_value,
             unrealized=portfolio.exact_total_unrealized_profit,
             net_profit=portfolio.exact_total_net_profit,
+            estimated_capacity=capacity,
+            lowest_capacity_asset=lowest,
         )
         return [progress, (Stream.CONTROL, finished)]
 

@@ -200,6 +200,8 @@ class ResultHandler:
                 len(orders),
                 self._risk_free(),
                 state.initialized.trading_days_per_year,
+                estimated_capacity=finished.estimated_capacity,
+                lowest_capacity_asset=finished.lowest_capacity_asset,
                 rolling=False,
             )
             statistics = {**results.summary, "OrderListHash": order_list_hash(orders)}
