@@ -327,6 +327,7 @@ class _NoLink:
     def current_utc_ns(self) -> int:
         return 0
 
+    @property
     def run_id(self) -> str:
         return ""
 

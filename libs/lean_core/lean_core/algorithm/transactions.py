@@ -30,6 +30,7 @@ class OrderLink(Protocol):
 
     def current_utc_ns(self) -> int: ...
 
+    @property
     def run_id(self) -> str: ...
 
 
@@ -66,7 +67,7 @@ class SecurityTransactionManager:
     def update_order(self, ticket: OrderTicket, fields: UpdateOrderFields) -> OrderResponse:
         """Send an update request for a ticket's order."""
         request = m.UpdateOrderRequest(
-            run_id=self._link.run_id(),
+            run_id=self._link.run_id,
             utc_ns=self._link.current_utc_ns(),
             order_id=ticket.order_id,
             quantity=to_decimal(fields.quantity),
@@ -83,7 +84,7 @@ class SecurityTransactionManager:
     def cancel_order(self, ticket: OrderTicket, tag: str | None = None) -> OrderResponse:
         """Send a cancel request for a ticket's order."""
         request = m.CancelOrderRequest(
-            run_id=self._link.run_id(), utc_ns=self._link.current_utc_ns(), order_id=ticket.order_id, tag=tag
+            run_id=self._link.run_id, utc_ns=self._link.current_utc_ns(), order_id=ticket.order_id, tag=tag
         )
         reply = self._link.cancel(request)
         self._absorb(reply)

@@ -1,0 +1,312 @@
+"""LEAN regression algorithms for indicators, scheduled events, warm-up, consolidators and crypto.
+
+Each algorithm is re-created under tests/conformance/algorithms/ and run on LEAN's sample data; the
+statistics must equal LEAN's published ExpectedStatistics (Algorithm.CSharp/<Name>.cs).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conformance.regression import run_regression, statistics_differences
+
+pytestmark = pytest.mark.lean_data
+
+# LEAN's ExpectedStatistics, verbatim.
+MACD_TREND = {
+    "Total Orders": "85",
+    "Average Win": "4.78%",
+    "Average Loss": "-4.16%",
+    "Compounding Annual Return": "2.952%",
+    "Drawdown": "34.900%",
+    "Expectancy": "0.228",
+    "Start Equity": "100000",
+    "End Equity": "137751.04",
+    "Net Profit": "37.751%",
+    "Sharpe Ratio": "0.029",
+    "Sortino Ratio": "0.022",
+    "Probabilistic Sharpe Ratio": "0.005%",
+    "Loss Rate": "43%",
+    "Win Rate": "57%",
+    "Profit-Loss Ratio": "1.15",
+    "Alpha": "-0.015",
+    "Beta": "0.411",
+    "Annual Standard Deviation": "0.103",
+    "Annual Variance": "0.011",
+    "Information Ratio": "-0.34",
+    "Tracking Error": "0.123",
+    "Treynor Ratio": "0.007",
+    "Total Fees": "$468.54",
+    "Estimated Strategy Capacity": "$950000000.00",
+    "Lowest Capacity Asset": "SPY R735QTJ8XC9X",
+    "Portfolio Turnover": "2.09%",
+    "Drawdown Recovery": "1931",
+    "OrderListHash": "0257edfddd889d6fe3779883138aebc5",
+}
+
+DISPLACED_MOVING_AVERAGE_RIBBON = {
+    "Total Orders": "7",
+    "Average Win": "19.17%",
+    "Average Loss": "0%",
+    "Compounding Annual Return": "16.731%",
+    "Drawdown": "12.400%",
+    "Expectancy": "0",
+    "Start Equity": "100000",
+    "End Equity": "253075.04",
+    "Net Profit": "153.075%",
+    "Sharpe Ratio": "1.05",
+    "Sortino Ratio": "1.078",
+    "Probabilistic Sharpe Ratio": "48.708%",
+    "Loss Rate": "0%",
+    "Win Rate": "100%",
+    "Profit-Loss Ratio": "0",
+    "Alpha": "0.051",
+    "Beta": "0.507",
+    "Annual Standard Deviation": "0.107",
+    "Annual Variance": "0.011",
+    "Information Ratio": "-0.083",
+    "Tracking Error": "0.105",
+    "Treynor Ratio": "0.221",
+    "Total Fees": "$49.40",
+    "Estimated Strategy Capacity": "$1100000000.00",
+    "Lowest Capacity Asset": "SPY R735QTJ8XC9X",
+    "Portfolio Turnover": "0.32%",
+    "Drawdown Recovery": "268",
+    "OrderListHash": "1ea790ca8afdcad02b98c70e89652562",
+}
+
+SECURITY_TO_SYMBOL = {
+    "Total Orders": "1",
+    "Average Win": "0%",
+    "Average Loss": "0%",
+    "Compounding Annual Return": "271.453%",
+    "Drawdown": "2.200%",
+    "Expectancy": "0",
+    "Start Equity": "100000",
+    "End Equity": "101691.92",
+    "Net Profit": "1.692%",
+    "Sharpe Ratio": "8.854",
+    "Sortino Ratio": "0",
+    "Probabilistic Sharpe Ratio": "67.459%",
+    "Loss Rate": "0%",
+    "Win Rate": "0%",
+    "Profit-Loss Ratio": "0",
+    "Alpha": "-0.005",
+    "Beta": "0.996",
+    "Annual Standard Deviation": "0.222",
+    "Annual Variance": "0.049",
+    "Information Ratio": "-14.565",
+    "Tracking Error": "0.001",
+    "Treynor Ratio": "1.97",
+    "Total Fees": "$3.44",
+    "Estimated Strategy Capacity": "$56000000.00",
+    "Lowest Capacity Asset": "SPY R735QTJ8XC9X",
+    "Portfolio Turnover": "19.93%",
+    "Drawdown Recovery": "3",
+    "OrderListHash": "3da9fa60bf95b9ed148b95e02e0cfc9e",
+}
+
+ON_WARMUP_FINISHED = {
+    "Total Orders": "0",
+    "Average Win": "0%",
+    "Average Loss": "0%",
+    "Compounding Annual Return": "0%",
+    "Drawdown": "0%",
+    "Expectancy": "0",
+    "Start Equity": "100000",
+    "End Equity": "100000",
+    "Net Profit": "0%",
+    "Sharpe Ratio": "0",
+    "Sortino Ratio": "0",
+    "Probabilistic Sharpe Ratio": "0%",
+    "Loss Rate": "0%",
+    "Win Rate": "0%",
+    "Profit-Loss Ratio": "0",
+    "Alpha": "0",
+    "Beta": "0",
+    "Annual Standard Deviation": "0",
+    "Annual Variance": "0",
+    "Information Ratio": "-57.739",
+    "Tracking Error": "0.178",
+    "Treynor Ratio": "0",
+    "Total Fees": "$0.00",
+    "Estimated Strategy Capacity": "$0",
+    "Lowest Capacity Asset": "",
+    "Portfolio Turnover": "0%",
+    "Drawdown Recovery": "0",
+    "OrderListHash": "d41d8cd98f00b204e9800998ecf8427e",
+}
+
+CONSOLIDATOR_ROLLING_WINDOW = {
+    "Total Orders": "0",
+    "Average Win": "0%",
+    "Average Loss": "0%",
+    "Compounding Annual Return": "0%",
+    "Drawdown": "0%",
+    "Expectancy": "0",
+    "Start Equity": "100000",
+    "End Equity": "100000",
+    "Net Profit": "0%",
+    "Sharpe Ratio": "0",
+    "Sortino Ratio": "0",
+    "Probabilistic Sharpe Ratio": "0%",
+    "Loss Rate": "0%",
+    "Win Rate": "0%",
+    "Profit-Loss Ratio": "0",
+    "Alpha": "0",
+    "Beta": "0",
+    "Annual Standard Deviation": "0",
+    "Annual Variance": "0",
+    "Information Ratio": "-8.91",
+    "Tracking Error": "0.223",
+    "Treynor Ratio": "0",
+    "Total Fees": "$0.00",
+    "Estimated Strategy Capacity": "$0",
+    "Lowest Capacity Asset": "",
+    "Portfolio Turnover": "0%",
+    "Drawdown Recovery": "0",
+    "OrderListHash": "d41d8cd98f00b204e9800998ecf8427e",
+}
+
+CONSOLIDATOR_START_TIME = {
+    "Total Orders": "0",
+    "Average Win": "0%",
+    "Average Loss": "0%",
+    "Compounding Annual Return": "0%",
+    "Drawdown": "0%",
+    "Expectancy": "0",
+    "Start Equity": "100000",
+    "End Equity": "100000",
+    "Net Profit": "0%",
+    "Sharpe Ratio": "0",
+    "Sortino Ratio": "0",
+    "Probabilistic Sharpe Ratio": "0%",
+    "Loss Rate": "0%",
+    "Win Rate": "0%",
+    "Profit-Loss Ratio": "0",
+    "Alpha": "0",
+    "Beta": "0",
+    "Annual Standard Deviation": "0",
+    "Annual Variance": "0",
+    "Information Ratio": "0",
+    "Tracking Error": "0",
+    "Treynor Ratio": "0",
+    "Total Fees": "$0.00",
+    "Estimated Strategy Capacity": "$0",
+    "Lowest Capacity Asset": "",
+    "Portfolio Turnover": "0%",
+    "Drawdown Recovery": "0",
+    "OrderListHash": "d41d8cd98f00b204e9800998ecf8427e",
+}
+
+BASIC_TEMPLATE_CRYPTO = {
+    "Total Orders": "12",
+    "Average Win": "0%",
+    "Average Loss": "0%",
+    "Compounding Annual Return": "0%",
+    "Drawdown": "0%",
+    "Expectancy": "0",
+    "Start Equity": "31592.84",
+    "End Equity": "30866.71",
+    "Net Profit": "0%",
+    "Sharpe Ratio": "0",
+    "Sortino Ratio": "0",
+    "Probabilistic Sharpe Ratio": "0%",
+    "Loss Rate": "0%",
+    "Win Rate": "0%",
+    "Profit-Loss Ratio": "0",
+    "Alpha": "0",
+    "Beta": "0",
+    "Annual Standard Deviation": "0",
+    "Annual Variance": "0",
+    "Information Ratio": "0",
+    "Tracking Error": "0",
+    "Treynor Ratio": "0",
+    "Total Fees": "$85.34",
+    "Estimated Strategy Capacity": "$0",
+    "Lowest Capacity Asset": "BTCEUR 2XR",
+    "Portfolio Turnover": "118.08%",
+    "Drawdown Recovery": "0",
+    "OrderListHash": "26b9a07ace86b6a0e0eb2ff8c168cee0",
+}
+
+
+# The capacity estimate is not wired into the result handler yet, so these two keys are not compared.
+NOT_WIRED = ("Estimated Strategy Capacity", "Lowest Capacity Asset")
+
+
+def _known_gap(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(reason=reason, strict=True)
+
+
+CASES = [
+    pytest.param(
+        "macd_trend_algorithm.py",
+        MACD_TREND,
+        id="MACDTrendAlgorithm",
+        marks=_known_gap(
+            "Total Orders 84 vs LEAN's 85 (and so OrderListHash); every P&L statistic and End Equity match, "
+            "so LEAN's extra order never changed the portfolio; not yet pinned down"
+        ),
+    ),
+    pytest.param(
+        "displaced_moving_average_ribbon.py",
+        DISPLACED_MOVING_AVERAGE_RIBBON,
+        id="DisplacedMovingAverageRibbon",
+        marks=_known_gap(
+            "AlgorithmImports exports neither IndicatorExtensions nor the Delay indicator (NameError)"
+        ),
+    ),
+    pytest.param(
+        "security_to_symbol_regression_algorithm.py",
+        SECURITY_TO_SYMBOL,
+        id="SecurityToSymbol",
+        marks=_known_gap(
+            "date_rules.every_day/time_rules.after_market_open reject a Security argument "
+            "(AttributeError: 'Security' object has no attribute 'upper')"
+        ),
+    ),
+    pytest.param(
+        "on_warmup_finished_regression_algorithm.py",
+        ON_WARMUP_FINISHED,
+        id="OnWarmupFinished",
+        marks=_known_gap(
+            "after a time warm-up Information Ratio is -190.766 vs LEAN's -57.739 and "
+            "Tracking Error 0.179 vs 0.178: the daily benchmark series around the warm-up boundary differs"
+        ),
+    ),
+    pytest.param(
+        "consolidator_rolling_window_regression_algorithm.py",
+        CONSOLIDATOR_ROLLING_WINDOW,
+        id="ConsolidatorRollingWindow",
+        marks=_known_gap("QCAlgorithm has no subscription_manager (add_consolidator) attribute"),
+    ),
+    pytest.param(
+        "consolidator_start_time_regression_algorithm.py",
+        CONSOLIDATOR_START_TIME,
+        id="ConsolidatorStartTime",
+        marks=_known_gap("TradeBarConsolidator does not accept the start_time keyword (TypeError)"),
+    ),
+    pytest.param(
+        "basic_template_crypto_algorithm.py",
+        BASIC_TEMPLATE_CRYPTO,
+        id="BasicTemplateCryptoAlgorithm",
+        marks=_known_gap(
+            "at 02:01 cash_book amount (float) minus open-order quantity*limit_price (Decimal) "
+            "raises TypeError; the 01:19 ETH limit fill also has a $0 fee under the GDAX brokerage model"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("file_name", "expected"), CASES)
+def test_statistics_match_lean_except_capacity(
+    file_name: str, expected: dict[str, str], lean_data_folder: Path, tmp_path: Path
+) -> None:
+    result = run_regression(file_name, lean_data_folder, tmp_path)
+
+    assert result.status == "Completed", result.error
+    compared = {key: value for key, value in expected.items() if key not in NOT_WIRED}
+    assert statistics_differences(result.statistics, compared) == {}
