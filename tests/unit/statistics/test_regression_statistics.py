@@ -28,6 +28,7 @@ from lean_core.statistics import (
     order_list_hash,
 )
 from lean_core.symbols import Symbol
+from tests.conformance.expected_statistics import BASIC_TEMPLATE, BASIC_TEMPLATE_DAILY
 
 pytestmark = pytest.mark.lean_data
 
@@ -35,64 +36,10 @@ NEW_YORK = ZoneInfo("America/New_York")
 SPY = Symbol.create("SPY", SecurityType.EQUITY, "usa")
 STARTING_CASH = Decimal(100000)
 
-BASIC_TEMPLATE_EXPECTED = {
-    "Total Orders": "1",
-    "Average Win": "0%",
-    "Average Loss": "0%",
-    "Compounding Annual Return": "271.453%",
-    "Drawdown": "2.200%",
-    "Expectancy": "0",
-    "Start Equity": "100000",
-    "End Equity": "101691.92",
-    "Net Profit": "1.692%",
-    "Sharpe Ratio": "8.854",
-    "Sortino Ratio": "0",
-    "Probabilistic Sharpe Ratio": "67.459%",
-    "Loss Rate": "0%",
-    "Win Rate": "0%",
-    "Profit-Loss Ratio": "0",
-    "Alpha": "-0.005",
-    "Beta": "0.996",
-    "Annual Standard Deviation": "0.222",
-    "Annual Variance": "0.049",
-    "Information Ratio": "-14.565",
-    "Tracking Error": "0.001",
-    "Treynor Ratio": "1.97",
-    "Total Fees": "$3.44",
-    "Estimated Strategy Capacity": "$56000000.00",
-    "Lowest Capacity Asset": "SPY R735QTJ8XC9X",
-    "Portfolio Turnover": "19.93%",
-    "Drawdown Recovery": "3",
-}
-
+# The summary holds every statistic but the order hash, which is computed beside it.
+BASIC_TEMPLATE_EXPECTED = {key: value for key, value in BASIC_TEMPLATE.items() if key != "OrderListHash"}
 BASIC_TEMPLATE_DAILY_EXPECTED = {
-    "Total Orders": "1",
-    "Average Win": "0%",
-    "Average Loss": "0%",
-    "Compounding Annual Return": "424.375%",
-    "Drawdown": "0.800%",
-    "Expectancy": "0",
-    "Start Equity": "100000",
-    "End Equity": "104486.22",
-    "Net Profit": "4.486%",
-    "Sharpe Ratio": "17.304",
-    "Sortino Ratio": "35.217",
-    "Probabilistic Sharpe Ratio": "96.710%",
-    "Loss Rate": "0%",
-    "Win Rate": "0%",
-    "Profit-Loss Ratio": "0",
-    "Alpha": "-0.249",
-    "Beta": "1.015",
-    "Annual Standard Deviation": "0.141",
-    "Annual Variance": "0.02",
-    "Information Ratio": "-19",
-    "Tracking Error": "0.011",
-    "Treynor Ratio": "2.403",
-    "Total Fees": "$3.49",
-    "Estimated Strategy Capacity": "$1200000000.00",
-    "Lowest Capacity Asset": "SPY R735QTJ8XC9X",
-    "Portfolio Turnover": "10.01%",
-    "Drawdown Recovery": "1",
+    key: value for key, value in BASIC_TEMPLATE_DAILY.items() if key != "OrderListHash"
 }
 
 

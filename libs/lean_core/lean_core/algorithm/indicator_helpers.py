@@ -9,7 +9,6 @@ forex. Consolidators see every bar of the subscription, fill-forward bars includ
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 from lean_core.algorithm.core import AlgorithmCore
@@ -242,8 +241,3 @@ class IndicatorHelpersMixin(AlgorithmCore):
         """Create an auto-updated standard deviation."""
         name = self._name(symbol, f"STD({period}", resolution)
         return self._register(symbol, StandardDeviation(period, name=name), resolution, selector)
-
-
-def warm_up_span(resolution: Resolution, bars: int) -> timedelta:
-    """Return the time `bars` bars of a resolution cover."""
-    return resolution.to_timedelta() * bars

@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from lean_core.data.map_files import MapFileProvider
-from lean_core.enums import AccountType, DataNormalizationMode, Resolution, SecurityType
-from lean_core.securities.brokerage_model import BrokerageModel, brokerage_model_for
+from lean_core.enums import DataNormalizationMode, Resolution, SecurityType
+from lean_core.securities.brokerage_model import BrokerageModel
 from lean_core.securities.cash_book import Cash, CashBook
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
@@ -75,8 +75,3 @@ class SecurityFactory:
         brokerage.apply_models(security)
         security.set_leverage(leverage if leverage is not None else brokerage.get_leverage(security))
         return security
-
-
-def default_brokerage(name: str, account_type: AccountType) -> BrokerageModel:
-    """Return the brokerage model for a configured name."""
-    return brokerage_model_for(name, account_type)

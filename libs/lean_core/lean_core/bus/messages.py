@@ -371,6 +371,3 @@ class ResultsWritten(Message, frozen=True, kw_only=True):
     runtime_statistics: dict[str, str]
     files: list[str] = []
     error: str = ""
-
-
-ControlMessage = AlgorithmInitialized | AlgorithmFinished | DataFeedFinished | ResultsWritten

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import traceback
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
@@ -21,7 +22,15 @@ from lean_core.algorithm.security_factory import SecurityFactory
 from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array, unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
-from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame, ns_to_local
+from lean_core.data.bars import (
+    QuoteBar,
+    QuoteBarFrame,
+    TickFrame,
+    TradeBar,
+    TradeBarFrame,
+    local_to_ns,
+    ns_to_local,
+)
 from lean_core.data.slice import QuoteBars, Slice, Ticks, TradeBars
 from lean_core.engine.capacity_feed import CapacityFeed
 from lean_core.engine.ports import Outbox, Requester
@@ -287,26 +296,22 @@ class AlgorithmHandler:
             frame = step.frame
             if isinstance(frame, TickFrame):
                 start, stop = int(step.rows[index]), int(step.rows[index + 1])
-                for row in range(start, stop):
-                    update_security(step.security, frame, row, step.factors)
-                if stop > start and not step.is_internal:
-                    zone = step.security.exchange_hours.time_zone
-                    ticks._items[frame.symbol] = [frame.tick(row, zone) for row in range(start, stop)]
+                step_ticks = [
+                    update_security(step.security, frame, row, step.factors) for row in range(start, stop)
+                ]
+                if step_ticks and not step.is_internal:
+                    ticks._items[frame.symbol] = step_ticks  # type: ignore[assignment]
                 continue
             row = int(step.rows[index])
             if row < 0:
                 continue
-            update_security(step.security, frame, row, step.factors)
+            data = update_security(step.security, frame, row, step.factors)
             if step.is_internal:
                 continue
-            if isinstance(frame, TradeBarFrame):
-                bars._items[frame.symbol] = step.security.cache.last_trade_bar or frame.bar(
-                    row, step.security.exchange_hours.time_zone
-                )
-            else:
-                quotes._items[frame.symbol] = step.security.cache.last_quote_bar or frame.bar(
-                    row, step.security.exchange_hours.time_zone
-                )
+            if isinstance(data, TradeBar):
+                bars._items[frame.symbol] = data
+            elif isinstance(data, QuoteBar):
+                quotes._items[frame.symbol] = data
         zone = self.algorithm.time_zone
         return Slice(ns_to_local(utc_ns, zone), ns_to_local(utc_ns, _UTC), bars, quotes, ticks)
 
@@ -432,13 +437,8 @@ class AlgorithmHandler:
         return [progress, (Stream.CONTROL, finished)]
 
 
-def _utc_ns(moment: object) -> int:
-    from datetime import datetime
-
-    from lean_core.data.bars import local_to_ns
-
-    if not isinstance(moment, datetime):
-        raise TypeError(f"expected a datetime, got {moment!r}")
+def _utc_ns(moment: datetime) -> int:
+    """Return a transaction record's time (aware, or naive UTC) as UTC nanoseconds."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(_UTC).replace(tzinfo=None)
     return local_to_ns(moment, _UTC)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +18,8 @@ import numpy.typing as npt
 from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array, pack_frame
 from lean_core.bus.subjects import Stream
-from lean_core.data.bars import OpenInterestFrame, TickFrame, local_to_ns, ns_to_local
+from lean_core.data.bars import OpenInterestFrame, TickFrame, ns_to_local
+from lean_core.data.normalization import local_day_numbers
 from lean_core.data.slice import FeedFrame, SliceBatch, build_slice_batch
 from lean_core.data.subscription import (
     SubscriptionDataConfig,
@@ -34,7 +34,7 @@ from lean_core.symbols import Symbol
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH_STEPS = 2048
-_UTC = ZoneInfo("UTC")
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,7 @@ class DataFeedHandler:
         factor_file = self.reader.factor_files.get(map_file.permtick if map_file else config.symbol.permtick)
         if factor_file is None or not len(factor_file):
             return []
-        days = _local_days(times, config.exchange_time_zone)
+        days = local_day_numbers(times, config.exchange_time_zone) + _EPOCH_ORDINAL
         runs: list[tuple[int, str]] = []
         for row, day in zip(*np.unique(days, return_index=True)[::-1], strict=True):
             factor = factor_file.scaling_factors(date.fromordinal(int(day))).factor(
@@ -206,16 +206,3 @@ class DataFeedHandler:
         packed = [pack_frame(index, feed.frame, steps.rows[index]) for index, feed in enumerate(steps.frames)]
         batch = m.DataBatch(run_id=self.run_id, index=-1, times=pack_array(steps.times), frames=packed)
         return m.HistoryReply(run_id=self.run_id, batch=batch)
-
-
-def _local_days(times: npt.NDArray[np.int64], zone: ZoneInfo) -> npt.NDArray[np.int64]:
-    """Return the proleptic ordinal of each UTC time's local date."""
-    from lean_core.time.time_zones import utc_ns_to_local_ns
-
-    local = utc_ns_to_local_ns(times, zone)
-    return (local // (86_400 * 1_000_000_000)).astype(np.int64) + date(1970, 1, 1).toordinal()
-
-
-def utc_ns(moment: datetime) -> int:
-    """Return an aware datetime as UTC nanoseconds."""
-    return local_to_ns(moment.astimezone(_UTC).replace(tzinfo=None), _UTC)

@@ -52,7 +52,7 @@ def write_result_files(result: ResultFiles) -> list[str]:
         (".json", to_json(_backtest_result(result), indented=True)),
         ("-summary.json", to_json(_summary(result), indented=True)),
         ("-order-events.json", to_json([_event_json(result.algorithm_id, e) for e in result.events])),
-        ("-log.txt", "".join(f"{_log_line(entry)}\n" for entry in result.logs)),
+        ("-log.txt", "".join(f"{log_line(entry)}\n" for entry in result.logs)),
     ):
         path = result.folder / f"{result.algorithm_id}{suffix}"
         path.write_text(content, encoding="utf-8")
@@ -186,6 +186,8 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _log_line(entry: m.LogEntry) -> str:
+def log_line(entry: m.LogEntry) -> str:
+    """Return an algorithm log entry as one line of the log file and the console."""
     stamp = ns_to_local(entry.utc_ns, _UTC).strftime("%Y-%m-%d %H:%M:%S")
-    return f"{stamp} {entry.text}"
+    prefix = "ERROR " if entry.level == "error" else ""
+    return f"{stamp} {prefix}{entry.text}"

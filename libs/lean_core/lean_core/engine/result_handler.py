@@ -22,7 +22,7 @@ from lean_core.bus.codec import unpack_array
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
-from lean_core.engine.result_files import ResultFiles, write_result_files
+from lean_core.engine.result_files import ResultFiles, log_line, write_result_files
 from lean_core.errors import DataError
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.records import order_from_record
@@ -118,7 +118,7 @@ class ResultHandler:
         for trade in message.trades:
             self._trades.add(_utc(trade.utc_ns), trade.profit_loss, trade.is_win)
         self._state.logs.extend(message.logs)
-        self.log_lines.extend(_log_line(entry) for entry in message.logs)
+        self.log_lines.extend(log_line(entry) for entry in message.logs)
         self._state.user_charts.extend(message.charts)
         return []
 
@@ -249,9 +249,3 @@ class ResultHandler:
         except DataError:
             logger.warning("no interest-rate file under %s: the risk-free rate is 0", self.data_folder)
             return ConstantRiskFreeRate(Decimal(0))
-
-
-def _log_line(entry: m.LogEntry) -> str:
-    stamp = ns_to_local(entry.utc_ns, _UTC).strftime("%Y-%m-%d %H:%M:%S")
-    prefix = "ERROR " if entry.level == "error" else ""
-    return f"{stamp} {prefix}{entry.text}"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
-from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame
+from lean_core.data.bars import QuoteBar, QuoteBarFrame, Tick, TickFrame, TradeBar, TradeBarFrame
 from lean_core.securities.security import Security
 from lean_core.time.time_zones import TimeZones
 
@@ -24,18 +24,25 @@ def factor_at(factors: list[tuple[int, str]], row: int) -> Decimal | None:
     return Decimal(factors[max(index, 0)][1])
 
 
-def update_security(security: Security, frame: BarFrame, row: int, factors: list[tuple[int, str]]) -> None:
-    """Put one row of a frame into the security's cache."""
+def update_security(
+    security: Security, frame: BarFrame, row: int, factors: list[tuple[int, str]]
+) -> TradeBar | QuoteBar | Tick:
+    """Put one row of a frame into the security's cache and return the object built for it."""
     zone = security.exchange_hours.time_zone
     factor = factor_at(factors, row)
     if factor is not None:
         security.price_factor = factor
     if isinstance(frame, TradeBarFrame):
-        security.cache.update_trade_bar(frame.bar(row, zone))
-    elif isinstance(frame, QuoteBarFrame):
-        security.cache.update_quote_bar(frame.bar(row, zone))
-    else:
-        security.cache.update_tick(frame.tick(row, zone))
+        bar = frame.bar(row, zone)
+        security.cache.update_trade_bar(bar)
+        return bar
+    if isinstance(frame, QuoteBarFrame):
+        quote = frame.bar(row, zone)
+        security.cache.update_quote_bar(quote)
+        return quote
+    tick = frame.tick(row, zone)
+    security.cache.update_tick(tick)
+    return tick
 
 
 def apply_row(

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
 
-from lean_core.algorithm.security_factory import SecurityFactory, default_brokerage
+from lean_core.algorithm.security_factory import SecurityFactory
 from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
@@ -25,10 +24,11 @@ from lean_core.engine.ports import Outbox
 from lean_core.engine.security_updates import apply_row
 from lean_core.enums import OrderStatus, OrderType
 from lean_core.orders.events import OrderEvent
-from lean_core.orders.order_rules import OrderErrorCode, check_submit, insufficient_buying_power
+from lean_core.orders.order_rules import OrderErrorCode, check_submit
 from lean_core.orders.orders import Order, OrderSubmissionData
 from lean_core.orders.records import order_to_record
-from lean_core.securities.brokerage_model import BrokerageModel
+from lean_core.securities.brokerage_model import BrokerageModel, brokerage_model_for
+from lean_core.securities.buying_power import insufficient_buying_power_message
 from lean_core.securities.cash_book import Cash, CashBook
 from lean_core.securities.portfolio import SecurityPortfolioManager
 from lean_core.securities.security import Security, SecurityManager
@@ -69,7 +69,7 @@ class TransactionHandler:
     # -- set-up -------------------------------------------------------------------------------
     def on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
         """Build the securities and the portfolio the algorithm set up."""
-        self.brokerage = default_brokerage(message.brokerage, message.account_type)
+        self.brokerage = brokerage_model_for(message.brokerage, message.account_type)
         self.cash_book = CashBook(message.account_currency)
         for currency, amount in message.cash_book.items():
             self.cash_book.add(
@@ -203,7 +203,9 @@ class TransactionHandler:
             self.portfolio, security, order
         )
         if not result.is_sufficient:
-            return OrderErrorCode.INSUFFICIENT_BUYING_POWER, insufficient_buying_power(order, result.reason)
+            return OrderErrorCode.INSUFFICIENT_BUYING_POWER, insufficient_buying_power_message(
+                [(order, security)], result
+            )
         return OrderErrorCode.NONE, ""
 
     def on_update(self, request: m.UpdateOrderRequest) -> m.OrderReply:
@@ -285,7 +287,9 @@ class TransactionHandler:
         )
         if not result.is_sufficient:
             order.status = OrderStatus.INVALID
-            return [self._invalid_event(order, insufficient_buying_power(order, result.reason))]
+            return [
+                self._invalid_event(order, insufficient_buying_power_message([(order, security)], result))
+            ]
         fee = security.fee_model.get_order_fee(security, order)
         order.status = fill.status
         order.price = fill.fill_price
@@ -359,8 +363,3 @@ def _submission_data(security: Security) -> OrderSubmissionData:
     bid = security.exact_bid_price or price
     ask = security.exact_ask_price or price
     return OrderSubmissionData(bid, ask, price)
-
-
-def utc_datetime(ns: int) -> datetime:
-    """Return UTC nanoseconds as a naive UTC datetime."""
-    return ns_to_local(ns, _UTC)

@@ -89,14 +89,3 @@ def check_submit(
             f"OrderID: {order.id} - Brokerage model refused to submit the order: {reason}",
         )
     return OrderErrorCode.NONE, ""
-
-
-def insufficient_buying_power(order: Order, reason: str, value: Decimal | None = None) -> str:
-    """Return LEAN's message for an order refused for lack of buying power."""
-    shown = value if value is not None else order.quantity * order.price
-    from lean_core.statistics.formatting import format_decimal, smart_round
-
-    return (
-        f"Order Error: ids: [{order.id}], Insufficient buying power to complete orders "
-        f"(Value:[{format_decimal(smart_round(shown))}]), Reason: {reason}."
-    )

@@ -17,6 +17,8 @@ from lean_core.enums import Market, OptionRight, OptionStyle, SecurityType
 from lean_core.errors import SymbolError
 
 _SECURITY_TYPE = (1, 100)
+# A dict lookup, not the enum's constructor: every price update of a security reads its type.
+_SECURITY_TYPES = {member.value: member for member in SecurityType}
 _MARKET = (100, 1000)
 _STRIKE_SCALE = (100_000, 100)
 _STRIKE = (10_000_000, 1_000_000)
@@ -239,7 +241,7 @@ class SecurityIdentifier:
     @property
     def security_type(self) -> SecurityType:
         """Return the asset class."""
-        return SecurityType(_extract(self.properties, _SECURITY_TYPE))
+        return _SECURITY_TYPES[_extract(self.properties, _SECURITY_TYPE)]
 
     @property
     def market(self) -> str:
