@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,13 @@ import pytest
 
 from lean_core.data.bars import TradeBar
 from lean_core.enums import Market, SecurityType
-from lean_core.indicators import BarIndicator, IndicatorBase, IndicatorDataPoint
+from lean_core.indicators import (
+    BarIndicator,
+    IndicatorBase,
+    IndicatorDataPoint,
+    IntradayVwap,
+    TradeBarIndicator,
+)
 from lean_core.symbols import Symbol
 
 Row = dict[str, str]
@@ -20,24 +27,46 @@ ReadRows = Callable[[str], list[Row]]
 MakeInput = Callable[[IndicatorBase[Any], int], IndicatorDataPoint | TradeBar]
 FeedRow = Callable[[IndicatorBase[Any], Row], datetime]
 
-_DATE_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%Y-%m-%d")
+_DATE_FORMATS = (
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%Y %I:%M %p",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y%m%d",
+    "%Y%m%d %H:%M",
+)
 
 
+@functools.cache
 def parse_reference_time(text: str) -> datetime:
-    """Read a reference file's date: US or ISO dates, or Unix seconds."""
+    """Read a reference file's date: the US, ISO and compact forms LEAN's files use, or Unix seconds."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) != 8:
         return datetime.fromtimestamp(int(text), UTC).replace(tzinfo=None)
-    for date_format in _DATE_FORMATS:
+    # a file keeps one format: try the one that read the previous date first
+    for date_format in (_last_format[0], *_DATE_FORMATS):
         try:
-            return datetime.strptime(text, date_format)
+            parsed = datetime.strptime(text, date_format)
         except ValueError:
             continue
+        _last_format[0] = date_format
+        return parsed
     raise ValueError(f"unrecognised reference date {text!r}")
 
 
+_last_format = [_DATE_FORMATS[0]]
+
+
 def _read_rows(path: Path) -> Iterator[Row]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    # some files open with a byte-order mark
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = [name.strip().lower() for name in next(reader)]
         for values in reader:
@@ -64,13 +93,17 @@ def row_time(row: Row) -> datetime:
 
 
 def row_bar(row: Row) -> TradeBar:
-    """Return a reference row as a one-day trade bar starting at the row's time."""
+    """Return a reference row as a trade bar starting at the row's time.
+
+    As LEAN's test helper builds it: one minute long, with no symbol, and no volume where the
+    file has none.
+    """
     time = row_time(row)
     volume = float(row["volume"]) if row.get("volume") else 0.0
     return TradeBar(
         None,  # type: ignore[arg-type]
         time,
-        time,
+        time + timedelta(minutes=1),
         float(row["open"]),
         float(row["high"]),
         float(row["low"]),
@@ -79,16 +112,21 @@ def row_bar(row: Row) -> TradeBar:
     )
 
 
+def takes_bars(indicator: IndicatorBase[Any]) -> bool:
+    """Return True for an indicator of bars rather than of single values."""
+    return isinstance(indicator, BarIndicator | TradeBarIndicator | IntradayVwap)
+
+
 @pytest.fixture(scope="session")
 def feed_row() -> FeedRow:
     """Return a function feeding a reference row to an indicator (a bar, or the close) and returning its time.
 
-    As LEAN's test helper does, bar indicators get the row as a trade bar and the others get
-    `update(time, close)`.
+    As LEAN's test helper does, indicators of data points get `update(time, close)` and the
+    others (of bars) get the row as a trade bar.
     """
 
     def feed(indicator: IndicatorBase[Any], row: Row) -> datetime:
-        if isinstance(indicator, BarIndicator):
+        if takes_bars(indicator):
             bar = row_bar(row)
             indicator.update(bar)
             return bar.time
@@ -115,7 +153,7 @@ def make_input(spy: Symbol) -> MakeInput:
 
     def make(indicator: IndicatorBase[Any], days: int) -> IndicatorDataPoint | TradeBar:
         time = start + timedelta(days=days)
-        if isinstance(indicator, BarIndicator):
+        if takes_bars(indicator):
             end_time = time + timedelta(days=1)
             return TradeBar(spy, time, end_time, 100 + days, 105 + days, 95 + days, 100 + days, 100)
         return IndicatorDataPoint(spy, time, 100 + days)

@@ -103,6 +103,11 @@ class TestMovingAverages:
             (MovingAverageType.TRIPLE_EXPONENTIAL, "TripleExponentialMovingAverage"),
             (MovingAverageType.TRIANGULAR, "TriangularMovingAverage"),
             (MovingAverageType.HULL, "HullMovingAverage"),
+            (MovingAverageType.T3, "T3MovingAverage"),
+            (MovingAverageType.KAMA, "KaufmanAdaptiveMovingAverage"),
+            (MovingAverageType.ALMA, "ArnaudLegouxMovingAverage"),
+            (MovingAverageType.ZLEMA, "ZeroLagExponentialMovingAverage"),
+            (MovingAverageType.MGD, "McGinleyDynamic"),
         ],
     )
     def test_moving_average_type_builds_its_average(
@@ -114,9 +119,10 @@ class TestMovingAverages:
         assert indicator.name == "named"
         assert type(as_indicator(moving_average_type, 4)).__name__ == class_name
 
-    def test_moving_average_types_not_built_yet_say_so(self) -> None:
-        with pytest.raises(NotImplementedError, match="KAMA"):
-            MovingAverageType.KAMA.as_indicator(5)
+    def test_every_moving_average_type_builds_an_indicator(self) -> None:
+        built = {kind: kind.as_indicator(6) for kind in MovingAverageType}
+
+        assert all(indicator.warm_up_period > 0 for indicator in built.values())
 
 
 class TestMomentum:

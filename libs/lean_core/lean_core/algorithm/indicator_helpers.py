@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from lean_core.algorithm.bar_indicator_helpers import BarIndicatorHelpers
 from lean_core.algorithm.core import AlgorithmCore
+from lean_core.algorithm.indicator_factory import IndicatorT
+from lean_core.algorithm.price_indicator_helpers import PriceIndicatorHelpers
 from lean_core.algorithm.subscriptions import Registration
+from lean_core.algorithm.volume_trend_indicator_helpers import VolumeTrendIndicatorHelpers
 from lean_core.data.bars import QuoteBar, TradeBar
 from lean_core.data.consolidators import (
     ConsolidatorBase,
@@ -22,21 +26,8 @@ from lean_core.data.consolidators import (
 )
 from lean_core.data.slice import Slice
 from lean_core.enums import Resolution, TickType
-from lean_core.indicators import (
-    AverageTrueRange,
-    BollingerBands,
-    ExponentialMovingAverage,
-    IndicatorBase,
-    IndicatorDataPoint,
-    Momentum,
-    MovingAverageConvergenceDivergence,
-    MovingAverageType,
-    RateOfChange,
-    RateOfChangePercent,
-    RelativeStrengthIndex,
-    SimpleMovingAverage,
-    StandardDeviation,
-)
+from lean_core.indicators import BarIndicator, IndicatorBase, IndicatorDataPoint, TradeBarIndicator
+from lean_core.indicators.volume_weighted import IntradayVwap
 from lean_core.securities.security import Security
 
 _RESOLUTION_SUFFIX = {
@@ -48,7 +39,9 @@ _RESOLUTION_SUFFIX = {
 }
 
 
-class IndicatorHelpersMixin(AlgorithmCore):
+class IndicatorHelpersMixin(
+    PriceIndicatorHelpers, BarIndicatorHelpers, VolumeTrendIndicatorHelpers, AlgorithmCore
+):
     """The part of `QCAlgorithm` that creates auto-updated indicators and consolidators."""
 
     # -- consolidators ------------------------------------------------------------------------
@@ -104,12 +97,7 @@ class IndicatorHelpersMixin(AlgorithmCore):
             consolidator, tick_type = resolution, self._data_type(security)[0]
         else:
             consolidator, tick_type = self._make_consolidator(security, resolution)
-        if selector is None:
-            consolidator.data_consolidated += lambda sender, bar: indicator.update(bar)
-        else:
-            consolidator.data_consolidated += lambda sender, bar: indicator.update(
-                IndicatorDataPoint(bar.symbol, bar.end_time, selector(bar))
-            )
+        consolidator.data_consolidated += _updater(indicator, selector)
         self._registrations.append(
             Registration(security.symbol, tick_type, consolidator, security.exchange_hours.time_zone)
         )
@@ -120,6 +108,8 @@ class IndicatorHelpersMixin(AlgorithmCore):
             bar: TradeBar | QuoteBar | None
             if registration.tick_type == TickType.TRADE:
                 bar = data.bars.get(registration.symbol)
+                if bar is None:  # a custom data point feeds its consolidators as a trade bar would
+                    bar = data.custom.get(registration.symbol)
             else:
                 bar = data.quote_bars.get(registration.symbol)
             if bar is not None:
@@ -132,112 +122,38 @@ class IndicatorHelpersMixin(AlgorithmCore):
 
         return ns_to_local(self._utc_ns, time_zone)
 
-    # -- helpers ------------------------------------------------------------------------------
-    def _register(self, symbol: Any, indicator: IndicatorBase[Any], resolution: Any, selector: Any) -> Any:
+    # -- naming and building -------------------------------------------------------------------
+    def create_indicator_name(self, symbol: Any, type: str, resolution: Any = None) -> str:
+        """Name an indicator as LEAN does: `SMA(14)` for SPY at minute resolution is `SMA(14,SPY_min)`."""
+        security = self._security_of(symbol)
+        chosen = resolution if isinstance(resolution, Resolution) else self._data_type(security)[1]
+        return f"{type}({security.symbol.value}_{_RESOLUTION_SUFFIX[chosen]})".replace(")(", ",")
+
+    def _create(
+        self,
+        symbol: Any,
+        kind: str,
+        cls: Callable[..., IndicatorT],
+        resolution: Any,
+        selector: Any,
+        *args: Any,
+    ) -> IndicatorT:
+        """Build `cls(*args)` named after `kind` and register it to update from `symbol`'s data."""
+        indicator = cls(*args, name=self.create_indicator_name(symbol, kind, resolution))
         self.register_indicator(symbol, indicator, resolution, selector)
         return indicator
 
-    def _name(self, symbol: Any, kind: str, resolution: Any) -> str:
-        security = self._security_of(symbol)
-        chosen = resolution if isinstance(resolution, Resolution) else self._data_type(security)[1]
-        return f"{kind},{security.symbol.value}_{_RESOLUTION_SUFFIX[chosen]})"
 
-    def sma(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Any:
-        """Create an auto-updated simple moving average."""
-        name = self._name(symbol, f"SMA({period}", resolution)
-        return self._register(symbol, SimpleMovingAverage(period, name=name), resolution, selector)
+def _updater(indicator: IndicatorBase[Any], selector: Any) -> Callable[[Any, Any], object]:
+    """Return the consolidator handler feeding `indicator`, through `selector` when one is given.
 
-    def ema(
-        self,
-        symbol: Any,
-        period: int,
-        smoothing_factor: float | None = None,
-        resolution: Any = None,
-        selector: Any = None,
-    ) -> Any:
-        """Create an auto-updated exponential moving average."""
-        if isinstance(smoothing_factor, Resolution):
-            smoothing_factor, resolution = None, smoothing_factor
-        name = self._name(symbol, f"EMA({period}", resolution)
-        indicator = ExponentialMovingAverage(period, smoothing_factor, name=name)
-        return self._register(symbol, indicator, resolution, selector)
-
-    def rsi(
-        self,
-        symbol: Any,
-        period: int,
-        moving_average_type: MovingAverageType = MovingAverageType.WILDERS,
-        resolution: Any = None,
-        selector: Any = None,
-    ) -> Any:
-        """Create an auto-updated relative strength index."""
-        name = self._name(symbol, f"RSI({period},{moving_average_type.name.title()}", resolution)
-        return self._register(
-            symbol, RelativeStrengthIndex(period, moving_average_type, name=name), resolution, selector
-        )
-
-    def macd(
-        self,
-        symbol: Any,
-        fast_period: int,
-        slow_period: int,
-        signal_period: int,
-        moving_average_type: MovingAverageType = MovingAverageType.EXPONENTIAL,
-        resolution: Any = None,
-        selector: Any = None,
-    ) -> Any:
-        """Create an auto-updated MACD."""
-        name = self._name(symbol, f"MACD({fast_period},{slow_period},{signal_period}", resolution)
-        indicator = MovingAverageConvergenceDivergence(
-            fast_period, slow_period, signal_period, moving_average_type, name=name
-        )
-        return self._register(symbol, indicator, resolution, selector)
-
-    def bb(
-        self,
-        symbol: Any,
-        period: int,
-        k: float,
-        moving_average_type: MovingAverageType = MovingAverageType.SIMPLE,
-        resolution: Any = None,
-        selector: Any = None,
-    ) -> Any:
-        """Create auto-updated Bollinger Bands."""
-        name = self._name(symbol, f"BB({period},{k}", resolution)
-        return self._register(
-            symbol, BollingerBands(period, k, moving_average_type, name=name), resolution, selector
-        )
-
-    def atr(
-        self,
-        symbol: Any,
-        period: int,
-        moving_average_type: MovingAverageType = MovingAverageType.SIMPLE,
-        resolution: Any = None,
-        selector: Any = None,
-    ) -> Any:
-        """Create an auto-updated average true range (LEAN's helper defaults to a simple average)."""
-        name = self._name(symbol, f"ATR({period}", resolution)
-        return self._register(
-            symbol, AverageTrueRange(period, moving_average_type, name=name), resolution, selector
-        )
-
-    def mom(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Any:
-        """Create an auto-updated momentum indicator."""
-        name = self._name(symbol, f"MOM({period}", resolution)
-        return self._register(symbol, Momentum(period, name=name), resolution, selector)
-
-    def roc(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Any:
-        """Create an auto-updated rate of change."""
-        name = self._name(symbol, f"ROC({period}", resolution)
-        return self._register(symbol, RateOfChange(period, name=name), resolution, selector)
-
-    def rocp(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Any:
-        """Create an auto-updated rate of change in percent."""
-        name = self._name(symbol, f"ROCP({period}", resolution)
-        return self._register(symbol, RateOfChangePercent(period, name=name), resolution, selector)
-
-    def std(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Any:
-        """Create an auto-updated standard deviation."""
-        name = self._name(symbol, f"STD({period}", resolution)
-        return self._register(symbol, StandardDeviation(period, name=name), resolution, selector)
+    As in LEAN, a selector gives a bar indicator the bar to use and any other indicator the
+    number to use.
+    """
+    if selector is None:
+        return lambda sender, data: indicator.update(data)
+    if isinstance(indicator, BarIndicator | TradeBarIndicator | IntradayVwap):
+        return lambda sender, data: indicator.update(selector(data))
+    return lambda sender, data: indicator.update(
+        IndicatorDataPoint(data.symbol, data.end_time, selector(data))
+    )

@@ -3,34 +3,50 @@
 An indicator takes inputs one at a time through `update` and publishes each new value as
 `current` (an `IndicatorDataPoint`), keeps the last few values in `window` and tells its
 subscribers through `updated`. The update cycle is LEAN's `IndicatorBase.Update`: an input
-older than the previous one of the same symbol is ignored (logged once), the same input object
-twice counts once, and a computation that fails (a division by zero, say) counts the sample
-but leaves `current` unchanged.
+older than the previous one of the same symbol is ignored (logged once), one at the same time
+is taken, the same input object twice counts once, and a computation that fails (a division by
+zero, say) counts the sample but leaves `current` unchanged. A NaN or infinite price, which
+LEAN's decimals cannot hold, raises `IndicatorInputError` before anything is counted.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
 from lean_core.data.bars import QuoteBar, TradeBar
-from lean_core.indicators.data_point import BaseDataLike, DataBar, IndicatorDataPoint, number_of
+from lean_core.errors import LeanError
+from lean_core.indicators.data_point import (
+    BaseDataLike,
+    DataBar,
+    IndicatorDataPoint,
+    TradeBarLike,
+    number_of,
+)
 from lean_core.indicators.rolling_window import RollingWindow
 from lean_core.symbols import Symbol
+
+if TYPE_CHECKING:
+    from lean_core.indicators.composite import CompositeIndicator
 
 __all__ = [
     "BarIndicator",
     "Identity",
     "Indicator",
     "IndicatorBase",
+    "IndicatorInputError",
     "IndicatorUpdatedEvent",
+    "TradeBarIndicator",
     "UpdatedHandler",
     "WindowIndicator",
+    "ensure_finite",
+    "format_parameter",
     "name_first",
 ]
 
@@ -38,6 +54,29 @@ logger = logging.getLogger(__name__)
 
 #: How many past values `IndicatorBase.window` keeps unless resized, as in LEAN.
 DEFAULT_WINDOW_SIZE = 2
+
+
+class IndicatorInputError(LeanError, ValueError):
+    """An input an indicator cannot take: a NaN or infinite price, say.
+
+    LEAN's decimals cannot hold such a value, so LEAN fails on it; failing here too keeps a
+    wrong number from spreading through every value that follows.
+    """
+
+    def __init__(self, reason: str, *, indicator: str, time: object, value: object) -> None:
+        self.reason = reason
+        self.indicator = indicator
+        self.time = time
+        self.value = value
+        super().__init__(f"{indicator}: {reason} (input at {time}: {value!r})")
+
+
+def ensure_finite(name: str, time: object, value: float) -> None:
+    """Raise `IndicatorInputError` unless `value` is a finite number."""
+    if not math.isfinite(value):
+        raise IndicatorInputError(
+            "input values must be finite numbers", indicator=name, time=time, value=value
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,13 +244,18 @@ class IndicatorBase(ABC, Generic[InputT]):
     def _accept(self, input: Any) -> InputT:
         """Return `input` as this indicator's input type (a data point by default)."""
         if isinstance(input, IndicatorDataPoint):
-            return cast(InputT, input)
-        if isinstance(input, datetime):
+            point = input
+        elif isinstance(input, datetime):
             raise TypeError(f"{self.name}: update(time, value) needs a value")
-        return cast(InputT, IndicatorDataPoint(input.symbol, input.end_time, input.value))
+        else:
+            point = IndicatorDataPoint(input.symbol, input.end_time, input.value)
+        ensure_finite(self.name, point.time, point.value)
+        return cast(InputT, point)
 
     def _from_time_and_value(self, time: Any, value: float | Decimal) -> InputT:
-        return cast(InputT, IndicatorDataPoint(None, time, value))
+        point = IndicatorDataPoint(None, time, value)
+        ensure_finite(self.name, time, point.value)
+        return cast(InputT, point)
 
     @abstractmethod
     def _compute_next_value(self, input: InputT) -> float | None:
@@ -294,6 +338,49 @@ class IndicatorBase(ABC, Generic[InputT]):
         other_value = _value_of(other)
         return NotImplemented if other_value is None else self.current.value >= other_value
 
+    # -- composition: LEAN's IndicatorExtensions, also callable as methods ----------------
+    def of(self, first: IndicatorBase[Any], wait_for_first_to_ready: bool = True) -> Self:
+        """Feed this indicator each new value of `first` (once `first` is ready, by default)."""
+        from lean_core.indicators import extensions
+
+        return extensions.of(self, first, wait_for_first_to_ready)
+
+    def plus(self, right: IndicatorBase[Any] | float, name: str | None = None) -> CompositeIndicator:
+        """Return an indicator of this one's value plus `right`'s (an indicator or a number)."""
+        from lean_core.indicators import extensions
+
+        return extensions.plus(self, right, name)
+
+    def minus(self, right: IndicatorBase[Any] | float, name: str | None = None) -> CompositeIndicator:
+        """Return an indicator of this one's value minus `right`'s."""
+        from lean_core.indicators import extensions
+
+        return extensions.minus(self, right, name)
+
+    def times(self, right: IndicatorBase[Any] | float, name: str | None = None) -> CompositeIndicator:
+        """Return an indicator of this one's value times `right`'s."""
+        from lean_core.indicators import extensions
+
+        return extensions.times(self, right, name)
+
+    def over(self, right: IndicatorBase[Any] | float, name: str | None = None) -> CompositeIndicator:
+        """Return an indicator of this one's value over `right`'s (no update on a zero divisor)."""
+        from lean_core.indicators import extensions
+
+        return extensions.over(self, right, name)
+
+    def weighted_by(self, weight: IndicatorBase[Any], period: int) -> CompositeIndicator:
+        """Return the `period` average of this indicator's values weighted by `weight`'s."""
+        from lean_core.indicators import extensions
+
+        return extensions.weighted_by(self, weight, period)
+
+
+def format_parameter(value: float | Decimal) -> str:
+    """Print a number parameter in a name as LEAN prints the decimal: 4 rather than 4.0, else 0.85."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else repr(number)
+
 
 def format_indicator_value(value: float) -> str:
     """Format like LEAN's `IndicatorBase.ToString`: one to five decimals."""
@@ -317,10 +404,12 @@ class BarIndicator(IndicatorBase[DataBar]):
     __slots__ = ()
 
     def _accept(self, input: Any) -> DataBar:
-        if isinstance(input, _BAR_TYPES):
-            return input
-        if isinstance(input, IndicatorDataPoint) or not hasattr(input, "low"):
+        if not isinstance(input, _BAR_TYPES) and (
+            isinstance(input, IndicatorDataPoint) or not hasattr(input, "low")
+        ):
             raise TypeError(f"{self.name} takes bars (TradeBar or QuoteBar), not {type(input).__name__}")
+        # one sum is finite only when every price is
+        ensure_finite(self.name, input.end_time, input.open + input.high + input.low + input.close)
         return cast(DataBar, input)
 
     def _from_time_and_value(self, time: Any, value: float | Decimal) -> DataBar:
@@ -331,6 +420,22 @@ class BarIndicator(IndicatorBase[DataBar]):
 
 
 _BAR_TYPES = (TradeBar, QuoteBar)
+
+
+class TradeBarIndicator(IndicatorBase[TradeBarLike]):
+    """An indicator of trade bars: it needs their volume, which quote bars do not have."""
+
+    __slots__ = ()
+
+    def _accept(self, input: Any) -> TradeBarLike:
+        if isinstance(input, QuoteBar) or not hasattr(input, "volume") or not hasattr(input, "low"):
+            raise TypeError(f"{self.name} takes trade bars (with volume), not {type(input).__name__}")
+        total = input.open + input.high + input.low + input.close + input.volume
+        ensure_finite(self.name, input.end_time, total)
+        return cast(TradeBarLike, input)
+
+    def _from_time_and_value(self, time: Any, value: float | Decimal) -> TradeBarLike:
+        raise TypeError(f"{type(self).__name__} does not support update(time, value): use update(trade_bar)")
 
 
 class WindowIndicator(IndicatorBase[InputT]):

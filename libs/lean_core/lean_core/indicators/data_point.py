@@ -8,7 +8,7 @@ from typing import Any, Protocol, overload
 
 from lean_core.symbols import Symbol
 
-__all__ = ["BaseDataLike", "DataBar", "IndicatorDataPoint", "number_of"]
+__all__ = ["BaseDataLike", "DataBar", "IndicatorDataPoint", "TradeBarLike", "number_of"]
 
 
 class BaseDataLike(Protocol):
@@ -38,6 +38,19 @@ class DataBar(BaseDataLike, Protocol):
 
     @property
     def close(self) -> float: ...
+
+
+class TradeBarLike(DataBar, Protocol):
+    """What a volume indicator needs: LEAN's `TradeBar`."""
+
+    @property
+    def volume(self) -> float: ...
+
+    @property
+    def time(self) -> datetime: ...
+
+    @property
+    def is_fill_forward(self) -> bool: ...
 
 
 class IndicatorDataPoint:

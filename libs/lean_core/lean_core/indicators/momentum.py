@@ -1,18 +1,28 @@
-"""Momentum indicators: momentum, rate of change, RSI and MACD."""
+"""Momentum indicators: momentum, rates of change, log return, RSI, MACD and the price oscillators."""
 
 from __future__ import annotations
 
+import math
 from typing import cast
 
-from lean_core.indicators.base import Identity, Indicator, WindowIndicator, name_first
+from lean_core.indicators.base import (
+    Identity,
+    Indicator,
+    IndicatorInputError,
+    WindowIndicator,
+    name_first,
+)
 from lean_core.indicators.data_point import IndicatorDataPoint
-from lean_core.indicators.moving_averages import MovingAverageType, as_indicator
+from lean_core.indicators.moving_average_type import MovingAverageType, as_indicator
 from lean_core.indicators.rolling_window import RollingWindow
 
 __all__ = [
+    "AbsolutePriceOscillator",
+    "LogReturn",
     "Momentum",
     "MomentumPercent",
     "MovingAverageConvergenceDivergence",
+    "PercentagePriceOscillator",
     "RateOfChange",
     "RateOfChangePercent",
     "RateOfChangeRatio",
@@ -111,6 +121,33 @@ class RateOfChangeRatio(RateOfChange):
     ) -> float:
         rate = super()._compute_window_value(window, input)
         return rate + 1 if rate != 0 else 0.0
+
+
+class LogReturn(WindowIndicator[IndicatorDataPoint]):
+    """The log return over `period` values: ln(value / value `period` inputs back)."""
+
+    __slots__ = ()
+
+    @name_first
+    def __init__(self, period: int, *, name: str | None = None) -> None:
+        super().__init__(name if name is not None else f"LOGR({period})", period)
+
+    def _compute_window_value(
+        self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
+    ) -> float:
+        reference = _reference_value(window)
+        # as LEAN: a zero reference counts as a ratio of 0, whose infinite log reads as 0
+        ratio = input.value / reference if reference != 0 else 0.0
+        if ratio == 0:
+            return 0.0
+        if ratio < 0:
+            raise IndicatorInputError(
+                "a log return needs prices of one sign",
+                indicator=self.name,
+                time=input.end_time,
+                value=input.value,
+            )
+        return math.log(ratio)
 
 
 class RelativeStrengthIndex(Indicator):
@@ -216,3 +253,44 @@ class MovingAverageConvergenceDivergence(Indicator):
         if fast_ready and slow_ready and self.signal.update(input.end_time, macd):
             self.histogram.update(input.end_time, macd - self.signal.current.value)
         return macd
+
+
+class AbsolutePriceOscillator(MovingAverageConvergenceDivergence):
+    """APO: fast average - slow average (a MACD whose signal period is the slow period)."""
+
+    __slots__ = ()
+
+    @name_first
+    def __init__(
+        self,
+        fast_period: int,
+        slow_period: int,
+        moving_average_type: MovingAverageType = MovingAverageType.SIMPLE,
+        *,
+        name: str | None = None,
+    ) -> None:
+        name = name if name is not None else f"APO({fast_period},{slow_period})"
+        super().__init__(fast_period, slow_period, slow_period, moving_average_type, name=name)
+
+
+class PercentagePriceOscillator(AbsolutePriceOscillator):
+    """PPO: the absolute price oscillator as a percentage of the slow average."""
+
+    __slots__ = ()
+
+    @name_first
+    def __init__(
+        self,
+        fast_period: int,
+        slow_period: int,
+        moving_average_type: MovingAverageType = MovingAverageType.SIMPLE,
+        *,
+        name: str | None = None,
+    ) -> None:
+        name = name if name is not None else f"PPO({fast_period},{slow_period})"
+        super().__init__(fast_period, slow_period, moving_average_type, name=name)
+
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        difference = super()._compute_next_value(input)
+        slow = self.slow.current.value
+        return 100 * difference / slow if slow != 0 else 0.0

@@ -1,12 +1,10 @@
-"""Moving averages and LEAN's `MovingAverageType` with its factory."""
+"""The classic moving averages: simple, exponential, Wilder's, weighted, DEMA, TEMA, TRIMA, Hull."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from enum import IntEnum
 
-from lean_core.indicators.base import Indicator, IndicatorBase, WindowIndicator, name_first
+from lean_core.indicators.base import Indicator, WindowIndicator, name_first
 from lean_core.indicators.data_point import IndicatorDataPoint
 from lean_core.indicators.rolling_window import RollingWindow
 
@@ -15,46 +13,12 @@ __all__ = [
     "ExponentialMovingAverage",
     "HullMovingAverage",
     "LinearWeightedMovingAverage",
-    "MovingAverageType",
     "SimpleMovingAverage",
     "Sum",
     "TriangularMovingAverage",
     "TripleExponentialMovingAverage",
     "WilderMovingAverage",
-    "as_indicator",
 ]
-
-
-class MovingAverageType(IntEnum):
-    """Which moving average an indicator uses, with LEAN's names and values."""
-
-    SIMPLE = 0
-    EXPONENTIAL = 1
-    WILDERS = 2
-    LINEAR_WEIGHTED_MOVING_AVERAGE = 3
-    DOUBLE_EXPONENTIAL = 4
-    TRIPLE_EXPONENTIAL = 5
-    TRIANGULAR = 6
-    T3 = 7
-    KAMA = 8
-    HULL = 9
-    ALMA = 10
-    ZLEMA = 11
-    MGD = 12
-
-    def as_indicator(self, period: int, name: str | None = None) -> IndicatorBase[IndicatorDataPoint]:
-        """Create this kind of moving average over `period` values (LEAN's `AsIndicator`)."""
-        return as_indicator(self, period, name)
-
-
-def as_indicator(
-    moving_average_type: MovingAverageType, period: int, name: str | None = None
-) -> IndicatorBase[IndicatorDataPoint]:
-    """Create the moving average `moving_average_type` names, over `period` values."""
-    factory = _FACTORIES.get(MovingAverageType(moving_average_type))
-    if factory is None:
-        raise NotImplementedError(f"moving average type {moving_average_type.name} is not implemented yet")
-    return factory(period, name=name)
 
 
 class _RunningSum:
@@ -372,15 +336,3 @@ class HullMovingAverage(Indicator):
             spread = 2.0 * self._fast.current.value - self._slow.current.value
             self._hull.update(IndicatorDataPoint(None, input.end_time, spread))
         return self._hull.current.value
-
-
-_FACTORIES: dict[MovingAverageType, Callable[..., IndicatorBase[IndicatorDataPoint]]] = {
-    MovingAverageType.SIMPLE: SimpleMovingAverage,
-    MovingAverageType.EXPONENTIAL: ExponentialMovingAverage,
-    MovingAverageType.WILDERS: WilderMovingAverage,
-    MovingAverageType.LINEAR_WEIGHTED_MOVING_AVERAGE: LinearWeightedMovingAverage,
-    MovingAverageType.DOUBLE_EXPONENTIAL: DoubleExponentialMovingAverage,
-    MovingAverageType.TRIPLE_EXPONENTIAL: TripleExponentialMovingAverage,
-    MovingAverageType.TRIANGULAR: TriangularMovingAverage,
-    MovingAverageType.HULL: HullMovingAverage,
-}

@@ -1,4 +1,4 @@
-"""Volatility indicators: variance, standard deviation, true range, ATR and Bollinger Bands."""
+"""Volatility indicators: variance, deviations, true range and its averages, mass index, choppiness."""
 
 from __future__ import annotations
 
@@ -6,19 +6,25 @@ import math
 
 from lean_core.indicators.base import (
     BarIndicator,
-    Identity,
-    Indicator,
-    IndicatorBase,
+    IndicatorInputError,
+    TradeBarIndicator,
     WindowIndicator,
     name_first,
 )
-from lean_core.indicators.data_point import DataBar, IndicatorDataPoint
-from lean_core.indicators.moving_averages import MovingAverageType, as_indicator
+from lean_core.indicators.data_point import DataBar, IndicatorDataPoint, TradeBarLike
+from lean_core.indicators.extensions import ema
+from lean_core.indicators.moving_average_type import MovingAverageType, as_indicator
+from lean_core.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage, Sum
 from lean_core.indicators.rolling_window import RollingWindow
 
 __all__ = [
+    "AverageRange",
     "AverageTrueRange",
-    "BollingerBands",
+    "ChoppinessIndex",
+    "MassIndex",
+    "MeanAbsoluteDeviation",
+    "NormalizedAverageTrueRange",
+    "RogersSatchellVolatility",
     "StandardDeviation",
     "TrueRange",
     "Variance",
@@ -150,7 +156,7 @@ class AverageTrueRange(BarIndicator):
         self.moving_average_type = MovingAverageType(moving_average_type)
         self.true_range = TrueRange(name)
         self._smoother = as_indicator(
-            self.moving_average_type, period, f"{name}_{_lean_name(self.moving_average_type)}"
+            self.moving_average_type, period, f"{name}_{self.moving_average_type.lean_name}"
         )
         self.warm_up_period = period
 
@@ -174,116 +180,209 @@ class AverageTrueRange(BarIndicator):
         return self._smoother.current.value
 
 
-def _lean_name(moving_average_type: MovingAverageType) -> str:
-    """Return the type's C# name ("Wilders"), which LEAN puts in sub-indicator names."""
-    if moving_average_type is MovingAverageType.MGD:
-        return "MGD"
-    return "".join(part.capitalize() for part in moving_average_type.name.split("_"))
+class MeanAbsoluteDeviation(WindowIndicator[IndicatorDataPoint]):
+    """The mean absolute deviation of the last `period` values from their mean."""
+
+    __slots__ = ("mean",)
+
+    @name_first
+    def __init__(self, period: int, *, name: str | None = None) -> None:
+        name = name if name is not None else f"MAD({period})"
+        super().__init__(name, period)
+        self.mean = SimpleMovingAverage(period, name=f"{name}_Mean")
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        self.mean.reset()
+        super().reset()
+
+    def _compute_window_value(
+        self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
+    ) -> float:
+        self.mean.update(input)
+        if self.samples < 2:
+            return 0.0
+        mean = self.mean.current.value
+        return math.fsum(abs(point.value - mean) for point in window) / window.count
 
 
-class _BandComponent(Indicator):
-    """A value `BollingerBands` computes and publishes; ready once the middle band and deviation are."""
+class NormalizedAverageTrueRange(BarIndicator):
+    """NATR: the average true range (Wilder-smoothed) as a percentage of the close."""
 
-    __slots__ = ("_deviation", "_middle")
+    __slots__ = ("_atr", "_last_atr", "_period", "_true_range")
 
-    def __init__(
-        self, name: str, middle: IndicatorBase[IndicatorDataPoint], deviation: StandardDeviation
-    ) -> None:
+    @name_first
+    def __init__(self, period: int, *, name: str | None = None) -> None:
+        name = name if name is not None else f"NATR({period})"
         super().__init__(name)
-        self._middle = middle
-        self._deviation = deviation
-        self.warm_up_period = deviation.warm_up_period
+        self._period = period
+        self._true_range = TrueRange(name + "_TR")
+        self._atr = AverageTrueRange(period, MovingAverageType.SIMPLE, name=name + "_ATR")
+        self._last_atr = 0.0
+        self.warm_up_period = period + 1
 
     @property
     def is_ready(self) -> bool:
-        """Return True once the bands are."""
-        return self._middle.is_ready and self._deviation.is_ready
+        """Return True after `period + 1` bars."""
+        return self.samples > self._period
 
-    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
-        return input.value
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        self._true_range.reset()
+        self._atr.reset()
+        self._last_atr = 0.0
+        super().reset()
+
+    def _compute_next_value(self, input: DataBar) -> float:
+        self._true_range.update(input)
+        if self.samples <= self._period + 1:
+            # the simple average of the first true ranges seeds Wilder's smoothing
+            self._atr.update(input)
+            self._last_atr = self._atr.current.value
+        else:
+            period = self._period
+            self._last_atr = (self._last_atr * (period - 1) + self._true_range.current.value) / period
+        return self._last_atr / input.close * 100 if input.close != 0 else 0.0
 
 
-class BollingerBands(Indicator):
-    """Bands `k` standard deviations above and below a moving average (simple by default).
+class MassIndex(TradeBarIndicator):
+    """The mass index: the `sum_period` sum of EMA(high - low) / EMA(EMA(high - low))."""
 
-    The value is the input price; the bands are sub-indicators. As in LEAN, once ready the
-    indicator does not update while the deviation is 0 (the %B band would be undefined).
-    """
-
-    __slots__ = (
-        "_k",
-        "band_width",
-        "lower_band",
-        "middle_band",
-        "moving_average_type",
-        "percent_b",
-        "price",
-        "standard_deviation",
-        "upper_band",
-    )
+    __slots__ = ("_ema1", "_ema2", "_sum")
 
     @name_first
-    def __init__(
-        self,
-        period: int,
-        k: float,
-        moving_average_type: MovingAverageType = MovingAverageType.SIMPLE,
-        *,
-        name: str | None = None,
-    ) -> None:
-        name = name if name is not None else f"BB({period},{k})"
-        super().__init__(name)
-        self._k = float(k)
-        self.moving_average_type = MovingAverageType(moving_average_type)
-        self.standard_deviation = StandardDeviation(period, name=name + "_StandardDeviation")
-        self.middle_band = as_indicator(self.moving_average_type, period, name + "_MiddleBand")
-        deviation = self.standard_deviation
-        self.lower_band = _BandComponent(name + "_LowerBand", self.middle_band, deviation)
-        self.upper_band = _BandComponent(name + "_UpperBand", self.middle_band, deviation)
-        self.band_width = _BandComponent(name + "_BandWidth", self.middle_band, deviation)
-        self.percent_b = _BandComponent(name + "_%B", self.middle_band, deviation)
-        self.price = Identity(name + "_Close")
+    def __init__(self, ema_period: int = 9, sum_period: int = 25, *, name: str | None = None) -> None:
+        super().__init__(name if name is not None else f"MASS({ema_period},{sum_period})")
+        self._ema1 = ExponentialMovingAverage(ema_period)
+        self._ema2 = ema(self._ema1, ema_period)
+        self._sum = Sum(sum_period)
+        self.warm_up_period = 2 * (ema_period - 1) + sum_period
+
+    @property
+    def is_ready(self) -> bool:
+        """Return True once the sum is."""
+        return self._sum.is_ready
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        super().reset()
+        self._ema1.reset()
+        self._ema2.reset()
+        self._sum.reset()
+
+    def _compute_next_value(self, input: TradeBarLike) -> float:
+        self._ema1.update(input.end_time, input.high - input.low)
+        if self._ema2.is_ready:
+            smoothed = self._ema2.current.value
+            ratio = self._ema1.current.value / smoothed if smoothed != 0 else 0.0
+            self._sum.update(input.end_time, ratio)
+        if not self._sum.is_ready:
+            return float(self._sum.period)
+        return self._sum.current.value
+
+
+class ChoppinessIndex(BarIndicator):
+    """CHOP: 100 * log10(sum of true ranges / (highest high - lowest low)) / log10(period)."""
+
+    __slots__ = ("_highs", "_lows", "_period", "_true_range", "_true_ranges")
+
+    @name_first
+    def __init__(self, period: int, *, name: str | None = None) -> None:
+        super().__init__(name if name is not None else f"CHOP({period})")
+        self._period = period
+        self._true_range = TrueRange()
+        self._true_ranges: RollingWindow[float] = RollingWindow(period)
+        self._highs: RollingWindow[float] = RollingWindow(period)
+        self._lows: RollingWindow[float] = RollingWindow(period)
         self.warm_up_period = period
 
     @property
     def is_ready(self) -> bool:
-        """Return True once the middle band and the deviation are ready."""
-        return self.middle_band.is_ready and self.standard_deviation.is_ready and self.price.is_ready
+        """Return True after `period` bars."""
+        return self.samples >= self.warm_up_period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
-        self.standard_deviation.reset()
-        self.middle_band.reset()
-        self.upper_band.reset()
-        self.lower_band.reset()
-        self.band_width.reset()
-        self.percent_b.reset()
-        self.price.reset()
+        self._true_range.reset()
+        for window in (self._true_ranges, self._highs, self._lows):
+            window.reset()
         super().reset()
 
-    def _compute_next_value(self, input: IndicatorDataPoint) -> float | None:
-        deviation = self.standard_deviation
-        middle = self.middle_band
-        deviation.update(input)
-        middle.update(input)
-        symbol = input.symbol
-        time = input.end_time
-        # the price is an identity of the input this indicator has already accepted
-        self.price._publish(symbol, time, input.value)
-        offset = deviation.current.value * self._k
-        middle_value = middle.current.value
-        lower = middle_value - offset
-        upper = middle_value + offset
-        self.lower_band._publish(symbol, time, lower)
-        self.upper_band._publish(symbol, time, upper)
-        width = upper - lower
-        # a zero denominator is LEAN's math error: the band keeps its value (%B still counts it)
-        if middle_value != 0:
-            self.band_width._publish(symbol, time, width / middle_value * 100)
-        if width != 0:
-            self.percent_b._publish(symbol, time, (input.value - lower) / width)
-        else:
-            self.percent_b.samples += 1
-        if self.is_ready and deviation.current.value == 0:
-            return None
-        return input.value
+    def _compute_next_value(self, input: DataBar) -> float:
+        self._true_range.update(input)
+        self._highs.add(input.high)
+        self._lows.add(input.low)
+        ready_range = self._true_range.is_ready
+        self._true_ranges.add(self._true_range.current.value if ready_range else input.high - input.low)
+        if not self.is_ready:
+            return 0.0
+        spread = max(self._highs) - min(self._lows)
+        if spread == 0:
+            return 100.0
+        return 100.0 * math.log10(math.fsum(self._true_ranges) / spread) / math.log10(self._period)
+
+
+class RogersSatchellVolatility(BarIndicator):
+    """Rogers-Satchell volatility over `period` bars, from each bar's open, high, low and close."""
+
+    __slots__ = ("_period", "_sum")
+
+    @name_first
+    def __init__(self, period: int, *, name: str | None = None) -> None:
+        name = name if name is not None else f"RSV({period})"
+        super().__init__(name)
+        self._period = period
+        self._sum = Sum(period, name=name + "_Sum")
+        self.warm_up_period = period
+
+    @property
+    def is_ready(self) -> bool:
+        """Return True after `period` bars."""
+        return self.samples >= self._period
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        self._sum.reset()
+        super().reset()
+
+    def _compute_next_value(self, input: DataBar) -> float:
+        high, low, open_, close = input.high, input.low, input.open, input.close
+        # as LEAN: a bar with a zero price adds nothing
+        if 0 in (open_, high, low, close):
+            return 0.0
+        if min(open_, high, low, close) < 0 < max(open_, high, low, close):
+            raise IndicatorInputError(
+                "prices of one bar must share a sign", indicator=self.name, time=input.end_time, value=close
+            )
+        term = math.log(high / close) * math.log(high / open_) + math.log(low / close) * math.log(low / open_)
+        self._sum.update(input.end_time, term)
+        if not self.is_ready:
+            return 0.0
+        return math.sqrt(self._sum.current.value / self._period)
+
+
+class AverageRange(BarIndicator):
+    """The simple average of high - low over `period` bars."""
+
+    __slots__ = ("_sma",)
+
+    @name_first
+    def __init__(self, period: int, *, name: str | None = None) -> None:
+        name = name if name is not None else f"AR({period})"
+        super().__init__(name)
+        self._sma = SimpleMovingAverage(period, name=name + "_SMA")
+        self.warm_up_period = period
+
+    @property
+    def is_ready(self) -> bool:
+        """Return True once the average is."""
+        return self._sma.is_ready
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        self._sma.reset()
+        super().reset()
+
+    def _compute_next_value(self, input: DataBar) -> float:
+        self._sma.update(input.end_time, input.high - input.low)
+        return self._sma.current.value
