@@ -60,6 +60,7 @@ class AlgorithmCore:
         self._previous_debug = ""
         self._benchmark_symbol: Symbol | None = None
         self._benchmark_ticker: str | None = "SPY"
+        self._benchmark_chosen = False  # otherwise the brokerage model's benchmark applies, as in LEAN
         self.brokerage_model: BrokerageModel = brokerage_model_for("Default", AccountType.MARGIN)
         self.cash_book = CashBook("USD")
         self.cash_book.add(Cash("USD", Decimal(100000), Decimal(1)))
@@ -226,6 +227,7 @@ class AlgorithmCore:
     def set_benchmark(self, benchmark: str | Symbol) -> None:
         """Choose the benchmark security (SPY by default)."""
         self._check_unlocked("set_benchmark")
+        self._benchmark_chosen = True
         if isinstance(benchmark, Symbol):
             self._benchmark_symbol, self._benchmark_ticker = benchmark, None
         else:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from lean_core.data.map_files import MapFileProvider
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType
+from lean_core.errors import MarketHoursError
 from lean_core.securities.brokerage_model import BrokerageModel
 from lean_core.securities.cash_book import Cash, CashBook
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
-from lean_core.symbols.symbol_properties import SymbolPropertiesDatabase, database_ticker
-from lean_core.time.market_hours_database import MarketHoursDatabase
+from lean_core.symbols.symbol_properties import SymbolProperties, SymbolPropertiesDatabase, database_ticker
+from lean_core.time.market_hours_database import MarketHoursDatabase, MarketHoursEntry
+from lean_core.time.time_zones import TimeZones
 
 
 class SecurityFactory:
@@ -36,6 +38,17 @@ class SecurityFactory:
             self.data_folder
         )
         self.map_files = MapFileProvider(self.data_folder)
+        # Custom data securities' own hours and properties (LEAN writes them into its databases).
+        self._custom: dict[Symbol, tuple[Symbol, MarketHoursEntry, SymbolProperties | None]] = {}
+
+    def add_custom_security(
+        self, symbol: Symbol, entry: MarketHoursEntry, properties: SymbolProperties | None = None
+    ) -> None:
+        """Give a custom data security its exchange hours and, optionally, its own properties.
+
+        The symbol is kept as given: securities built later for its identifier get its underlying.
+        """
+        self._custom[symbol] = (symbol, entry, properties)
 
     def create_symbol(self, ticker: str, security_type: SecurityType, market: str) -> Symbol:
         """Return the symbol of a ticker; equities get the identifier their map file gives."""
@@ -56,8 +69,8 @@ class SecurityFactory:
         is_internal: bool = False,
     ) -> Security:
         """Return a security with its exchange hours, properties and the brokerage's models."""
-        entry = self.market_hours.get_entry(symbol.id.market, symbol.id.symbol, symbol.security_type)
-        properties = self.symbol_properties.get(
+        symbol, entry, properties = self._custom.get(symbol) or (symbol, self._entry(symbol), None)
+        properties = properties or self.symbol_properties.get(
             symbol.id.market, database_ticker(symbol), symbol.security_type, cash_book.account_currency
         )
         quote = properties.quote_currency
@@ -75,3 +88,12 @@ class SecurityFactory:
         brokerage.apply_models(security)
         security.set_leverage(leverage if leverage is not None else brokerage.get_leverage(security))
         return security
+
+    def _entry(self, symbol: Symbol) -> MarketHoursEntry:
+        try:
+            return self.market_hours.get_entry(symbol.id.market, symbol.id.symbol, symbol.security_type)
+        except MarketHoursError:
+            if symbol.security_type != SecurityType.BASE:
+                raise
+            # LEAN opens custom data without an entry around the clock in New York.
+            return MarketHoursEntry.always_open(TimeZones.NEW_YORK)

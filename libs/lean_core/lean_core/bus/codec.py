@@ -21,10 +21,14 @@ from lean_core.data.bars import (
     TickFrame,
     TradeBarFrame,
 )
+from lean_core.data.custom_frame import CustomDataFrame, decode_objects, encode_objects
 from lean_core.enums import TickType
 from lean_core.symbols import Symbol
 
 BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame
+AnyFrame = BarFrame | CustomDataFrame
+CUSTOM_KIND = "custom"
+_CUSTOM_BASE = ("time", "end_time", "value", "is_fill_forward")
 _TEXT = ("exchange", "sale_condition")
 _KIND_COLUMNS = {"trade": TRADE_COLUMNS, "quote": QUOTE_COLUMNS}
 _TICK_KINDS = {"tick_trade": TickType.TRADE, "tick_quote": TickType.QUOTE}
@@ -48,8 +52,10 @@ def unpack_array(buffer: bytes, dtype: npt.DTypeLike) -> npt.NDArray[Any]:
     return np.frombuffer(buffer, dtype=dtype)
 
 
-def frame_kind(frame: BarFrame) -> str:
+def frame_kind(frame: AnyFrame) -> str:
     """Name the kind of a frame on the wire."""
+    if isinstance(frame, CustomDataFrame):
+        return CUSTOM_KIND
     if isinstance(frame, TradeBarFrame):
         return "trade"
     if isinstance(frame, QuoteBarFrame):
@@ -59,11 +65,13 @@ def frame_kind(frame: BarFrame) -> str:
 
 def pack_frame(
     subscription: int,
-    frame: BarFrame,
+    frame: AnyFrame,
     step_rows: npt.NDArray[np.int64],
     price_factors: list[tuple[int, str]] | None = None,
 ) -> m.FrameColumns:
     """Pack a frame and its step rows."""
+    if isinstance(frame, CustomDataFrame):
+        return _pack_custom(subscription, frame, step_rows)
     kind = frame_kind(frame)
     names = TICK_COLUMNS if isinstance(frame, TickFrame) else _KIND_COLUMNS[kind]
     columns = {name: pack_array(getattr(frame, name)) for name in names if name not in _TEXT}
@@ -83,8 +91,46 @@ def pack_frame(
     )
 
 
-def unpack_frame(packed: m.FrameColumns, symbol: Symbol) -> BarFrame:
-    """Rebuild a frame from its packed columns."""
+def _pack_custom(
+    subscription: int, frame: CustomDataFrame, step_rows: npt.NDArray[np.int64]
+) -> m.FrameColumns:
+    columns = {name: pack_array(getattr(frame, name)) for name in _CUSTOM_BASE}
+    columns.update({key: pack_array(column) for key, column in frame.numbers.items()})
+    return m.FrameColumns(
+        subscription=subscription,
+        kind=CUSTOM_KIND,
+        length=len(frame),
+        columns=columns,
+        step_rows=pack_array(step_rows.astype(np.int64, copy=False)),
+        custom_type=frame.type_name,
+        object_columns={key: encode_objects(values, key) for key, values in frame.objects.items()},
+    )
+
+
+def _unpack_custom(packed: m.FrameColumns, symbol: Symbol) -> CustomDataFrame:
+    base = {name: unpack_array(packed.columns[name], _dtype(name)) for name in _CUSTOM_BASE}
+    numbers = {
+        key: unpack_array(buffer, np.float64)
+        for key, buffer in packed.columns.items()
+        if key not in _CUSTOM_BASE
+    }
+    objects = {key: decode_objects(data) for key, data in packed.object_columns.items()}
+    return CustomDataFrame(
+        symbol,
+        packed.custom_type,
+        base["time"],
+        base["end_time"],
+        base["value"],
+        numbers,
+        objects,
+        base["is_fill_forward"],
+    )
+
+
+def unpack_frame(packed: m.FrameColumns, symbol: Symbol) -> AnyFrame:
+    """Rebuild a frame from its packed columns (custom frames as generic `PythonData` points)."""
+    if packed.kind == CUSTOM_KIND:
+        return _unpack_custom(packed, symbol)
     arrays = {name: unpack_array(buffer, _dtype(name)) for name, buffer in packed.columns.items()}
     if packed.kind in _TICK_KINDS:
         for name, values in packed.text_columns.items():

@@ -52,6 +52,36 @@ class SubscriptionSpec(msgspec.Struct, frozen=True, kw_only=True):
     extended_market_hours: bool = False
     data_normalization_mode: DataNormalizationMode = DataNormalizationMode.ADJUSTED
     is_internal: bool = False
+    custom_type: str = ""
+    """The class name of a custom data subscription's `PythonData` type ("" for LEAN data)."""
+    data_time_zone: str = ""
+    """Custom data only: the zone its points are stamped in (other data takes the market-hours database's)."""
+    exchange_time_zone: str = ""
+    """Custom data only: the zone of its always-open exchange."""
+
+
+class CustomSymbolProperties(msgspec.Struct, frozen=True, kw_only=True):
+    """Contract properties an algorithm gave a custom data security (LEAN's `SymbolProperties`)."""
+
+    description: str
+    quote_currency: str
+    contract_multiplier: Decimal
+    minimum_price_variation: Decimal
+    lot_size: Decimal
+    market_ticker: str = ""
+    minimum_order_size: Decimal | None = None
+
+
+class CustomSecurity(msgspec.Struct, frozen=True, kw_only=True):
+    """A custom data security's exchange, always open in `time_zone`, and its own properties if any."""
+
+    type_name: str
+    time_zone: str
+    data_time_zone: str
+    symbol_properties: CustomSymbolProperties | None = None
+    underlying_id: str = ""
+    """The security the data belongs to (`add_data(T, symbol)`), which the identifier does not name."""
+    underlying_value: str = ""
 
 
 class SecuritySpec(msgspec.Struct, frozen=True, kw_only=True):
@@ -65,6 +95,7 @@ class SecuritySpec(msgspec.Struct, frozen=True, kw_only=True):
     is_internal: bool = False
     fee_model: str = ""
     fill_model: str = ""
+    custom: CustomSecurity | None = None
 
 
 class AlgorithmInitialized(Message, frozen=True, kw_only=True):
@@ -107,6 +138,10 @@ class FrameColumns(msgspec.Struct, frozen=True, kw_only=True):
     step_rows: bytes
     text_columns: dict[str, list[str]] = {}
     price_factors: list[tuple[int, str]] = []
+    custom_type: str = ""
+    """The class name of a custom data frame's type (kind "custom")."""
+    object_columns: dict[str, bytes] = {}
+    """Custom data values other than floats, one encoded list per column (`custom_frame.encode_objects`)."""
 
 
 class DataBatchRequest(Message, frozen=True, kw_only=True):

@@ -8,9 +8,9 @@ per-moment view (`slice.bars[symbol]`, `slice["SPY"]`), are made only when asked
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -26,10 +26,11 @@ from lean_core.data.bars import (
     TradeBarFrame,
     ns_to_local,
 )
+from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.symbols import Symbol
 
 T = TypeVar("T")
-BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame
+BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
 
 
 class DataDictionary(Mapping[Symbol, T], Generic[T]):
@@ -87,6 +88,14 @@ class Ticks(DataDictionary[list[Tick]]):
     """The ticks of a slice, a list per symbol."""
 
 
+class CustomData(DataDictionary[Any]):
+    """The custom data points of a slice (instances of the users' `PythonData` types)."""
+
+    def of_type(self, data_type: type) -> DataDictionary[Any]:
+        """Return the points that are instances of `data_type`."""
+        return DataDictionary({s: v for s, v in self._items.items() if isinstance(v, data_type)})
+
+
 @dataclass(slots=True)
 class Slice:
     """All data that arrived at one moment; `time` is in the algorithm's time zone."""
@@ -96,33 +105,43 @@ class Slice:
     bars: TradeBars
     quote_bars: QuoteBars
     ticks: Ticks
+    custom: CustomData = field(default_factory=CustomData)
 
     @property
     def has_data(self) -> bool:
         """Tell whether anything arrived at this moment."""
-        return bool(self.bars or self.quote_bars or self.ticks)
+        return bool(self.bars or self.quote_bars or self.ticks or self.custom)
 
-    def __getitem__(self, key: Symbol | str) -> TradeBar | QuoteBar | list[Tick]:
+    def __getitem__(self, key: Symbol | str) -> Any:
         if key in self.bars:
             return self.bars[key]
         if key in self.quote_bars:
             return self.quote_bars[key]
+        if key in self.custom:
+            return self.custom[key]
         return self.ticks[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self.bars or key in self.quote_bars or key in self.ticks
+        return key in self.bars or key in self.quote_bars or key in self.ticks or key in self.custom
 
     def contains_key(self, key: Symbol | str) -> bool:
         """Tell whether the symbol (or ticker) has any data in this slice."""
         return key in self
 
-    def get(self, key: Symbol | str) -> TradeBar | QuoteBar | list[Tick] | None:
-        """Return the symbol's trade bar, else quote bar, else ticks, else None."""
+    def get(self, key: Symbol | str | type, symbol: Symbol | str | None = None) -> Any:
+        """Return the symbol's data (trade bar, quote bar, custom point, ticks) or None.
+
+        With a custom data type, `get(MyData)` returns that type's points by symbol and
+        `get(MyData, symbol)` one point or None, as LEAN's `Slice.Get`.
+        """
+        if isinstance(key, type):
+            points = self.custom.of_type(key)
+            return points if symbol is None else points.get(symbol)
         return self[key] if key in self else None  # noqa: SIM401 - Slice has no dict .get to call
 
     def keys(self) -> list[Symbol]:
         """Return the symbols with data in this slice."""
-        return list(dict.fromkeys([*self.bars, *self.quote_bars, *self.ticks]))
+        return list(dict.fromkeys([*self.bars, *self.quote_bars, *self.ticks, *self.custom]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,15 +176,16 @@ class SliceBatch:
     def slice(self, index: int, algorithm_time_zone: ZoneInfo) -> Slice:
         """Materialise step `index` as a `Slice`."""
         time_ns = int(self.times[index])
-        bars, quotes, ticks = TradeBars(), QuoteBars(), Ticks()
+        bars, quotes, ticks, custom = TradeBars(), QuoteBars(), Ticks(), CustomData()
         for feed, rows in zip(self.frames, self.rows, strict=True):
-            self._collect(feed, rows, index, bars, quotes, ticks)
+            self._collect(feed, rows, index, bars, quotes, ticks, custom)
         return Slice(
             ns_to_local(time_ns, algorithm_time_zone),
             ns_to_local(time_ns, ZoneInfo("UTC")),
             bars,
             quotes,
             ticks,
+            custom,
         )
 
     def _collect(
@@ -176,6 +196,7 @@ class SliceBatch:
         bars: TradeBars,
         quotes: QuoteBars,
         ticks: Ticks,
+        custom: CustomData,
     ) -> None:
         frame, zone = feed.frame, feed.exchange_time_zone
         if isinstance(frame, TickFrame):
@@ -190,8 +211,10 @@ class SliceBatch:
             return
         if isinstance(frame, TradeBarFrame):
             bars._items[frame.symbol] = frame.bar(row, zone)
-        else:
+        elif isinstance(frame, QuoteBarFrame):
             quotes._items[frame.symbol] = frame.bar(row, zone)
+        else:
+            custom._items[frame.symbol] = frame.point(row, zone)
 
     def __iter__(self) -> Iterator[int]:
         return iter(range(len(self.times)))

@@ -166,7 +166,12 @@ class SubscriptionDataReader:
         self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, start: datetime, end: datetime
     ) -> tuple[Frame, list[date]]:
         if config.resolution in _DAILY_FILES:
-            return read_frame(self._request(config, None, None), self.cache), []
+            try:
+                return read_frame(self._request(config, None, None), self.cache), []
+            except MissingDataError as error:
+                # LEAN reads nothing and carries on (a benchmark without data stays at zero).
+                logger.warning("no data file for %s: %s", config.symbol, error.path)
+                return _concat(config, []), []
         frames: list[Frame] = []
         missing: list[date] = []
         day = start.date() - timedelta(days=1)

@@ -31,7 +31,9 @@ from lean_core.data.bars import (
     local_to_ns,
     ns_to_local,
 )
-from lean_core.data.slice import QuoteBars, Slice, Ticks, TradeBars
+from lean_core.data.custom_data import DynamicData
+from lean_core.data.custom_frame import CustomDataFrame
+from lean_core.data.slice import CustomData, QuoteBars, Slice, Ticks, TradeBars
 from lean_core.engine.capacity_feed import CapacityFeed
 from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
@@ -80,7 +82,7 @@ class SecurityChanges:
 @dataclass(slots=True)
 class _StepFrame:
     security: Security
-    frame: TradeBarFrame | QuoteBarFrame | TickFrame
+    frame: TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
     rows: npt.NDArray[np.int64]
     factors: list[tuple[int, str]]
     is_internal: bool
@@ -234,6 +236,8 @@ class AlgorithmHandler:
         for packed in batch.frames:
             security, internal = self._by_subscription[packed.subscription]
             frame = unpack_frame(packed, security.symbol)
+            if isinstance(frame, CustomDataFrame):  # points are rebuilt as the user's own class
+                frame = frame.with_class(self.algorithm._custom_data_info[security.symbol].data_class)
             frames.append(_StepFrame(security, frame, unpack_rows(packed), packed.price_factors, internal))
         return frames
 
@@ -291,7 +295,7 @@ class AlgorithmHandler:
                 self._capacity.on_step(algorithm.utc_time, data)
 
     def _update_prices(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> Slice:
-        bars, quotes, ticks = TradeBars(), QuoteBars(), Ticks()
+        bars, quotes, ticks, custom = TradeBars(), QuoteBars(), Ticks(), CustomData()
         for step in frames:
             frame = step.frame
             if isinstance(frame, TickFrame):
@@ -312,8 +316,10 @@ class AlgorithmHandler:
                 bars._items[frame.symbol] = data
             elif isinstance(data, QuoteBar):
                 quotes._items[frame.symbol] = data
+            elif isinstance(data, DynamicData):
+                custom._items[frame.symbol] = data
         zone = self.algorithm.time_zone
-        return Slice(ns_to_local(utc_ns, zone), ns_to_local(utc_ns, _UTC), bars, quotes, ticks)
+        return Slice(ns_to_local(utc_ns, zone), ns_to_local(utc_ns, _UTC), bars, quotes, ticks, custom)
 
     def _has_resting_orders(self) -> bool:
         return any(order.type in _RESTING for order in self.algorithm.transactions.open_orders())

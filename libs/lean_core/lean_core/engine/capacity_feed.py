@@ -15,6 +15,7 @@ from lean_core.orders.events import OrderEvent
 from lean_core.securities.portfolio import SecurityPortfolioManager
 from lean_core.securities.security import Security, SecurityManager
 from lean_core.statistics.capacity import CapacityBar, CapacityEstimator, CapacityPosition
+from lean_core.symbols import Symbol
 
 _ZERO = Decimal(0)
 
@@ -58,7 +59,8 @@ class CapacityFeed:
         for event in events:
             if not event.is_fill:
                 continue
-            security = self._securities.get(event.symbol_value)
+            # by identifier: a custom data security can share its ticker with the security it wraps
+            security = self._securities.get(Symbol.parse(event.symbol_id, event.symbol_value))
             rate = security.quote_currency.exact_conversion_rate if security is not None else Decimal(1)
             multiplier = (
                 security.symbol_properties.contract_multiplier if security is not None else Decimal(1)

@@ -9,7 +9,7 @@ bounded by the credit, never by the speed of the reader.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -18,7 +18,11 @@ import numpy.typing as npt
 from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array, pack_frame
 from lean_core.bus.subjects import Stream
-from lean_core.data.bars import OpenInterestFrame, TickFrame, ns_to_local
+from lean_core.data.bars import OpenInterestFrame, QuoteBarFrame, TickFrame, TradeBarFrame, ns_to_local
+from lean_core.data.custom_data import CustomDataTypes, Globals
+from lean_core.data.custom_frame import CustomDataFrame
+from lean_core.data.custom_reader import read_custom_data
+from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
 from lean_core.data.normalization import local_day_numbers
 from lean_core.data.slice import FeedFrame, SliceBatch, build_slice_batch
 from lean_core.data.subscription import (
@@ -27,9 +31,11 @@ from lean_core.data.subscription import (
     fill_forward_resolution,
 )
 from lean_core.engine.ports import Outbox
-from lean_core.enums import DataNormalizationMode, SecurityType
-from lean_core.errors import LeanError
+from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
+from lean_core.errors import LeanError, MissingDataError
 from lean_core.symbols import Symbol
+from lean_core.time.exchange_hours import SecurityExchangeHours
+from lean_core.time.time_zones import get_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +51,19 @@ class _Feed:
 
 def config_for(reader: SubscriptionDataReader, spec: m.SubscriptionSpec) -> SubscriptionDataConfig:
     """Build the reader's config for a wire subscription spec."""
+    if spec.custom_type:
+        # Custom data carries its zones: its market-hours entry exists only in the algorithm.
+        return SubscriptionDataConfig(
+            Symbol.parse(spec.symbol_id, spec.symbol_value),
+            spec.resolution,
+            spec.tick_type,
+            get_time_zone(spec.data_time_zone),
+            get_time_zone(spec.exchange_time_zone),
+            fill_forward=spec.fill_forward,
+            extended_market_hours=spec.extended_market_hours,
+            data_normalization_mode=spec.data_normalization_mode,
+            is_internal=spec.is_internal,
+        )
     return reader.create_config(
         Symbol.parse(spec.symbol_id, spec.symbol_value),
         spec.resolution,
@@ -60,11 +79,17 @@ class DataFeedHandler:
     """Serve slice batches for one run."""
 
     def __init__(
-        self, reader: SubscriptionDataReader, run_id: str, *, batch_steps: int = DEFAULT_BATCH_STEPS
+        self,
+        reader: SubscriptionDataReader,
+        run_id: str,
+        *,
+        batch_steps: int = DEFAULT_BATCH_STEPS,
+        custom_types: CustomDataTypes | None = None,
     ):
         if batch_steps < 1:
             raise ValueError("batch_steps must be at least 1")
         self.reader = reader
+        self.custom_types = custom_types if custom_types is not None else CustomDataTypes()
         self.run_id = run_id
         self.batch_steps = batch_steps
         self._feeds: list[_Feed] = []
@@ -101,6 +126,8 @@ class DataFeedHandler:
             hours = self.reader.exchange_hours(config.symbol)
             start = datetime.combine(hours.get_previous_trading_day(start.date()), time())
         end = ns_to_local(init.end_ns, zone).replace(tzinfo=None)
+        if feed.spec.custom_type:
+            return FeedFrame(self._read_custom(feed, start, end, span), zone)
         data = self.reader.read(config, start, end, None if config.is_internal else span)
         if data.missing_days:
             logger.info("%s: no data file for %d day(s)", config.symbol.value, len(data.missing_days))
@@ -108,6 +135,36 @@ class DataFeedHandler:
         if isinstance(frame, OpenInterestFrame):
             raise LeanError(f"{config.symbol.value}: open interest subscriptions are not served yet")
         return FeedFrame(frame, zone)
+
+    def _read_custom(self, feed: _Feed, start: datetime, end: datetime, span: timedelta) -> CustomDataFrame:
+        """Read a custom subscription through its type's `get_source` and `reader`."""
+        config = feed.config
+        data_class = self.custom_types.resolve(feed.spec.custom_type)
+        Globals.data_folder = str(self.reader.data_folder)  # the sources users build point here
+        hours = SecurityExchangeHours.always_open(config.exchange_time_zone)
+        read = read_custom_data(data_class, config, hours, start, end)
+        if read.missing_sources:
+            logger.info("%s: %d source(s) not found", config.symbol.value, len(read.missing_sources))
+        frame = read.frame
+        shared = len(frame) - len(np.unique(frame.end_time))
+        if shared:
+            # A step holds one point per subscription: the last of those ending together wins.
+            logger.warning(
+                "%s: %d %s point(s) end at the same time as a later one and are not delivered",
+                config.symbol.value,
+                shared,
+                feed.spec.custom_type,
+            )
+        if not config.fill_forward or config.resolution == Resolution.TICK or not len(frame):
+            return frame
+        forwarder = FillForwarder(
+            hours, config.data_time_zone, config.increment, span, extended_market_hours=True
+        )
+        source, starts, ends, filled = fill_forward_plan(forwarder, frame.time, frame.end_time, end)
+        if not filled.any():
+            return frame
+        forwarded = frame.select(source)
+        return replace(forwarded, time=starts, end_time=ends, is_fill_forward=filled)
 
     # -- batches ------------------------------------------------------------------------------
     def on_batch_request(self, message: m.DataBatchRequest) -> Outbox:
@@ -188,21 +245,52 @@ class DataFeedHandler:
 
     # -- history ------------------------------------------------------------------------------
     def on_history(self, message: m.HistoryRequest) -> m.HistoryReply:
-        """Read subscriptions over a past range and answer with one batch."""
+        """Read subscriptions over a past range and answer with one batch.
+
+        As LEAN's history provider: bars ending in (start, end], ticks in [start, end], each
+        subscription filled forward at its own resolution, with its normalisation's factor runs.
+        """
         try:
-            feeds = [config_for(self.reader, spec) for spec in message.subscriptions]
-            frames = []
-            for config in feeds:
-                zone = config.exchange_time_zone
-                start = ns_to_local(message.start_ns, zone).replace(tzinfo=None)
-                end = ns_to_local(message.end_ns, zone).replace(tzinfo=None)
-                frame = self.reader.read(config, start, end).frame
-                if isinstance(frame, OpenInterestFrame):
-                    raise LeanError(f"{config.symbol.value}: open interest history is not served yet")
-                frames.append(FeedFrame(frame, zone))
+            configs = [config_for(self.reader, spec) for spec in message.subscriptions]
+            frames = [self._history_frame(config, message.start_ns, message.end_ns) for config in configs]
         except (LeanError, OSError) as error:
             return m.HistoryReply(run_id=self.run_id, error=str(error))
         steps = build_slice_batch(frames)
-        packed = [pack_frame(index, feed.frame, steps.rows[index]) for index, feed in enumerate(steps.frames)]
-        batch = m.DataBatch(run_id=self.run_id, index=-1, times=pack_array(steps.times), frames=packed)
+        packed = [
+            pack_frame(index, feed.frame, steps.rows[index], self._price_factors(config, feed.frame.time))
+            for index, (feed, config) in enumerate(zip(steps.frames, configs, strict=True))
+        ]
+        points = sum(len(feed.frame) for feed in steps.frames)
+        batch = m.DataBatch(
+            run_id=self.run_id, index=-1, times=pack_array(steps.times), frames=packed, data_points=points
+        )
         return m.HistoryReply(run_id=self.run_id, batch=batch)
+
+    def _history_frame(self, config: SubscriptionDataConfig, start_ns: int, end_ns: int) -> FeedFrame:
+        zone = config.exchange_time_zone
+        start = ns_to_local(start_ns, zone)
+        end = ns_to_local(end_ns, zone)
+        try:
+            frame = self.reader.read(config, start, end).frame
+        except MissingDataError as error:
+            # LEAN's history provider answers a missing file with no data, not with an error.
+            logger.info("%s history: %s", config.symbol.value, error)
+            frame = _empty_frame(config)
+        if isinstance(frame, OpenInterestFrame):
+            raise LeanError(f"{config.symbol.value}: open interest history is not served yet")
+        if isinstance(frame, TickFrame):
+            keep = (frame.time >= start_ns) & (frame.time <= end_ns)
+        else:
+            # The reader keeps bars that overlap the range; history wants those that ended in it,
+            # so nothing after `end` (no look-ahead) and nothing that ended at `start`.
+            keep = (frame.end_time > start_ns) & (frame.end_time <= end_ns)
+        return FeedFrame(frame if keep.all() else frame.select(keep), zone)
+
+
+def _empty_frame(config: SubscriptionDataConfig) -> TradeBarFrame | QuoteBarFrame | TickFrame:
+    """Return a subscription's frame without rows."""
+    if config.resolution == Resolution.TICK:
+        return TickFrame.empty(config.symbol, config.tick_type)
+    if config.tick_type == TickType.QUOTE:
+        return QuoteBarFrame.empty(config.symbol)
+    return TradeBarFrame.empty(config.symbol)

@@ -7,6 +7,7 @@ use the same handlers with the same tables, each in its own process.
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,10 +24,11 @@ from lean_core.bus.codec import unpack_array
 from lean_core.bus.in_process import InProcessBus
 from lean_core.bus.subjects import Stream, subject
 from lean_core.data.bars import ns_to_local
+from lean_core.data.custom_data import CustomDataTypes, Globals
 from lean_core.data.readers import FrameCache
 from lean_core.data.subscription import SubscriptionDataReader
 from lean_core.engine.algorithm_handler import AlgorithmHandler
-from lean_core.engine.data_feed import DataFeedHandler
+from lean_core.engine.data_feed import DEFAULT_BATCH_STEPS, DataFeedHandler
 from lean_core.engine.ports import Outbox
 from lean_core.engine.realtime_handler import RealtimeHandler
 from lean_core.engine.result_handler import ResultHandler
@@ -84,15 +86,20 @@ class BacktestRun:
         name: str | None = None,
         batch_steps: int | None = None,
         cache: FrameCache | None = None,
+        custom_data_types: CustomDataTypes | None = None,
     ) -> None:
         self.run_id = run_id or new_run_id()
         self.data_folder = Path(data_folder)
         self.output_folder = output_folder
+        Globals.data_folder = str(self.data_folder)
         reader = SubscriptionDataReader(self.data_folder, cache=cache or FrameCache())
         factory = SecurityFactory(self.data_folder, market_hours=reader.market_hours)
         self.bus = InProcessBus()
+        # The feed gets the custom data classes the way a feed process would: from the module
+        # that defines the algorithm, not from the algorithm object.
+        custom_types = custom_data_types if custom_data_types is not None else _module_types(algorithm)
         self.feed = DataFeedHandler(
-            reader, self.run_id, **({"batch_steps": batch_steps} if batch_steps else {})
+            reader, self.run_id, batch_steps=batch_steps or DEFAULT_BATCH_STEPS, custom_types=custom_types
         )
         self.transactions = TransactionHandler(factory, self.run_id)
         self.realtime = RealtimeHandler(factory.market_hours, self.run_id)
@@ -249,3 +256,13 @@ class BacktestRun:
             ProgressReport(fraction, ns_to_local(last, TimeZones.UTC).date(), message.data_points)
         )
         return []
+
+
+def _module_types(algorithm: QCAlgorithm) -> CustomDataTypes:
+    """Return the custom data types of the module that defines the algorithm's class."""
+    module = sys.modules.get(type(algorithm).__module__)
+    if module is not None:
+        return CustomDataTypes.from_module(module)
+    # a module imported and then dropped from sys.modules still has its globals
+    initialize = type(algorithm).initialize
+    return CustomDataTypes.from_namespace(getattr(initialize, "__globals__", {}))

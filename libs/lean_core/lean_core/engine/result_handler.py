@@ -26,6 +26,7 @@ from lean_core.engine.result_files import ResultFiles, log_line, write_result_fi
 from lean_core.errors import DataError
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.records import order_from_record
+from lean_core.securities.cash_book import currency_symbol
 from lean_core.statistics.charts import EquityChartRecorder
 from lean_core.statistics.order_list_hash import order_list_hash
 from lean_core.statistics.performance import generate_statistics, runtime_statistics
@@ -202,6 +203,7 @@ class ResultHandler:
                 state.initialized.trading_days_per_year,
                 estimated_capacity=finished.estimated_capacity,
                 lowest_capacity_asset=finished.lowest_capacity_asset,
+                currency_symbol=currency_symbol(state.initialized.account_currency),
                 rolling=False,
             )
             statistics = {**results.summary, "OrderListHash": order_list_hash(orders)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from lean_core.algorithm.custom_securities import describe_custom_security, describe_custom_subscription
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.algorithm.security_factory import SecurityFactory
 from lean_core.algorithm.subscriptions import Subscription
@@ -68,10 +69,15 @@ def prepare_run(algorithm: QCAlgorithm, factory: SecurityFactory, overrides: Run
         subscriptions.append(
             Subscription(benchmark, BENCHMARK_RESOLUTION, TickType.TRADE, False, False, True)
         )
-    specs = [_subscription_spec(index, sub) for index, sub in enumerate(subscriptions)]
+    custom = algorithm._custom_data_info
+    specs = [
+        describe_custom_subscription(_subscription_spec(index, sub), custom)
+        for index, sub in enumerate(subscriptions)
+    ]
     by_subscription = {index: (sub.security, sub.is_internal) for index, sub in enumerate(subscriptions)}
     securities = [
-        _security_spec(sub.security, sub.resolution, sub.is_internal) for sub in _unique(subscriptions)
+        describe_custom_security(_security_spec(sub.security, sub.resolution, sub.is_internal), custom)
+        for sub in _unique(subscriptions)
     ]
     start_ns = algorithm._start_ns()
     warmup_start_ns = _warmup_start_ns(algorithm, subscriptions, start_ns)
@@ -106,6 +112,8 @@ def build_initialized(algorithm: QCAlgorithm, setup: RunSetup, run_id: str) -> m
 
 def _benchmark(algorithm: QCAlgorithm, factory: SecurityFactory) -> Security | None:
     symbol = algorithm._benchmark_symbol
+    if symbol is None and not algorithm._benchmark_chosen:
+        symbol = factory.create_symbol(*algorithm.brokerage_model.default_benchmark)
     if symbol is None:
         if algorithm._benchmark_ticker is None:
             return None

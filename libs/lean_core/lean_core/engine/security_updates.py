@@ -9,10 +9,14 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, Tick, TickFrame, TradeBar, TradeBarFrame
+from lean_core.data.custom_data import DynamicData
+from lean_core.data.custom_frame import CustomDataFrame
+from lean_core.securities.cache import ExactCustomData
 from lean_core.securities.security import Security
+from lean_core.statistics.dotnet import decimal_from_double
 from lean_core.time.time_zones import TimeZones
 
-BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame
+BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
 _UTC = TimeZones.UTC
 
 
@@ -26,9 +30,15 @@ def factor_at(factors: list[tuple[int, str]], row: int) -> Decimal | None:
 
 def update_security(
     security: Security, frame: BarFrame, row: int, factors: list[tuple[int, str]]
-) -> TradeBar | QuoteBar | Tick:
+) -> TradeBar | QuoteBar | Tick | DynamicData:
     """Put one row of a frame into the security's cache and return the object built for it."""
     zone = security.exchange_hours.time_zone
+    if isinstance(frame, CustomDataFrame):
+        point = frame.point(row, zone)
+        # pythonnet stores a Python float value as C#'s (decimal)double would
+        exact = ExactCustomData(point.time, point.end_time, decimal_from_double(point.value))
+        security.cache.update_custom_data(point, exact, is_fill_forward=point.is_fill_forward)
+        return point
     factor = factor_at(factors, row)
     if factor is not None:
         security.price_factor = factor

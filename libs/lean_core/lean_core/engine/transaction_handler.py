@@ -15,11 +15,12 @@ from decimal import Decimal
 import numpy as np
 import numpy.typing as npt
 
+from lean_core.algorithm.custom_securities import register_custom_securities
 from lean_core.algorithm.security_factory import SecurityFactory
 from lean_core.bus import messages as m
-from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
+from lean_core.bus.codec import AnyFrame, unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
-from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame, ns_to_local
+from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
 from lean_core.engine.security_updates import apply_row
 from lean_core.enums import OrderStatus, OrderType
@@ -43,9 +44,7 @@ _UTC = TimeZones.UTC
 @dataclass(slots=True)
 class _BatchData:
     times: npt.NDArray[np.int64]
-    frames: list[
-        tuple[int, TradeBarFrame | QuoteBarFrame | TickFrame, npt.NDArray[np.int64], list[tuple[int, str]]]
-    ]
+    frames: list[tuple[int, AnyFrame, npt.NDArray[np.int64], list[tuple[int, str]]]]
 
 
 class TransactionHandler:
@@ -77,6 +76,7 @@ class TransactionHandler:
             )
         self.securities = SecurityManager()
         self.portfolio = SecurityPortfolioManager(self.securities, self.cash_book, message.account_type)
+        register_custom_securities(self.factory, message.securities)
         for spec in message.securities:
             symbol = Symbol.parse(spec.symbol_id, spec.symbol_value)
             security = self.factory.create_security(

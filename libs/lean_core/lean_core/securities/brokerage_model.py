@@ -13,6 +13,7 @@ from lean_core.securities.brokerage_name import BrokerageName, trading_days_per_
 from lean_core.securities.crypto_brokerage_models import (
     BinanceBrokerageModel,
     BinanceUSBrokerageModel,
+    BybitBrokerageModel,
     CoinbaseBrokerageModel,
 )
 from lean_core.securities.default_brokerage_model import (
@@ -25,6 +26,7 @@ __all__ = [
     "BinanceUSBrokerageModel",
     "BrokerageModel",
     "BrokerageName",
+    "BybitBrokerageModel",
     "CoinbaseBrokerageModel",
     "DefaultBrokerageModel",
     "InteractiveBrokersBrokerageModel",
@@ -42,6 +44,7 @@ _MODELS: Final[dict[BrokerageName, type[DefaultBrokerageModel]]] = {
     BrokerageName.GDAX: CoinbaseBrokerageModel,
     BrokerageName.BINANCE: BinanceBrokerageModel,
     BrokerageName.BINANCE_US: BinanceUSBrokerageModel,
+    BrokerageName.BYBIT: BybitBrokerageModel,
 }
 
 

@@ -26,6 +26,7 @@ from lean_core.securities.decimals import ZERO, to_decimal
 
 __all__ = [
     "ExactBar",
+    "ExactCustomData",
     "ExactData",
     "ExactQuoteBar",
     "ExactTick",
@@ -148,7 +149,16 @@ class ExactTick:
         return self.price
 
 
-ExactData = ExactTradeBar | ExactQuoteBar | ExactTick
+@dataclass(frozen=True, slots=True)
+class ExactCustomData:
+    """A custom data point's times and value, the value being its price."""
+
+    time: datetime
+    end_time: datetime
+    value: Decimal
+
+
+ExactData = ExactTradeBar | ExactQuoteBar | ExactTick | ExactCustomData
 _FIELDS = (
     "price",
     "open",
@@ -185,6 +195,7 @@ class SecurityCache:
         self.trade_ticks: list[ExactTick] = []
         self.quote_ticks: list[ExactTick] = []
         self.last_tick: Tick | None = None
+        self.last_custom_data: object | None = None
         self._last_quote_bar_update: datetime | None = None
         self._last_ohlc_update: datetime | None = None
 
@@ -282,6 +293,13 @@ class SecurityCache:
     def update_tick(self, tick: Tick) -> None:
         """Take a single tick."""
         self.update_ticks([tick])
+
+    def update_custom_data(self, data: object, exact: ExactCustomData, *, is_fill_forward: bool) -> None:
+        """Take a custom data point: its value sets the price unless zero (LEAN's base data rule)."""
+        if is_fill_forward:
+            return
+        self.last_custom_data, self.exact_last_data = data, exact
+        self._set_if_nonzero("price", exact.value)
 
     def _process_tick(self, tick: Tick, exact: ExactTick) -> None:
         if tick.tick_type == TickType.OPEN_INTEREST:
@@ -392,7 +410,7 @@ class SecurityCache:
     @property
     def has_data(self) -> bool:
         """Tell whether a data point of the default type arrived (LEAN's `HasData`)."""
-        return self.last_data is not None
+        return self.last_data is not None or self.last_custom_data is not None
 
     @property
     def ticks(self) -> list[ExactTick]:

@@ -1,4 +1,4 @@
-"""Crypto brokerage models: Coinbase, Binance and Binance.US (cash accounts, their own fees)."""
+"""Crypto brokerage models: Coinbase, Binance, Binance.US and Bybit (cash accounts, their own fees)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,13 @@ from lean_core.securities.default_brokerage_model import (
 if TYPE_CHECKING:
     from lean_core.securities.security import Security
 
-__all__ = ["BinanceBrokerageModel", "BinanceUSBrokerageModel", "CoinbaseBrokerageModel"]
+__all__ = [
+    "BinanceBrokerageModel",
+    "BinanceUSBrokerageModel",
+    "BybitBrokerageModel",
+    "BybitFeeModel",
+    "CoinbaseBrokerageModel",
+]
 
 
 _CRYPTO_ORDER_TYPES: Final = (OrderType.LIMIT, OrderType.MARKET, OrderType.STOP_LIMIT, OrderType.STOP_MARKET)
@@ -50,6 +56,11 @@ class CoinbaseBrokerageModel(DefaultBrokerageModel):
     def default_markets(self) -> dict[SecurityType, str]:
         """Return the default markets with crypto on Coinbase."""
         return {**DEFAULT_MARKETS, SecurityType.CRYPTO: Market.COINBASE}
+
+    @property
+    def default_benchmark(self) -> tuple[str, SecurityType, str]:
+        """Return BTCUSD on Coinbase."""
+        return "BTCUSD", SecurityType.CRYPTO, Market.COINBASE
 
     def get_leverage(self, security: Security) -> Decimal:
         """Return 1: no margin trading."""
@@ -98,6 +109,11 @@ class BinanceBrokerageModel(DefaultBrokerageModel):
     def default_markets(self) -> dict[SecurityType, str]:
         """Return the default markets with crypto on this exchange."""
         return {**DEFAULT_MARKETS, SecurityType.CRYPTO: self.market}
+
+    @property
+    def default_benchmark(self) -> tuple[str, SecurityType, str]:
+        """Return BTCUSDC on this exchange."""
+        return "BTCUSDC", SecurityType.CRYPTO, self.market
 
     def get_leverage(self, security: Security) -> Decimal:
         """Return 1 on a cash account, else 3 (25 for crypto futures)."""
@@ -168,3 +184,90 @@ class BinanceUSBrokerageModel(BinanceBrokerageModel):
         if account_type == AccountType.MARGIN:
             raise ValueError("The Binance.US brokerage does not currently support Margin trading.")
         super().__init__(account_type)
+
+
+class BybitFeeModel(BinanceFeeModel):
+    """Bybit's non-VIP fee, 0.1% maker and taker, charged in the currency received as Binance's is."""
+
+    def __init__(self, maker_fee: Decimal = Decimal("0.001"), taker_fee: Decimal = Decimal("0.001")) -> None:
+        super().__init__(maker_fee, taker_fee)
+
+
+class BybitFuturesFeeModel(BybitFeeModel):
+    """Bybit's non-VIP futures fee: 0.02% maker, 0.055% taker."""
+
+    def __init__(
+        self, maker_fee: Decimal = Decimal("0.0002"), taker_fee: Decimal = Decimal("0.00055")
+    ) -> None:
+        super().__init__(maker_fee, taker_fee)
+
+
+_BYBIT_SECURITY_TYPES: Final = (SecurityType.CRYPTO, SecurityType.CRYPTO_FUTURE, SecurityType.BASE)
+
+
+class BybitBrokerageModel(DefaultBrokerageModel):
+    """Bybit: cash account by default, crypto, crypto futures and custom data, leverage 10 on margin."""
+
+    brokerage_name = BrokerageName.BYBIT
+
+    def __init__(self, account_type: AccountType = AccountType.CASH) -> None:
+        super().__init__(account_type)
+
+    @property
+    def default_markets(self) -> dict[SecurityType, str]:
+        """Return the default markets with crypto and crypto futures on Bybit."""
+        return {
+            **DEFAULT_MARKETS,
+            SecurityType.CRYPTO: Market.BYBIT,
+            SecurityType.CRYPTO_FUTURE: Market.BYBIT,
+        }
+
+    @property
+    def default_benchmark(self) -> tuple[str, SecurityType, str]:
+        """Return BTCUSDC on Bybit."""
+        return "BTCUSDC", SecurityType.CRYPTO, Market.BYBIT
+
+    def get_leverage(self, security: Security) -> Decimal:
+        """Return 1 on a cash account, for internal feeds and for custom data, else 10."""
+        if (
+            self.account_type == AccountType.CASH
+            or security.is_internal
+            or security.type == SecurityType.BASE
+        ):
+            return ONE
+        return Decimal(10)
+
+    def get_fee_model(self, security: Security) -> FeeModel:
+        """Return Bybit's spot or futures fees; custom data pays none."""
+        if security.type == SecurityType.CRYPTO:
+            return BybitFeeModel()
+        if security.type == SecurityType.CRYPTO_FUTURE:
+            return BybitFuturesFeeModel()
+        if security.type == SecurityType.BASE:
+            return super().get_fee_model(security)
+        raise ValueError(
+            f"The {type(self).__name__} does not support {security.type.lean_name} security type."
+        )
+
+    def can_submit_order(self, security: Security, order: Order) -> tuple[bool, str]:
+        """Apply Bybit's rules: crypto, crypto futures or custom data; four order types; minimum size."""
+        if security.type not in _BYBIT_SECURITY_TYPES:
+            return self._unsupported_security(security)
+        if order.type not in _CRYPTO_ORDER_TYPES:
+            return self._unsupported_order_type(order, _BYBIT_ORDER_TYPES)
+        minimum = security.symbol_properties.minimum_order_size
+        if minimum is not None and order.absolute_quantity < minimum:
+            return False, _minimum_size_message(security, order.quantity)
+        return super().can_submit_order(security, order)
+
+    def can_update_order(self, security: Security, order: Order) -> tuple[bool, str]:
+        """Only crypto futures orders can be updated, and only while open."""
+        if security.type != SecurityType.CRYPTO_FUTURE:
+            return False, "Brokerage does not support update. You must cancel and re-create instead."
+        if not order.is_open:
+            return False, f"Order with status {order.status.name.title()} can't be modified"
+        return True, ""
+
+
+# LEAN lists them in this order in Bybit's refusal message.
+_BYBIT_ORDER_TYPES: Final = (OrderType.STOP_MARKET, OrderType.STOP_LIMIT, OrderType.MARKET, OrderType.LIMIT)

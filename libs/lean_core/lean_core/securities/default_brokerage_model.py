@@ -74,6 +74,11 @@ class DefaultBrokerageModel:
         return self.brokerage_name.lean_name
 
     @property
+    def default_benchmark(self) -> tuple[str, SecurityType, str]:
+        """Return the benchmark (ticker, security type, market) an algorithm gets unless it sets one."""
+        return "SPY", SecurityType.EQUITY, Market.USA
+
+    @property
     def trading_days_per_year(self) -> int:
         """Return the trading days per year the statistics annualise with."""
         return trading_days_per_year(self.brokerage_name)

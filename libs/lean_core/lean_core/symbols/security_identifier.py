@@ -126,9 +126,9 @@ class SecurityIdentifier:
         return cls._generate(ticker, SecurityType.INDEX, market)
 
     @classmethod
-    def generate_base(cls, ticker: str, market: str) -> SecurityIdentifier:
-        """Identify custom data (LEAN gives it its default date, OLE day 0)."""
-        return cls._generate(ticker, SecurityType.BASE, market)
+    def generate_base(cls, ticker: str, market: str, first_date: date | None = None) -> SecurityIdentifier:
+        """Identify custom data (LEAN's default date, OLE day 0, unless it wraps a dated security)."""
+        return cls._generate(ticker, SecurityType.BASE, market, days_date=first_date)
 
     @classmethod
     def generate_future(cls, expiry: date, root: str, market: str) -> SecurityIdentifier:

@@ -83,6 +83,16 @@ def database_ticker(symbol: Symbol) -> str:
     return symbol.value
 
 
+_NUMERIC_FIELDS: Final = (
+    "contract_multiplier",
+    "minimum_price_variation",
+    "lot_size",
+    "minimum_order_size",
+    "price_magnifier",
+    "strike_multiplier",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class SymbolProperties:
     """A security's contract specification: quote currency, multiplier, tick size and lot size."""
@@ -98,6 +108,14 @@ class SymbolProperties:
     strike_multiplier: Decimal = Decimal(1)
 
     def __post_init__(self) -> None:
+        # Algorithms build properties from Python numbers (`SymbolProperties("BTC", "USD", 1, 0.01,
+        # 0.01, "BTC")`); LEAN takes them as decimals, so numbers are held as exact decimals.
+        for name in _NUMERIC_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                object.__setattr__(
+                    self, name, Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+                )
         for name in ("lot_size", "price_magnifier", "strike_multiplier"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
