@@ -78,7 +78,7 @@ class AlgorithmCore:
     def _attach(self, runtime: AlgorithmRuntime, link: Any) -> None:
         """Connect the algorithm to the engine (called before initialize)."""
         self._runtime = runtime
-        self.transactions = SecurityTransactionManager(link, self._apply_order_events)
+        self.transactions = SecurityTransactionManager(link, self._apply_order_events, self.error)
 
     def _require_runtime(self) -> AlgorithmRuntime:
         if self._runtime is None:

@@ -7,6 +7,7 @@ events it sends back, as a live algorithm learns of its orders from the broker.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Protocol
 
@@ -17,6 +18,8 @@ from lean_core.orders.orders import Order
 from lean_core.orders.records import order_from_record
 from lean_core.statistics.dotnet import decimal_from_double
 from lean_core.symbols import Symbol
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class OrderLink(Protocol):
@@ -46,9 +49,15 @@ def to_decimal(value: float | int | Decimal | None) -> Decimal | None:
 class SecurityTransactionManager:
     """Submit, update and cancel orders; keep their tickets and latest known state."""
 
-    def __init__(self, link: OrderLink, on_events: Callable[[list[OrderEvent]], None]) -> None:
+    def __init__(
+        self,
+        link: OrderLink,
+        on_events: Callable[[list[OrderEvent]], None],
+        on_warning: Callable[[str], None] = lambda _: None,
+    ) -> None:
         self._link = link
         self._on_events = on_events
+        self._on_warning = on_warning
         self._orders: dict[int, Order] = {}
         self._tickets: dict[int, OrderTicket] = {}
 
@@ -95,10 +104,15 @@ class SecurityTransactionManager:
         self._absorb(reply)
 
     def _absorb(self, reply: m.OrderReply) -> None:
-        if reply.order is not None:
-            self._orders[reply.order.id] = order_from_record(reply.order)
-        for record in reply.orders:
-            self._orders[record.id] = order_from_record(record)
+        for warning in reply.warnings:
+            self._on_warning(warning)
+        records = [reply.order, *reply.orders] if reply.order is not None else reply.orders
+        for record in records:
+            order = order_from_record(record)
+            self._orders[record.id] = order
+            ticket = self._tickets.get(record.id)
+            if ticket is not None:
+                ticket.tag = order.tag  # a ticket shows its order's tag, default or updated
         for event in reply.events:
             ticket = self._tickets.get(event.order_id)
             if ticket is not None:
@@ -152,8 +166,14 @@ class SecurityTransactionManager:
     def cancel_open_orders(
         self, symbol: Symbol | str | None = None, tag: str | None = None
     ) -> list[OrderTicket]:
-        """Cancel every open order (of one symbol if given) and return their tickets."""
+        """Cancel every open order (of one symbol if given) and return their tickets.
+
+        Without a symbol LEAN tags each order with when `CancelOpenOrders()` cancelled it.
+        """
         tickets = self.get_open_order_tickets(symbol)
+        if symbol is None:
+            moment = _EPOCH + timedelta(microseconds=self._link.current_utc_ns() // 1000)
+            tag = f"Canceled by CancelOpenOrders() at {moment:%Y-%m-%dT%H:%M:%S.%f}0Z"  # C#'s "o"
         for ticket in tickets:
             ticket.cancel(tag)
         return tickets
