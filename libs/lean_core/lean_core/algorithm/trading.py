@@ -68,6 +68,14 @@ class TradingMixin(AlgorithmCore):
 
     order = market_order
 
+    def buy(self, symbol: Any, quantity: float) -> OrderTicket:
+        """Buy `abs(quantity)` at the market (LEAN's `Buy`)."""
+        return self.market_order(symbol, abs(quantity))
+
+    def sell(self, symbol: Any, quantity: float) -> OrderTicket:
+        """Sell `abs(quantity)` at the market (LEAN's `Sell`)."""
+        return self.market_order(symbol, -abs(quantity))
+
     def _converted_market_order(self, security: Security) -> OrderType | None:
         """Return the type a market order becomes: on-open while closed; on-close for daily-only data."""
         if security.type in (SecurityType.FUTURE, SecurityType.FUTURE_OPTION):
@@ -230,7 +238,7 @@ class TradingMixin(AlgorithmCore):
 
     def _quantity_for_target(self, security: Security, target: Decimal) -> Decimal:
         quantity = calculate_order_quantity(self.portfolio, security, target, self.settings)
-        for order in self.transactions.get_open_orders(security.symbol):
+        for order in self.transactions.exact_open_orders(security.symbol):
             if order.type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN):
                 quantity -= order.quantity
         return quantity

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from lean_core.algorithm.order_ticket import OrderResponse, OrderTicket, UpdateOrderFields
 from lean_core.bus import messages as m
@@ -131,20 +131,26 @@ class SecurityTransactionManager:
         """Return the highest order id so far (0 before the first order)."""
         return max(self._orders, default=0)
 
-    def get_order_by_id(self, order_id: int) -> Order | None:
+    def get_order_by_id(self, order_id: int) -> OrderView | None:
         """Return the latest known state of an order."""
-        return self._orders.get(order_id)
+        order = self._orders.get(order_id)
+        return OrderView(order) if order is not None else None
 
     def get_order_ticket(self, order_id: int) -> OrderTicket | None:
         """Return the ticket of an order."""
         return self._tickets.get(order_id)
 
-    def get_orders(self, predicate: Callable[[Order], bool] | None = None) -> list[Order]:
+    def get_orders(self, predicate: Callable[[OrderView], bool] | None = None) -> list[OrderView]:
         """Return every order, or those matching `predicate`."""
-        return [o for o in self._orders.values() if predicate is None or predicate(o)]
+        views = [OrderView(order) for order in self._orders.values()]
+        return [view for view in views if predicate is None or predicate(view)]
 
-    def get_open_orders(self, symbol: Symbol | str | None = None) -> list[Order]:
+    def get_open_orders(self, symbol: Symbol | str | None = None) -> list[OrderView]:
         """Return the open orders, of one symbol if given."""
+        return [OrderView(order) for order in self.exact_open_orders(symbol)]
+
+    def exact_open_orders(self, symbol: Symbol | str | None = None) -> list[Order]:
+        """Return the open orders with their decimal fields (engine and sizing use)."""
         return [o for o in self._orders.values() if o.is_open and _matches(o.symbol, symbol)]
 
     def get_order_tickets(self, predicate: Callable[[OrderTicket], bool] | None = None) -> list[OrderTicket]:
@@ -153,7 +159,7 @@ class SecurityTransactionManager:
 
     def get_open_order_tickets(self, symbol: Symbol | str | None = None) -> list[OrderTicket]:
         """Return the tickets of open orders."""
-        open_ids = {o.id for o in self.get_open_orders(symbol)}
+        open_ids = {o.id for o in self.exact_open_orders(symbol)}
         return [t for t in self._tickets.values() if t.order_id in open_ids]
 
     def get_open_orders_remaining_quantity(self, symbol: Symbol | str | None = None) -> float:
@@ -194,3 +200,46 @@ def _matches(order_symbol: Symbol, wanted: Symbol | str | None) -> bool:
     if isinstance(wanted, Symbol):
         return order_symbol == wanted
     return order_symbol.value == wanted.upper() or str(order_symbol.id) == wanted
+
+
+class OrderView:
+    """An order as LEAN's Python API shows it: prices and quantities are floats.
+
+    LEAN's orders hold decimals, which reach Python as floats; the engine keeps the exact
+    `Order` and users read it through this view, so `order.quantity * 0.5` works as in LEAN.
+    """
+
+    __slots__ = ("_order",)
+
+    def __init__(self, order: Order) -> None:
+        self._order = order
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._order, name)
+        return float(value) if isinstance(value, Decimal) else value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OrderView) and other._order == self._order
+
+    def __hash__(self) -> int:
+        return hash(self._order.id)
+
+    def __repr__(self) -> str:
+        order = self._order
+        quantity = float(order.quantity)
+        return f"Order {order.id}: {order.type.name} {order.symbol.value} {quantity} {order.status.name}"
+
+
+class ExactOrderProvider:
+    """The algorithm's order book as the buying-power models need it: exact open orders and fills."""
+
+    def __init__(self, transactions: SecurityTransactionManager) -> None:
+        self._transactions = transactions
+
+    def get_open_orders(self) -> list[Order]:
+        """Return the open orders with decimal fields."""
+        return self._transactions.exact_open_orders()
+
+    def get_quantity_filled(self, order_id: int) -> Decimal:
+        """Return the signed quantity filled so far."""
+        return self._transactions.get_quantity_filled(order_id)
