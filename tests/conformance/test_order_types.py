@@ -1,8 +1,8 @@
 """LEAN's order-type regression algorithms, re-created, on LEAN's sample data.
 
 The expected values are LEAN's published `ExpectedStatistics` (Algorithm.CSharp/<Name>.cs).
-"Estimated Strategy Capacity" and "Lowest Capacity Asset" are left out: the capacity estimate is
-not wired into the result handler yet (see test_basic_template_algorithms.test_capacity_matches_lean).
+"Estimated Strategy Capacity" and "Lowest Capacity Asset" are left out here; the capacity estimate
+is checked against LEAN in test_basic_template_algorithms.
 """
 
 from __future__ import annotations
@@ -168,35 +168,12 @@ COMPLETE_ORDER_TAG_UPDATE = {
             "limit_fill_regression_algorithm.py",
             LIMIT_FILL,
             id="LimitFill",
-            marks=[
-                # second-resolution data: about 17 s, against ~1 s for the others
-                pytest.mark.slow,
-                pytest.mark.xfail(
-                    reason=(
-                        "every statistic but OrderListHash matches LEAN (End Equity 99931.07 included), "
-                        "so the 35 fill prices agree; the hash differs (ours "
-                        "7c8325b0f30e50357671ee6dc0b75185), so some non-P&L order field (lastFillTime, "
-                        "orderSubmissionData, price or isMarketable) is serialised differently for "
-                        "second-resolution limit orders"
-                    ),
-                    strict=True,
-                ),
-            ],
+            # second-resolution data: about 17 s, against ~1 s for the others
+            marks=pytest.mark.slow,
         ),
         pytest.param("stop_limit_order_regression_algorithm.py", STOP_LIMIT_ORDER, id="StopLimitOrder"),
         pytest.param(
-            "trailing_stop_order_regression_algorithm.py",
-            TRAILING_STOP_ORDER,
-            id="TrailingStopOrder",
-            marks=pytest.mark.xfail(
-                reason=(
-                    "QCAlgorithm.trailing_stop_order (algorithm/trading.py) submits the order without an "
-                    "initial stop price; LEAN derives it from the security price and the trailing amount. "
-                    "The fill model reads the missing stop as 0 and the run dies in the OrderListHash "
-                    "('order 1 (TRAILING_STOP) has no stop price')"
-                ),
-                strict=True,
-            ),
+            "trailing_stop_order_regression_algorithm.py", TRAILING_STOP_ORDER, id="TrailingStopOrder"
         ),
         pytest.param(
             "limit_if_touched_regression_algorithm.py",
@@ -204,25 +181,16 @@ COMPLETE_ORDER_TAG_UPDATE = {
             id="LimitIfTouched",
             marks=pytest.mark.xfail(
                 reason=(
-                    "order updates work and the order count matches (75), but End Equity is 99997 "
-                    "against LEAN's 99992.29: the limit-if-touched fills or their fees differ "
-                    "(orders/fill_models.py, limit_if_touched_fill)"
+                    "every statistic matches LEAN (End Equity 99992.29, the three fills with LEAN's "
+                    "event ids 399/156/380) but OrderListHash differs (ours "
+                    "278c462f1bfc470e752c4326aff8256d); variants of triggerTouched, lastUpdateTime "
+                    "and the CancelOpenOrders tag were tried and none gives LEAN's hash"
                 ),
                 strict=True,
             ),
         ),
         pytest.param(
-            "complete_order_tag_update_algorithm.py",
-            COMPLETE_ORDER_TAG_UPDATE,
-            id="CompleteOrderTagUpdate",
-            marks=pytest.mark.xfail(
-                reason=(
-                    "LEAN lets a filled order's tag be updated; TransactionHandler.on_update refuses any "
-                    "update of a closed order ('Order is already closed'), so the run stops at 13:31 "
-                    "on the first day"
-                ),
-                strict=True,
-            ),
+            "complete_order_tag_update_algorithm.py", COMPLETE_ORDER_TAG_UPDATE, id="CompleteOrderTagUpdate"
         ),
     ],
 )

@@ -7,7 +7,12 @@ OrderListHash) and in the security identifier encoding.
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import IntEnum
+from enum import Enum, IntEnum
+
+
+def pascal_name(member: Enum) -> str:
+    """Return a member's name as C# writes it: PARTIALLY_FILLED -> "PartiallyFilled"."""
+    return "".join(part.capitalize() for part in member.name.split("_"))
 
 
 class Resolution(IntEnum):

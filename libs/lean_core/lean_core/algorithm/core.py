@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from lean_core.algorithm.runtime import AlgorithmRuntime
 from lean_core.algorithm.settings import AlgorithmSettings
-from lean_core.algorithm.subscriptions import Registration, Subscription
+from lean_core.algorithm.subscriptions import Registration, Subscription, SubscriptionManager
 from lean_core.algorithm.transactions import SecurityTransactionManager, to_decimal
 from lean_core.bus import messages as m
 from lean_core.data.bars import local_to_ns, ns_to_local
@@ -75,11 +75,16 @@ class AlgorithmCore:
         self._schedule: ScheduleManager | None = None
         self._conversion_warnings: set[OrderType] = set()
 
+    @property
+    def subscription_manager(self) -> SubscriptionManager:
+        """Return LEAN's subscription manager (consolidators fed by the subscriptions)."""
+        return SubscriptionManager(self)  # type: ignore[arg-type]  # the mixins add the consolidator method
+
     # -- engine attachment --------------------------------------------------------------------
     def _attach(self, runtime: AlgorithmRuntime, link: Any) -> None:
         """Connect the algorithm to the engine (called before initialize)."""
         self._runtime = runtime
-        self.transactions = SecurityTransactionManager(link, self._apply_order_events)
+        self.transactions = SecurityTransactionManager(link, self._apply_order_events, self.error)
 
     def _require_runtime(self) -> AlgorithmRuntime:
         if self._runtime is None:

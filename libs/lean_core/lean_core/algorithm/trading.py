@@ -7,6 +7,7 @@ the transaction handler, which owns the order from then on.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,8 @@ from lean_core.algorithm.pre_order_checks import (
 )
 from lean_core.algorithm.transactions import to_decimal
 from lean_core.bus import messages as m
-from lean_core.enums import OrderStatus, OrderType, Resolution, SecurityType
+from lean_core.enums import OrderDirection, OrderStatus, OrderType, Resolution, SecurityType
+from lean_core.orders.fill_models import trailing_stop_from_market
 from lean_core.orders.order_rules import OrderErrorCode
 from lean_core.securities.buying_power import calculate_order_quantity
 from lean_core.securities.security import Security
@@ -65,6 +67,14 @@ class TradingMixin(AlgorithmCore):
         return self._submit(OrderType.MARKET, symbol, quantity, tag)
 
     order = market_order
+
+    def buy(self, symbol: Any, quantity: float) -> OrderTicket:
+        """Buy `abs(quantity)` at the market (LEAN's `Buy`)."""
+        return self.market_order(symbol, abs(quantity))
+
+    def sell(self, symbol: Any, quantity: float) -> OrderTicket:
+        """Sell `abs(quantity)` at the market (LEAN's `Sell`)."""
+        return self.market_order(symbol, -abs(quantity))
 
     def _converted_market_order(self, security: Security) -> OrderType | None:
         """Return the type a market order becomes: on-open while closed; on-close for daily-only data."""
@@ -160,23 +170,32 @@ class TradingMixin(AlgorithmCore):
         )
 
     def trailing_stop_order(
-        self,
-        symbol: Any,
-        quantity: float | Decimal,
-        trailing_amount: float,
-        trailing_as_percentage: bool,
-        asynchronous: bool = False,
-        tag: str = "",
-        order_properties: Any = None,
+        self, symbol: Any, quantity: float | Decimal, *args: Any, **kwargs: Any
     ) -> OrderTicket:
-        """Place a stop that trails the market by an amount or a percentage."""
+        """Place a stop that trails the market by an amount or a percentage.
+
+        LEAN's two overloads: `(symbol, quantity, trailing_amount, trailing_as_percentage, ...)`
+        starts the stop from the current price; `(symbol, quantity, stop_price, trailing_amount,
+        trailing_as_percentage, ...)` gives the initial stop.
+        """
+        call = TrailingStopArguments.parse(args, kwargs)
+        stop_price = call.stop_price
+        if stop_price is None:
+            security = self._security_for_order(symbol)
+            if security is not None:
+                direction = OrderDirection.BUY if (to_decimal(quantity) or 0) > 0 else OrderDirection.SELL
+                amount = to_decimal(call.trailing_amount) or Decimal(0)
+                stop_price = trailing_stop_from_market(
+                    security.exact_price, amount, call.as_percentage, direction
+                )
         return self._submit(
             OrderType.TRAILING_STOP,
             symbol,
             quantity,
-            tag,
-            trailing_amount=trailing_amount,
-            trailing_as_percentage=trailing_as_percentage,
+            call.tag,
+            stop_price=stop_price,
+            trailing_amount=call.trailing_amount,
+            trailing_as_percentage=call.as_percentage,
         )
 
     # -- portfolio targets --------------------------------------------------------------------
@@ -219,7 +238,7 @@ class TradingMixin(AlgorithmCore):
 
     def _quantity_for_target(self, security: Security, target: Decimal) -> Decimal:
         quantity = calculate_order_quantity(self.portfolio, security, target, self.settings)
-        for order in self.transactions.get_open_orders(security.symbol):
+        for order in self.transactions.exact_open_orders(security.symbol):
             if order.type in (OrderType.MARKET, OrderType.MARKET_ON_OPEN):
                 quantity -= order.quantity
         return quantity
@@ -321,3 +340,33 @@ def _as_symbol(symbol: Any) -> Symbol:
     from lean_core.enums import Market
 
     return Symbol.create(str(symbol).upper(), SecurityType.EQUITY, Market.USA)
+
+
+@dataclass(frozen=True, slots=True)
+class TrailingStopArguments:
+    """The arguments of either `trailing_stop_order` overload."""
+
+    stop_price: Any
+    trailing_amount: Any
+    as_percentage: bool
+    tag: str
+
+    @classmethod
+    def parse(cls, args: tuple[Any, ...], kwargs: dict[str, Any]) -> TrailingStopArguments:
+        with_stop = "stop_price" in kwargs or (len(args) >= 2 and not isinstance(args[1], bool))
+        names = ["stop_price"] if with_stop else []
+        names += ["trailing_amount", "trailing_as_percentage", "asynchronous", "tag", "order_properties"]
+        if len(args) > len(names):
+            raise TypeError(f"trailing_stop_order() takes at most {len(names) + 2} positional arguments")
+        values = dict(zip(names, args, strict=False)) | kwargs
+        unknown = set(values) - set(names)
+        if unknown:
+            raise TypeError(f"trailing_stop_order() got unexpected keyword argument(s): {sorted(unknown)}")
+        if "trailing_amount" not in values or "trailing_as_percentage" not in values:
+            raise TypeError("trailing_stop_order() needs trailing_amount and trailing_as_percentage")
+        return cls(
+            values.get("stop_price"),
+            values["trailing_amount"],
+            bool(values["trailing_as_percentage"]),
+            str(values.get("tag", "")),
+        )

@@ -7,8 +7,9 @@ events it sends back, as a live algorithm learns of its orders from the broker.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from lean_core.algorithm.order_ticket import OrderResponse, OrderTicket, UpdateOrderFields
 from lean_core.bus import messages as m
@@ -17,6 +18,8 @@ from lean_core.orders.orders import Order
 from lean_core.orders.records import order_from_record
 from lean_core.statistics.dotnet import decimal_from_double
 from lean_core.symbols import Symbol
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class OrderLink(Protocol):
@@ -46,9 +49,15 @@ def to_decimal(value: float | int | Decimal | None) -> Decimal | None:
 class SecurityTransactionManager:
     """Submit, update and cancel orders; keep their tickets and latest known state."""
 
-    def __init__(self, link: OrderLink, on_events: Callable[[list[OrderEvent]], None]) -> None:
+    def __init__(
+        self,
+        link: OrderLink,
+        on_events: Callable[[list[OrderEvent]], None],
+        on_warning: Callable[[str], None] = lambda _: None,
+    ) -> None:
         self._link = link
         self._on_events = on_events
+        self._on_warning = on_warning
         self._orders: dict[int, Order] = {}
         self._tickets: dict[int, OrderTicket] = {}
 
@@ -95,10 +104,15 @@ class SecurityTransactionManager:
         self._absorb(reply)
 
     def _absorb(self, reply: m.OrderReply) -> None:
-        if reply.order is not None:
-            self._orders[reply.order.id] = order_from_record(reply.order)
-        for record in reply.orders:
-            self._orders[record.id] = order_from_record(record)
+        for warning in reply.warnings:
+            self._on_warning(warning)
+        records = [reply.order, *reply.orders] if reply.order is not None else reply.orders
+        for record in records:
+            order = order_from_record(record)
+            self._orders[record.id] = order
+            ticket = self._tickets.get(record.id)
+            if ticket is not None:
+                ticket.tag = order.tag  # a ticket shows its order's tag, default or updated
         for event in reply.events:
             ticket = self._tickets.get(event.order_id)
             if ticket is not None:
@@ -117,20 +131,26 @@ class SecurityTransactionManager:
         """Return the highest order id so far (0 before the first order)."""
         return max(self._orders, default=0)
 
-    def get_order_by_id(self, order_id: int) -> Order | None:
+    def get_order_by_id(self, order_id: int) -> OrderView | None:
         """Return the latest known state of an order."""
-        return self._orders.get(order_id)
+        order = self._orders.get(order_id)
+        return OrderView(order) if order is not None else None
 
     def get_order_ticket(self, order_id: int) -> OrderTicket | None:
         """Return the ticket of an order."""
         return self._tickets.get(order_id)
 
-    def get_orders(self, predicate: Callable[[Order], bool] | None = None) -> list[Order]:
+    def get_orders(self, predicate: Callable[[OrderView], bool] | None = None) -> list[OrderView]:
         """Return every order, or those matching `predicate`."""
-        return [o for o in self._orders.values() if predicate is None or predicate(o)]
+        views = [OrderView(order) for order in self._orders.values()]
+        return [view for view in views if predicate is None or predicate(view)]
 
-    def get_open_orders(self, symbol: Symbol | str | None = None) -> list[Order]:
+    def get_open_orders(self, symbol: Symbol | str | None = None) -> list[OrderView]:
         """Return the open orders, of one symbol if given."""
+        return [OrderView(order) for order in self.exact_open_orders(symbol)]
+
+    def exact_open_orders(self, symbol: Symbol | str | None = None) -> list[Order]:
+        """Return the open orders with their decimal fields (engine and sizing use)."""
         return [o for o in self._orders.values() if o.is_open and _matches(o.symbol, symbol)]
 
     def get_order_tickets(self, predicate: Callable[[OrderTicket], bool] | None = None) -> list[OrderTicket]:
@@ -139,7 +159,7 @@ class SecurityTransactionManager:
 
     def get_open_order_tickets(self, symbol: Symbol | str | None = None) -> list[OrderTicket]:
         """Return the tickets of open orders."""
-        open_ids = {o.id for o in self.get_open_orders(symbol)}
+        open_ids = {o.id for o in self.exact_open_orders(symbol)}
         return [t for t in self._tickets.values() if t.order_id in open_ids]
 
     def get_open_orders_remaining_quantity(self, symbol: Symbol | str | None = None) -> float:
@@ -152,8 +172,14 @@ class SecurityTransactionManager:
     def cancel_open_orders(
         self, symbol: Symbol | str | None = None, tag: str | None = None
     ) -> list[OrderTicket]:
-        """Cancel every open order (of one symbol if given) and return their tickets."""
+        """Cancel every open order (of one symbol if given) and return their tickets.
+
+        Without a symbol LEAN tags each order with when `CancelOpenOrders()` cancelled it.
+        """
         tickets = self.get_open_order_tickets(symbol)
+        if symbol is None:
+            moment = _EPOCH + timedelta(microseconds=self._link.current_utc_ns() // 1000)
+            tag = f"Canceled by CancelOpenOrders() at {moment:%Y-%m-%dT%H:%M:%S.%f}0Z"  # C#'s "o"
         for ticket in tickets:
             ticket.cancel(tag)
         return tickets
@@ -174,3 +200,46 @@ def _matches(order_symbol: Symbol, wanted: Symbol | str | None) -> bool:
     if isinstance(wanted, Symbol):
         return order_symbol == wanted
     return order_symbol.value == wanted.upper() or str(order_symbol.id) == wanted
+
+
+class OrderView:
+    """An order as LEAN's Python API shows it: prices and quantities are floats.
+
+    LEAN's orders hold decimals, which reach Python as floats; the engine keeps the exact
+    `Order` and users read it through this view, so `order.quantity * 0.5` works as in LEAN.
+    """
+
+    __slots__ = ("_order",)
+
+    def __init__(self, order: Order) -> None:
+        self._order = order
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._order, name)
+        return float(value) if isinstance(value, Decimal) else value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OrderView) and other._order == self._order
+
+    def __hash__(self) -> int:
+        return hash(self._order.id)
+
+    def __repr__(self) -> str:
+        order = self._order
+        quantity = float(order.quantity)
+        return f"Order {order.id}: {order.type.name} {order.symbol.value} {quantity} {order.status.name}"
+
+
+class ExactOrderProvider:
+    """The algorithm's order book as the buying-power models need it: exact open orders and fills."""
+
+    def __init__(self, transactions: SecurityTransactionManager) -> None:
+        self._transactions = transactions
+
+    def get_open_orders(self) -> list[Order]:
+        """Return the open orders with decimal fields."""
+        return self._transactions.exact_open_orders()
+
+    def get_quantity_filled(self, order_id: int) -> Decimal:
+        """Return the signed quantity filled so far."""
+        return self._transactions.get_quantity_filled(order_id)

@@ -280,6 +280,8 @@ class OrderReply(Message, frozen=True, kw_only=True):
     events: list[OrderEvent] = []
     order: OrderRecord | None = None
     orders: list[OrderRecord] = []
+    #: Messages LEAN reports through `algorithm.error` without refusing the order (price rounding).
+    warnings: list[str] = []
 
 
 class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):

@@ -16,7 +16,6 @@ Times are naive, in the data's exchange time zone.
 from __future__ import annotations
 
 import dataclasses
-from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, Final, Generic, Self, TypeVar
@@ -24,6 +23,7 @@ from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 from lean_core.data.bars import Bar, QuoteBar, Tick, TradeBar
 from lean_core.data.calendar import CalendarInfo
 from lean_core.enums import Resolution
+from lean_core.indicators.rolling_window import RollingWindow
 from lean_core.symbols import SecurityIdentifier
 
 __all__ = [
@@ -95,7 +95,7 @@ class ConsolidatorBase(Generic[DataT]):
         """Start empty with no handlers."""
         self.data_consolidated = DataConsolidatedHandlers()
         self._consolidated: Any = None
-        self._window: deque[Any] = deque(maxlen=_WINDOW_SIZE)
+        self._window: RollingWindow[Any] = RollingWindow(_WINDOW_SIZE)
 
     @property
     def consolidated(self) -> Any:
@@ -108,19 +108,19 @@ class ConsolidatorBase(Generic[DataT]):
         raise NotImplementedError
 
     @property
-    def window(self) -> list[Any]:
+    def window(self) -> RollingWindow[Any]:
         """Return the last outputs, newest first (LEAN's two-bar rolling window)."""
-        return list(self._window)
+        return self._window
 
     @property
     def current(self) -> Any:
         """Return the newest output, or None."""
-        return self._window[0] if self._window else None
+        return self._window[0]
 
     @property
     def previous(self) -> Any:
         """Return the output before the newest, or None."""
-        return self._window[1] if len(self._window) > 1 else None
+        return self._window[1]
 
     def __getitem__(self, index: int) -> Any:
         return self._window[index]
@@ -138,7 +138,7 @@ class ConsolidatorBase(Generic[DataT]):
     def reset(self) -> None:
         """Forget all state but the handlers."""
         self._consolidated = None
-        self._window.clear()
+        self._window.reset()
 
     def _check_type(self, data: object) -> None:
         if not isinstance(data, self.input_type):
@@ -148,7 +148,7 @@ class ConsolidatorBase(Generic[DataT]):
 
     def _emit(self, bar: Any) -> None:
         """Publish an output: window first, then handlers (which see it as `consolidated` too)."""
-        self._window.appendleft(bar)
+        self._window.add(bar)
         self._consolidated = bar
         self.data_consolidated(self, bar)
 
@@ -225,9 +225,18 @@ def _specification(
 class PeriodCountConsolidatorBase(ConsolidatorBase[DataT], Generic[DataT, BarT]):
     """LEAN's `PeriodCountConsolidatorBase`: time-span, count, mixed and calendar consolidation."""
 
-    def __init__(self, period: PeriodArgument, second: timedelta | None = None) -> None:
-        """Build from a period, a count, a calendar function, or (count, period) / (period, start time)."""
+    def __init__(
+        self, period: PeriodArgument, second: timedelta | None = None, *, start_time: timedelta | None = None
+    ) -> None:
+        """Build from a period, a count, a calendar function, or (count, period) / (period, start time).
+
+        `start_time` is LEAN's keyword for anchoring time-span bars (9:30 for hours from the open).
+        """
         super().__init__()
+        if start_time is not None:
+            if second is not None:
+                raise TypeError("give the start time once: positionally or as start_time")
+            second = start_time
         self._specification, self._period, self._max_count = _specification(period, second)
         self._sid: SecurityIdentifier | None = None
         self._current_count = 0

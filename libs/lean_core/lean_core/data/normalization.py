@@ -51,6 +51,8 @@ _MINUTE_NS = 60 * 1_000_000_000
 _DAY_NS = 86_400 * 1_000_000_000
 _DECI_CENT = Decimal("0.0001")
 _TEN_THOUSAND = Decimal(10000)
+_EXACT_INTEGERS = 2.0**53
+_EXACT_POWERS_OF_TEN = 22  # 10**22 is the largest power of ten a double holds exactly
 # A float quotient this close to .5 may sit on the other side of the tie in decimal arithmetic.
 _TIE_TOLERANCE = 1e-6
 
@@ -226,8 +228,39 @@ def adjust_ticks(frame: TickFrame, factors: FloatArray, offsets: FloatArray | No
 
 
 def _prices(prices: FloatArray, factors: FloatArray, offsets: FloatArray | None) -> FloatArray:
-    scaled = prices * factors
+    scaled = _scaled_prices(prices, factors)
     return scaled if offsets is None else scaled + offsets
+
+
+def _scaled_prices(prices: FloatArray, factors: FloatArray) -> FloatArray:
+    """Return price x factor rounded once, as the float of LEAN's exact decimal product.
+
+    `prices * factors` rounds twice (the deci-cent price, then the product), so a user could see
+    143.43290667399998 where LEAN's Python shows float(143.432906674). Both the deci-cent count
+    and the factor's digits are exact integers; their product stays exact below 2**53, and one
+    division by an exact power of ten rounds it correctly. Larger products keep the float product.
+    """
+    scaled = prices * factors
+    deci_cents = np.rint(prices * 10_000)
+    for factor in np.unique(factors[np.isfinite(factors)]):
+        digits, places = _decimal_digits(float(factor))
+        if places + 4 > _EXACT_POWERS_OF_TEN or (digits == 1 and places == 0):
+            continue
+        rows = factors == factor
+        product = deci_cents[rows] * digits
+        exact = np.abs(product) < _EXACT_INTEGERS
+        scaled[rows] = np.where(exact, product / 10.0 ** (places + 4), scaled[rows])
+    return scaled
+
+
+def _decimal_digits(value: float) -> tuple[int, int]:
+    """Return (integer digits, decimal places) of a float's shortest decimal: 0.8646266 -> (8646266, 7)."""
+    sign, digits, exponent = Decimal(repr(value)).as_tuple()
+    assert isinstance(exponent, int)
+    mantissa = int("".join(map(str, digits))) * (-1 if sign else 1)
+    if exponent >= 0:
+        return mantissa * 10**exponent, 0
+    return mantissa, -exponent
 
 
 def _check_lengths(rows: int, factors: FloatArray, offsets: FloatArray | None) -> None:

@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Final
 
-from lean_core.enums import OptionRight, OptionStyle, Resolution, SecurityType, TickType
+from lean_core.enums import OptionRight, OptionStyle, Resolution, SecurityType, TickType, pascal_name
 from lean_core.symbols import SecurityIdentifier, Symbol
 from lean_core.symbols.security_identifier import DEFAULT_DATE
 from lean_core.symbols.symbol import CANONICAL_EXPIRY
@@ -301,7 +301,7 @@ def _right_name(symbol: Symbol) -> str:
 
 
 def _pascal_tick_type(tick_type: TickType) -> str:
-    return "".join(part.capitalize() for part in tick_type.name.split("_"))
+    return pascal_name(tick_type)
 
 
 def _expiration_tag(symbol: Symbol) -> str:

@@ -27,6 +27,7 @@ from lean_core.data.bars import (
     ns_to_local,
 )
 from lean_core.data.custom_frame import CustomDataFrame
+from lean_core.enums import SecurityType, TickType
 from lean_core.symbols import Symbol
 
 T = TypeVar("T")
@@ -113,31 +114,46 @@ class Slice:
         return bool(self.bars or self.quote_bars or self.ticks or self.custom)
 
     def __getitem__(self, key: Symbol | str) -> Any:
-        if key in self.bars:
-            return self.bars[key]
-        if key in self.quote_bars:
-            return self.quote_bars[key]
-        if key in self.custom:
-            return self.custom[key]
-        return self.ticks[key]
+        data = self._default_data(key)
+        if data is None:
+            raise KeyError(f"{key} has no data in this slice; check contains_key() first")
+        return data
+
+    def _default_data(self, key: Symbol | str) -> Any:
+        """Return what LEAN's `slice[symbol]` gives: the last default-type point it added.
+
+        LEAN adds trades before quotes, so a quote bar wins; but quotes are not an equity's
+        default type, so an equity shows only its trade bar or trade ticks (and a minute with
+        only quotes does not contain the equity at all). Custom data has its own symbols.
+        """
+        custom = self.custom.get(key)
+        if custom is not None:
+            return custom
+        quote = self.quote_bars.get(key)
+        if quote is not None and quote.symbol.security_type != SecurityType.EQUITY:
+            return quote
+        bar = self.bars.get(key)
+        if bar is not None:
+            return bar
+        ticks = [tick for tick in self.ticks.get(key) or [] if _is_default_tick(tick)]
+        return ticks or None
 
     def __contains__(self, key: object) -> bool:
-        return key in self.bars or key in self.quote_bars or key in self.ticks or key in self.custom
+        return isinstance(key, Symbol | str) and self._default_data(key) is not None
 
     def contains_key(self, key: Symbol | str) -> bool:
-        """Tell whether the symbol (or ticker) has any data in this slice."""
+        """Tell whether the symbol (or ticker) has data of its default type in this slice."""
         return key in self
 
     def get(self, key: Symbol | str | type, symbol: Symbol | str | None = None) -> Any:
-        """Return the symbol's data (trade bar, quote bar, custom point, ticks) or None.
+        """Return `slice[key]` or None; with a custom data type, that type's points (LEAN's `Get`).
 
-        With a custom data type, `get(MyData)` returns that type's points by symbol and
-        `get(MyData, symbol)` one point or None, as LEAN's `Slice.Get`.
+        `get(MyData)` returns the type's points by symbol and `get(MyData, symbol)` one point or None.
         """
         if isinstance(key, type):
             points = self.custom.of_type(key)
             return points if symbol is None else points.get(symbol)
-        return self[key] if key in self else None  # noqa: SIM401 - Slice has no dict .get to call
+        return self._default_data(key)
 
     def keys(self) -> list[Symbol]:
         """Return the symbols with data in this slice."""
@@ -236,3 +252,8 @@ def build_slice_batch(feeds: list[FeedFrame]) -> SliceBatch:
         step_rows[np.searchsorted(times, frame_ends)] = np.arange(len(frame_ends), dtype=np.int64)
         rows.append(step_rows)
     return SliceBatch(times, tuple(feeds), tuple(rows))
+
+
+def _is_default_tick(tick: Tick) -> bool:
+    """Tell whether LEAN's `slice[symbol]` shows this tick: all but an equity's quote ticks."""
+    return not (tick.symbol.security_type == SecurityType.EQUITY and tick.tick_type == TickType.QUOTE)

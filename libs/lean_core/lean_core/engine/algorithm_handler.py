@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.algorithm.security_factory import SecurityFactory
+from lean_core.algorithm.transactions import ExactOrderProvider
 from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array, unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
@@ -191,7 +192,7 @@ class AlgorithmHandler:
         self._benchmark = setup.benchmark
         estimator = CapacityEstimator(algorithm.start_date.date(), algorithm.end_date.date())
         self._capacity = CapacityFeed(estimator, algorithm.securities, algorithm.portfolio)
-        algorithm.portfolio.order_provider = algorithm.transactions
+        algorithm.portfolio.order_provider = ExactOrderProvider(algorithm.transactions)
         self._by_subscription = setup.by_subscription
         self._start_ns = algorithm._start_ns()
         self._clock_ns = setup.warmup_start_ns - 1

@@ -63,7 +63,12 @@ def apply_row(
     high: int,
     factors: list[tuple[int, str]],
 ) -> None:
-    """Update the security with the latest row among steps [low, high) of a batch."""
+    """Update the security with the latest real row among steps [low, high) of a batch.
+
+    Fill-forward rows change no price (the cache ignores them), so the last real row is the
+    one the security must show; taking the last row blindly would leave it on an older price
+    whenever the window ends in a fill-forward bar.
+    """
     if isinstance(frame, TickFrame):
         start, stop = int(rows[low]), int(rows[high])
         for row in range(start, stop):
@@ -71,5 +76,6 @@ def apply_row(
         return
     window = rows[low:high]
     present = window[window >= 0]
-    if len(present):
-        update_security(security, frame, int(present[-1]), factors)
+    real = present[~frame.is_fill_forward[present]]
+    if len(real):
+        update_security(security, frame, int(real[-1]), factors)

@@ -9,6 +9,7 @@ backtesting transaction handler and brokerage do inside `QCAlgorithm.MarketOrder
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -23,16 +24,17 @@ from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
 from lean_core.engine.security_updates import apply_row
-from lean_core.enums import OrderStatus, OrderType
+from lean_core.enums import OrderStatus, OrderType, pascal_name
 from lean_core.orders.events import OrderEvent
-from lean_core.orders.order_rules import OrderErrorCode, check_submit
+from lean_core.orders.order_rules import OrderErrorCode, check_submit, round_order_prices
 from lean_core.orders.orders import Order, OrderSubmissionData
 from lean_core.orders.records import order_to_record
 from lean_core.securities.brokerage_model import BrokerageModel, brokerage_model_for
 from lean_core.securities.buying_power import insufficient_buying_power_message
-from lean_core.securities.cash_book import Cash, CashBook
+from lean_core.securities.cash_book import Cash, CashBook, currency_symbol
 from lean_core.securities.portfolio import SecurityPortfolioManager
 from lean_core.securities.security import Security, SecurityManager
+from lean_core.statistics import dotnet
 from lean_core.symbols import Symbol
 from lean_core.time.time_zones import TimeZones
 
@@ -60,10 +62,12 @@ class TransactionHandler:
         self.orders: dict[int, Order] = {}
         self._next_event_id: dict[int, int] = {}
         self._filled: dict[int, Decimal] = {}
+        self._filled_value: dict[int, Decimal] = {}
         self._subscriptions: dict[int, Security] = {}
         self._batches: list[_BatchData] = []
         self._applied_until_ns = -1
         self._time_ns = 0
+        self._price_rounding_reported = False
 
     # -- set-up -------------------------------------------------------------------------------
     def on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
@@ -147,6 +151,7 @@ class TransactionHandler:
         symbol = Symbol.parse(request.symbol_id, request.symbol_value)
         security = self.securities.get(symbol)
         order = self._new_order(request, symbol, security)
+        warnings = self._round_prices(order, security)
         code, problem = self._submit_problem(order, security)
         if problem:
             order.status = OrderStatus.INVALID
@@ -157,6 +162,7 @@ class TransactionHandler:
                 error_message=problem,
                 events=[self._invalid_event(order, problem)],
                 order=order_to_record(order),
+                warnings=warnings,
             )
         order.status = OrderStatus.SUBMITTED
         order.broker_id.append(str(order.id))
@@ -164,8 +170,22 @@ class TransactionHandler:
         if order.type == OrderType.MARKET and security is not None:
             events.extend(self._try_fill(order, security))
         return m.OrderReply(
-            run_id=self.run_id, order_id=order.id, events=events, order=order_to_record(order)
+            run_id=self.run_id,
+            order_id=order.id,
+            events=events,
+            order=order_to_record(order),
+            warnings=warnings,
         )
+
+    def _round_prices(self, order: Order, security: Security | None) -> list[str]:
+        """Round the order's prices to the security's tick; LEAN reports the first rounding only."""
+        if security is None:
+            return []
+        changes = round_order_prices(order, security.minimum_price_variation)
+        if not changes or self._price_rounding_reported:
+            return []
+        self._price_rounding_reported = True
+        return changes[:1]
 
     def _new_order(self, request: m.SubmitOrderRequest, symbol: Symbol, security: Security | None) -> Order:
         order_id = len(self.orders) + 1
@@ -187,9 +207,9 @@ class TransactionHandler:
         self.orders[order_id] = order
         if security is not None:
             order.price_currency = security.quote_currency.symbol
+            order.tag = order.tag or order.default_tag(currency_symbol(order.price_currency))
             order.price_adjustment_mode = security.data_normalization_mode
             order.submission_data = _submission_data(security)
-            order.price = security.exact_price
         return order
 
     def _submit_problem(self, order: Order, security: Security | None) -> tuple[OrderErrorCode, str]:
@@ -209,35 +229,41 @@ class TransactionHandler:
         return OrderErrorCode.NONE, ""
 
     def on_update(self, request: m.UpdateOrderRequest) -> m.OrderReply:
-        """Change an open order."""
+        """Change an open order, or only the tag of a closed one (LEAN sends no event for that)."""
         self._advance(request.utc_ns)
         order = self.orders.get(request.order_id)
-        if order is None:
-            return self._error(
-                request.order_id, OrderErrorCode.UNABLE_TO_FIND_ORDER, "Unable to locate order"
-            )
+        if order is None or order.status == OrderStatus.NEW:
+            return self._request_refused(request.order_id, order)
         if order.status.is_closed:
-            return self._error(order.id, OrderErrorCode.INVALID_ORDER_STATUS, "Order is already closed")
+            if not _only_tag(request):
+                return self._request_refused(order.id, order)
+            if request.tag is not None:
+                order.tag = request.tag
+            return m.OrderReply(run_id=self.run_id, order_id=order.id, order=order_to_record(order))
+        if request.quantity is not None and request.quantity == 0:
+            text = f"Unable to update order with id {order.id} that has zero quantity."
+            return self._error(order.id, OrderErrorCode.ORDER_QUANTITY_ZERO, text)
         for name in ("quantity", "limit_price", "stop_price", "trigger_price", "trailing_amount", "tag"):
             value = getattr(request, name)
             if value is not None:
                 setattr(order, name, value)
+        warnings = self._round_prices(order, self.securities.get(order.symbol))
         order.last_update_time = ns_to_local(request.utc_ns, _UTC)
         event = self._event(order, OrderStatus.UPDATE_SUBMITTED)
         return m.OrderReply(
-            run_id=self.run_id, order_id=order.id, events=[event], order=order_to_record(order)
+            run_id=self.run_id,
+            order_id=order.id,
+            events=[event],
+            order=order_to_record(order),
+            warnings=warnings,
         )
 
     def on_cancel(self, request: m.CancelOrderRequest) -> m.OrderReply:
         """Cancel an open order."""
         self._advance(request.utc_ns)
         order = self.orders.get(request.order_id)
-        if order is None:
-            return self._error(
-                request.order_id, OrderErrorCode.UNABLE_TO_FIND_ORDER, "Unable to locate order"
-            )
-        if order.status.is_closed:
-            return self._error(order.id, OrderErrorCode.INVALID_ORDER_STATUS, "Order is already closed")
+        if order is None or order.status == OrderStatus.NEW or order.status.is_closed:
+            return self._request_refused(request.order_id, order)
         order.status = OrderStatus.CANCELED
         order.canceled_time = ns_to_local(request.utc_ns, _UTC)
         if request.tag is not None:
@@ -246,6 +272,22 @@ class TransactionHandler:
         return m.OrderReply(
             run_id=self.run_id, order_id=order.id, events=[event], order=order_to_record(order)
         )
+
+    def _request_refused(self, order_id: int, order: Order | None) -> m.OrderReply:
+        """Answer an update or cancel that cannot apply, with LEAN's code and message."""
+        if order is None:
+            code, text = OrderErrorCode.UNABLE_TO_FIND_ORDER, f"Unable to locate order with id {order_id}."
+        elif order.status == OrderStatus.NEW:
+            code = OrderErrorCode.INVALID_NEW_ORDER_STATUS
+            text = (
+                f"Unable to update or cancel order with id {order_id} and status New because the "
+                "submit confirmation has not been received yet."
+            )
+        else:
+            code = OrderErrorCode.INVALID_ORDER_STATUS
+            status = pascal_name(order.status)
+            text = f"Unable to update order with id {order_id} because it already has {status} status."
+        return self._error(order_id, code, text)
 
     def on_scan(self, request: m.ScanOrdersRequest) -> m.OrderReply:
         """Let resting orders fill on the data known at the request's time."""
@@ -261,8 +303,9 @@ class TransactionHandler:
             security = self.securities.get(order.symbol)
             if security is None:
                 continue
-            fills = self._try_fill(order, security)
-            if fills or order.stop_triggered or order.trigger_touched:
+            updates: list[Order] = []
+            fills = self._try_fill(order, security, on_order_updated=updates.append)
+            if fills or updates:
                 changed.append(order)
             events.extend(fills)
         return m.OrderReply(
@@ -273,10 +316,13 @@ class TransactionHandler:
         return m.OrderReply(run_id=self.run_id, order_id=order_id, error_code=int(code), error_message=text)
 
     # -- fills --------------------------------------------------------------------------------
-    def _try_fill(self, order: Order, security: Security) -> list[OrderEvent]:
+    def _try_fill(
+        self, order: Order, security: Security, on_order_updated: Callable[[Order], None] | None = None
+    ) -> list[OrderEvent]:
+        """Fill what the fill model allows; it reports trailed stops and triggers to `on_order_updated`."""
         utc_time = ns_to_local(self._time_ns, _UTC)
         try:
-            fill = security.fill_model.fill(security, order, utc_time)
+            fill = security.fill_model.fill(security, order, utc_time, on_order_updated=on_order_updated)
         except ValueError:
             logger.exception("transaction model failed to fill order %d (%s)", order.id, order.symbol.value)
             return []
@@ -292,7 +338,6 @@ class TransactionHandler:
             ]
         fee = security.fee_model.get_order_fee(security, order)
         order.status = fill.status
-        order.price = fill.fill_price
         order.last_fill_time = utc_time
         event = self._event(
             order,
@@ -302,7 +347,7 @@ class TransactionHandler:
             fee=(fee.amount, fee.currency),
             message=fill.message,
         )
-        self._filled[order.id] = self._filled.get(order.id, Decimal(0)) + fill.fill_quantity
+        self._record_fill(order, fill.fill_quantity, fill.fill_price)
         self.portfolio.process_fill(event)
         return [event]
 
@@ -347,6 +392,14 @@ class TransactionHandler:
         """Return the orders that can still fill (for buying-power reservations)."""
         return [order for order in self.orders.values() if order.is_open]
 
+    def _record_fill(self, order: Order, quantity: Decimal, price: Decimal) -> None:
+        """Add a fill; the order's price is its average fill price, as on LEAN's tickets (0 unfilled)."""
+        filled = dotnet.add(self._filled.get(order.id, Decimal(0)), quantity)
+        weighted = dotnet.multiply(abs(quantity), price)
+        value = dotnet.add(self._filled_value.get(order.id, Decimal(0)), weighted)
+        self._filled[order.id], self._filled_value[order.id] = filled, value
+        order.price = dotnet.divide(value, abs(filled))
+
     def get_quantity_filled(self, order_id: int) -> Decimal:
         """Return the signed quantity filled so far of an order."""
         return self._filled.get(order_id, Decimal(0))
@@ -363,3 +416,9 @@ def _submission_data(security: Security) -> OrderSubmissionData:
     bid = security.exact_bid_price or price
     ask = security.exact_ask_price or price
     return OrderSubmissionData(bid, ask, price)
+
+
+def _only_tag(request: m.UpdateOrderRequest) -> bool:
+    """Tell whether an update changes nothing but the tag: all LEAN allows on a closed order."""
+    changes = (request.quantity, request.limit_price, request.stop_price, request.trigger_price)
+    return all(value is None for value in (*changes, request.trailing_amount))

@@ -35,6 +35,7 @@ __all__ = [
     "Fill",
     "FillModel",
     "ImmediateFillModel",
+    "trailing_stop_from_market",
     "trailing_stop_price",
 ]
 
@@ -79,6 +80,13 @@ def trailing_stop_price(
     reference = market_price * amount if as_percentage else amount
     if distance <= reference:
         return None
+    return trailing_stop_from_market(market_price, amount, as_percentage, direction)
+
+
+def trailing_stop_from_market(
+    market_price: Decimal, amount: Decimal, as_percentage: bool, direction: OrderDirection
+) -> Decimal:
+    """Return the stop price that trails `market_price` by the amount (or fraction) on the order's side."""
     if as_percentage:
         factor = ONE + amount if direction == OrderDirection.BUY else ONE - amount
         return market_price * factor

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from collections.abc import Callable
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from enum import IntEnum
 from typing import Any, Protocol
 
+from lean_core.enums import OrderType
 from lean_core.orders.orders import Order
 
 
@@ -89,3 +91,37 @@ def check_submit(
             f"OrderID: {order.id} - Brokerage model refused to submit the order: {reason}",
         )
     return OrderErrorCode.NONE, ""
+
+
+#: The prices LEAN rounds to the minimum price variation, by order type: (attribute, LEAN's name).
+_ROUNDED_PRICES: dict[OrderType, tuple[tuple[str, str], ...]] = {
+    OrderType.LIMIT: (("limit_price", "LimitPrice"),),
+    OrderType.STOP_MARKET: (("stop_price", "StopPrice"),),
+    OrderType.STOP_LIMIT: (("limit_price", "LimitPrice"), ("stop_price", "StopPrice")),
+    OrderType.TRAILING_STOP: (("stop_price", "StopPrice"), ("trailing_amount", "TrailingAmount")),
+    OrderType.LIMIT_IF_TOUCHED: (("limit_price", "LimitPrice"), ("trigger_price", "TriggerPrice")),
+}
+
+
+def round_order_prices(order: Order, increment_for: Callable[[Decimal], Decimal]) -> list[str]:
+    """Round the order's prices to the security's increment, half to even; describe each change.
+
+    `increment_for(price)` is the security's minimum price variation at that price (0: leave it).
+    A percentage trailing amount is a fraction, not a price, so it stays as given.
+    """
+    changes: list[str] = []
+    for attribute, name in _ROUNDED_PRICES.get(order.type, ()):
+        if attribute == "trailing_amount" and order.trailing_as_percentage:
+            continue
+        price: Decimal | None = getattr(order, attribute)
+        increment = increment_for(price) if price is not None else Decimal(0)
+        if price is None or increment <= 0:
+            continue
+        rounded = (price / increment).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * increment
+        setattr(order, attribute, rounded)
+        if rounded != price:
+            changes.append(
+                "Warning: To meet brokerage precision requirements, order "
+                f"{name} was rounded to {rounded:f} from {price:f}"
+            )
+    return changes

@@ -101,3 +101,11 @@ class Order:
     def is_open(self) -> bool:
         """Tell whether the order can still fill."""
         return not self.status.is_closed
+
+    def default_tag(self, currency_symbol: str) -> str:
+        """Return the tag LEAN gives an order submitted without one: only trailing stops have text."""
+        if self.type != OrderType.TRAILING_STOP or self.trailing_amount is None:
+            return ""
+        if self.trailing_as_percentage:
+            return f"Trailing Amount: {self.trailing_amount * 100:f}%"
+        return f"Trailing Amount: {currency_symbol}{self.trailing_amount:f}"

@@ -31,9 +31,11 @@ from lean_core.scheduling.rule_support import (
     DateRule,
     ExchangeHoursLookup,
     ScheduleContext,
+    SymbolArgument,
     SymbolLookup,
     SymbolRef,
     default_symbol_lookup,
+    resolve_symbol,
 )
 from lean_core.symbols import Symbol
 
@@ -163,7 +165,6 @@ DateRuleSpec = (
 # The largest offset LEAN accepts for each period when no symbol narrows it further.
 _MAX_OFFSET: Final = {Period.WEEK: 6, Period.MONTH: 30, Period.QUARTER: 92, Period.YEAR: 365}
 
-SymbolArgument = Symbol | str | SymbolRef
 _R = TypeVar("_R", bound=PeriodRule)
 
 
@@ -313,12 +314,8 @@ class DateRules:
 
     # -- helpers -----------------------------------------------------------------------------------------
     def resolve(self, symbol: SymbolArgument) -> Symbol:
-        """Return the symbol a ticker, symbol or reference stands for."""
-        if isinstance(symbol, Symbol):
-            return symbol
-        if isinstance(symbol, SymbolRef):
-            return symbol.to_symbol()
-        return self._symbol_lookup(symbol)
+        """Return the symbol a ticker, symbol, reference or security stands for."""
+        return resolve_symbol(symbol, self._symbol_lookup)
 
     def _ref(self, symbol: SymbolArgument) -> SymbolRef:
         return symbol if isinstance(symbol, SymbolRef) else SymbolRef.of(self.resolve(symbol))

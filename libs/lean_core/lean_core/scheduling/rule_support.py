@@ -23,6 +23,7 @@ __all__ = [
     "DateRule",
     "ExchangeHoursLookup",
     "ScheduleContext",
+    "SymbolArgument",
     "SymbolLookup",
     "SymbolRef",
     "TimeRule",
@@ -31,6 +32,7 @@ __all__ = [
     "format_amount",
     "local_to_utc_ns",
     "midnight",
+    "resolve_symbol",
 ]
 
 #: Exchange hours of a symbol: the algorithm's security if it has one, else the market-hours database.
@@ -59,6 +61,25 @@ class SymbolRef(msgspec.Struct, frozen=True):
 
     def __str__(self) -> str:
         return self.value
+
+
+#: What a rule accepts as its security: a ticker, a symbol, a reference, or a security (anything with a
+#: `symbol`: LEAN converts a `Security` to its `Symbol` implicitly).
+SymbolArgument = Symbol | str | SymbolRef | object
+
+
+def resolve_symbol(symbol: SymbolArgument, lookup: SymbolLookup) -> Symbol:
+    """Return the symbol a rule argument stands for; tickers go through the algorithm's `lookup`."""
+    if isinstance(symbol, Symbol):
+        return symbol
+    if isinstance(symbol, SymbolRef):
+        return symbol.to_symbol()
+    if isinstance(symbol, str):
+        return lookup(symbol)
+    held = getattr(symbol, "symbol", None)
+    if isinstance(held, Symbol):
+        return held
+    raise TypeError(f"expected a ticker, Symbol or Security, got {type(symbol).__name__}: {symbol!r}")
 
 
 def default_symbol_lookup(ticker: str) -> Symbol:

@@ -17,6 +17,7 @@ from lean_core.scheduling.market_rules import MarketClose, MarketOpen, SecurityE
 from lean_core.scheduling.rule_support import (
     ExchangeHoursLookup,
     ScheduleContext,
+    SymbolArgument,
     SymbolLookup,
     SymbolRef,
     TimeRule,
@@ -24,6 +25,7 @@ from lean_core.scheduling.rule_support import (
     format_amount,
     local_to_utc_ns,
     midnight,
+    resolve_symbol,
 )
 from lean_core.symbols import Symbol
 
@@ -155,7 +157,6 @@ class Now(TimeRule, frozen=True, kw_only=True):
 
 TimeRuleSpec = At | Midnight | Noon | Every | Now | MarketOpen | MarketClose | SecurityEndOfDay
 
-SymbolArgument = Symbol | str | SymbolRef
 _SPY: Final = Symbol.create("SPY", SecurityType.EQUITY, Market.USA)
 
 
@@ -296,12 +297,8 @@ class TimeRules:
 
     # -- helpers -----------------------------------------------------------------------------------------
     def resolve(self, symbol: SymbolArgument) -> Symbol:
-        """Return the symbol a ticker, symbol or reference stands for."""
-        if isinstance(symbol, Symbol):
-            return symbol
-        if isinstance(symbol, SymbolRef):
-            return symbol.to_symbol()
-        return self._symbol_lookup(symbol)
+        """Return the symbol a ticker, symbol, reference or security stands for."""
+        return resolve_symbol(symbol, self._symbol_lookup)
 
     def _ref(self, symbol: SymbolArgument) -> SymbolRef:
         return symbol if isinstance(symbol, SymbolRef) else SymbolRef.of(self.resolve(symbol))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Final
 
+from lean_core.enums import pascal_name
+
 __all__ = ["BrokerageName", "trading_days_per_year"]
 
 
@@ -57,7 +59,7 @@ class BrokerageName(IntEnum):
         irregular = _IRREGULAR_NAMES.get(self)
         if irregular is not None:
             return irregular
-        return "".join(part.capitalize() for part in self.name.split("_"))
+        return pascal_name(self)
 
     @classmethod
     def parse(cls, text: str) -> BrokerageName:

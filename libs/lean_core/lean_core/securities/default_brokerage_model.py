@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from lean_core.enums import AccountType, Market, OrderType, SecurityType
+from lean_core.enums import AccountType, Market, OrderType, SecurityType, pascal_name
 from lean_core.orders.fee_models import ConstantFeeModel, FeeModel, InteractiveBrokersFeeModel
 from lean_core.orders.fill_models import EquityFillModel, FillModel
 from lean_core.orders.orders import Order
@@ -31,7 +31,7 @@ __all__ = ["DEFAULT_MARKETS", "DefaultBrokerageModel", "InteractiveBrokersBroker
 
 def lean_order_type(order_type: OrderType) -> str:
     """Return LEAN's name of an order type ("StopMarket")."""
-    return "".join(part.capitalize() for part in order_type.name.split("_"))
+    return pascal_name(order_type)
 
 
 DEFAULT_MARKETS: Final = {

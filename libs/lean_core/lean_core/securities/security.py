@@ -20,7 +20,7 @@ from lean_core.data.subscription import SubscriptionDataConfig
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
 from lean_core.securities.cache import MarketData, SecurityCache
 from lean_core.securities.cash_book import Cash
-from lean_core.securities.decimals import ONE, as_utc, to_decimal
+from lean_core.securities.decimals import ONE, ZERO, as_utc, to_decimal
 from lean_core.securities.exchange import SecurityExchange
 from lean_core.securities.holdings import SecurityHolding
 from lean_core.symbols import Symbol
@@ -47,6 +47,7 @@ __all__ = [
 
 _DECI_CENT_BARS: Final = (SecurityType.EQUITY, SecurityType.OPTION, SecurityType.INDEX_OPTION)
 _DECI_CENT_TICKS: Final = (SecurityType.EQUITY, SecurityType.OPTION)
+_SUB_DOLLAR_INCREMENT: Final = Decimal("0.0001")  # SEC rule 612: quotes under $1
 _DEFAULT_TICK_TYPES: Final = {
     SecurityType.BASE: (TickType.TRADE,),
     SecurityType.INDEX: (TickType.TRADE,),
@@ -379,6 +380,19 @@ class Security:
     def set_data_normalization_mode(self, mode: DataNormalizationMode) -> None:
         """Set how prices are adjusted for corporate actions."""
         self.data_normalization_mode = mode
+
+    def minimum_price_variation(self, reference_price: Decimal) -> Decimal:
+        """Return the price increment order prices are rounded to (0: no rounding).
+
+        LEAN leaves adjusted equity prices alone (they are not real quotes); other equities tick
+        in cents, or $0.0001 below $1; everything else uses its symbol properties.
+        """
+        if self.type == SecurityType.EQUITY:
+            if self.data_normalization_mode == DataNormalizationMode.ADJUSTED:
+                return ZERO
+            if reference_price < ONE:
+                return _SUB_DOLLAR_INCREMENT
+        return self.symbol_properties.minimum_price_variation
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.symbol.value})"
