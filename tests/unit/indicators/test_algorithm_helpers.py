@@ -17,7 +17,6 @@ from lean_core.indicators import (
     IndicatorBase,
     KaufmanAdaptiveMovingAverage,
     PythonIndicator,
-    SimpleMovingAverage,
     Stochastic,
     VolumeWeightedAveragePriceIndicator,
 )
@@ -64,7 +63,7 @@ class HelperAlgorithm(QCAlgorithm):
             "kama": KaufmanAdaptiveMovingAverage(10),
             "ichimoku": IchimokuKinkoHyo(9, 26, 26, 52, 26, 26),
             "vwap": VolumeWeightedAveragePriceIndicator(10),
-            "custom": SimpleMovingAverage(5),
+            "custom": PythonMean(5),
         }
         self.differences: list[str] = []
         self.bars: list[Any] = []

@@ -3,7 +3,8 @@
 A helper builds the indicator, names it as LEAN does (`SMA(14,SPY_min)`) and registers it on a
 consolidator fed by the symbol's subscription: trades for equities and crypto, quotes for
 forex. Consolidators see every bar of the subscription, fill-forward bars included, before
-`on_data`, as in LEAN's time step.
+`on_data`, as in LEAN's time step. The helpers themselves live in one mixin per indicator
+family (price_, bar_ and volume_trend_indicator_helpers.py); this module builds and feeds.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from lean_core.indicators.base import IndicatorBase, ensure_finite
 from lean_core.indicators.data_point import BaseDataLike
@@ -46,7 +46,7 @@ class PythonIndicator(IndicatorBase[Any]):
         if isinstance(input, datetime):
             raise TypeError(f"{self.name}: update(time, value) needs a value")
         ensure_finite(self.name, input.end_time, input.value)
-        return input  # type: ignore[no-any-return]
+        return cast(BaseDataLike, input)
 
     def _compute_next_value(self, input: Any) -> float:
         ready = self._python_update(input)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from lean_core.indicators.base import IndicatorBase, TradeBarIndicator, name_first
 from lean_core.indicators.data_point import IndicatorDataPoint, TradeBarLike
 from lean_core.indicators.moving_average_type import MovingAverageType, as_indicator
@@ -375,12 +377,13 @@ class KlingerVolumeOscillator(TradeBarIndicator):
         self._price_index.add(bar.high + bar.low + bar.close)
         if not self._price_index.is_ready:
             return None
-        trend = 1 if self._price_index[0] > self._price_index[1] else -1  # type: ignore[operator]
+        latest, earlier = (cast(float, self._price_index[i]) for i in (0, 1))
+        trend = 1 if latest > earlier else -1
         self._trends.add(trend)
         if not self._trends.is_ready:
             return None
         if self._cumulative_movement == 0 or self._trends[0] != self._trends[1]:
-            self._cumulative_movement = movement + (self._ranges[1] or 0.0)
+            self._cumulative_movement = movement + cast(float, self._ranges[1])
         else:
             self._cumulative_movement += movement
         cumulative = self._cumulative_movement

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from lean_core.data.bars import Tick, TradeBar
 from lean_core.enums import TickType
@@ -87,7 +87,7 @@ class IntradayVwap(IndicatorBase[Any]):
         if isinstance(input, datetime):
             raise TypeError(f"{self.name}: update(time, value) needs a value")
         ensure_finite(self.name, input.end_time, input.value)
-        return input  # type: ignore[no-any-return]
+        return cast(BaseDataLike, input)
 
     def _from_time_and_value(self, time: Any, value: Any) -> BaseDataLike:
         raise TypeError(f"{type(self).__name__} takes trade bars or trade ticks, not update(time, value)")
