@@ -9,6 +9,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# The conformance tests assert in this shared helper: keep pytest's detailed failure messages.
+pytest.register_assert_rewrite("tests.conformance.regression")
+
 
 def _shared_folder(env_name: str, default_name: str) -> Path | None:
     configured = os.environ.get(env_name)

@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from lean_core.algorithm.factory import AlgorithmLoadError, load_algorithm_class
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.config import LauncherConfig, LauncherConfigError, load_config
-from lean_core.engine.embedded import BacktestRun, ProgressReport
+from lean_core.engine.embedded import BacktestResult, BacktestRun, ProgressReport
 from lean_core.engine.run_setup import RunOverrides
 from lean_core.errors import LeanError
 
@@ -87,7 +86,7 @@ def run_backtest_command(args: argparse.Namespace) -> int:
     show = not args.no_progress and sys.stderr.isatty()
     started = time.perf_counter()
     with _stop_on_signals(run):
-        result = run.run(on_progress=_progress_printer() if show else None)
+        result = run.run(on_progress=_show_progress if show else None)
     if show:
         print(file=sys.stderr)
     _print_result(result, time.perf_counter() - started)
@@ -109,22 +108,19 @@ def _stop_on_signals(run: BacktestRun) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _progress_printer() -> Any:
-    def show(report: ProgressReport) -> None:
-        width = 30
-        filled = int(width * report.fraction)
-        bar = "#" * filled + "-" * (width - filled)
-        print(
-            f"\r[{bar}] {report.fraction:6.1%} {report.current_date} {report.data_points:,} data points",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
+def _show_progress(report: ProgressReport) -> None:
+    width = 30
+    filled = int(width * report.fraction)
+    bar = "#" * filled + "-" * (width - filled)
+    print(
+        f"\r[{bar}] {report.fraction:6.1%} {report.current_date} {report.data_points:,} data points",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
-def _print_result(result: Any, elapsed: float) -> None:
+def _print_result(result: BacktestResult, elapsed: float) -> None:
     for entry in result.logs:
         print(entry)
     if result.error:

@@ -64,3 +64,37 @@ BASIC_TEMPLATE_DAILY = {
     "Drawdown Recovery": "1",
     "OrderListHash": "70f21e930175a2ec9d465b21edc1b6d9",
 }
+
+
+def no_orders(information_ratio: str, tracking_error: str) -> dict[str, str]:
+    """LEAN's statistics of a run that never trades: all zero but the benchmark-only two."""
+    return {
+        "Total Orders": "0",
+        "Average Win": "0%",
+        "Average Loss": "0%",
+        "Compounding Annual Return": "0%",
+        "Drawdown": "0%",
+        "Expectancy": "0",
+        "Start Equity": "100000",
+        "End Equity": "100000",
+        "Net Profit": "0%",
+        "Sharpe Ratio": "0",
+        "Sortino Ratio": "0",
+        "Probabilistic Sharpe Ratio": "0%",
+        "Loss Rate": "0%",
+        "Win Rate": "0%",
+        "Profit-Loss Ratio": "0",
+        "Alpha": "0",
+        "Beta": "0",
+        "Annual Standard Deviation": "0",
+        "Annual Variance": "0",
+        "Information Ratio": information_ratio,
+        "Tracking Error": tracking_error,
+        "Treynor Ratio": "0",
+        "Total Fees": "$0.00",
+        "Estimated Strategy Capacity": "$0",
+        "Lowest Capacity Asset": "",
+        "Portfolio Turnover": "0%",
+        "Drawdown Recovery": "0",
+        "OrderListHash": "d41d8cd98f00b204e9800998ecf8427e",
+    }

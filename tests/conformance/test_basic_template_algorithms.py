@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conformance.expected_statistics import BASIC_TEMPLATE, BASIC_TEMPLATE_DAILY
-from tests.conformance.regression import run_regression, statistics_differences
+from tests.conformance.regression import assert_matches_lean, run_regression
 
 pytestmark = pytest.mark.lean_data
 
@@ -22,10 +22,7 @@ pytestmark = pytest.mark.lean_data
 def test_every_statistic_and_the_order_hash_match_lean(
     file_name: str, expected: dict[str, str], lean_data_folder: Path, tmp_path: Path
 ) -> None:
-    result = run_regression(file_name, lean_data_folder, tmp_path)
-
-    assert result.status == "Completed", result.error
-    assert statistics_differences(result.statistics, expected) == {}
+    assert_matches_lean(file_name, expected, lean_data_folder, tmp_path)
 
 
 def test_result_files_are_written_like_lean(lean_data_folder: Path, tmp_path: Path) -> None:

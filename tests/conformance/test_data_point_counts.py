@@ -24,10 +24,6 @@ def reader(lean_data_folder: Path) -> SubscriptionDataReader:
     return SubscriptionDataReader(lean_data_folder)
 
 
-def _spy(reader: SubscriptionDataReader, on: date) -> object:
-    return reader.map_files.create_equity_symbol("SPY", "usa", on)
-
-
 def test_basic_template_algorithm_sees_3942_bars_plus_the_engine_point(
     reader: SubscriptionDataReader,
 ) -> None:

@@ -49,16 +49,19 @@ def _format(value: datetime) -> str:
     return f"{value:%Y.%m.%d} {value.hour}:{value.minute}:{value.second}"
 
 
+@pytest.fixture(scope="module")
+def market_hours(lean_data_folder: Path) -> MarketHoursDatabase:
+    return MarketHoursDatabase.from_data_folder(lean_data_folder)
+
+
 @pytest.mark.parametrize("entry", _entries(_testdata_folder()) or ["no-test-data"])
-def test_fill_forward_bars_match_lean(entry: str, lean_data_folder: Path, lean_testdata_folder: Path) -> None:
+def test_fill_forward_bars_match_lean(
+    entry: str, market_hours: MarketHoursDatabase, lean_testdata_folder: Path
+) -> None:
     match = _ENTRY.fullmatch(entry)
     assert match is not None, entry
     security_type, market, data_zone = _EXCHANGES[match["data"]]
-    hours = (
-        MarketHoursDatabase.from_data_folder(lean_data_folder)
-        .get_entry(market, None, security_type)
-        .exchange_hours
-    )
+    hours = market_hours.get_entry(market, None, security_type).exchange_hours
     resolution = Resolution.parse(match["res"]).to_timedelta()
     forwarder = FillForwarder(
         hours,

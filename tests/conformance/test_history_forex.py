@@ -15,55 +15,27 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lean_core.algorithm.factory import load_algorithm_class
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.data.bars import QuoteBar
 from lean_core.data.slice import Slice
 from lean_core.engine.embedded import BacktestResult, BacktestRun
-from tests.conformance.regression import ALGORITHMS, run_regression, statistics_differences
+from tests.conformance.expected_statistics import no_orders
+from tests.conformance.regression import (
+    assert_matches_lean,
+    known_gap,
+    load_algorithm,
+    run_regression,
+    statistics_differences,
+)
 
 pytestmark = pytest.mark.lean_data
 
 
-def _no_orders(information_ratio: str, tracking_error: str) -> dict[str, str]:
-    """LEAN's statistics of a run that never trades: all zero but the benchmark-only two."""
-    return {
-        "Total Orders": "0",
-        "Average Win": "0%",
-        "Average Loss": "0%",
-        "Compounding Annual Return": "0%",
-        "Drawdown": "0%",
-        "Expectancy": "0",
-        "Start Equity": "100000",
-        "End Equity": "100000",
-        "Net Profit": "0%",
-        "Sharpe Ratio": "0",
-        "Sortino Ratio": "0",
-        "Probabilistic Sharpe Ratio": "0%",
-        "Loss Rate": "0%",
-        "Win Rate": "0%",
-        "Profit-Loss Ratio": "0",
-        "Alpha": "0",
-        "Beta": "0",
-        "Annual Standard Deviation": "0",
-        "Annual Variance": "0",
-        "Information Ratio": information_ratio,
-        "Tracking Error": tracking_error,
-        "Treynor Ratio": "0",
-        "Total Fees": "$0.00",
-        "Estimated Strategy Capacity": "$0",
-        "Lowest Capacity Asset": "",
-        "Portfolio Turnover": "0%",
-        "Drawdown Recovery": "0",
-        "OrderListHash": "d41d8cd98f00b204e9800998ecf8427e",
-    }
-
-
 # LEAN's published figures (see the module docstring for the first one).
-NO_ORDERS_2013_10_07_TO_11 = _no_orders("-8.91", "0.223")
-HISTORY_WITH_SYMBOL_CHANGES = _no_orders("-8.91", "0.223")
-HISTORY_WITH_DIFFERENT_DATA_NORMALIZATION_MODE = _no_orders("-4.244", "0.086")
-DAILY_RESOLUTION_VS_TIME_SPAN = _no_orders("-38.725", "0.232")
+NO_ORDERS_2013_10_07_TO_11 = no_orders("-8.91", "0.223")
+HISTORY_WITH_SYMBOL_CHANGES = no_orders("-8.91", "0.223")
+HISTORY_WITH_DIFFERENT_DATA_NORMALIZATION_MODE = no_orders("-4.244", "0.086")
+DAILY_RESOLUTION_VS_TIME_SPAN = no_orders("-38.725", "0.232")
 
 EXTENDED_MARKET_HOURS_HISTORY = {
     "Total Orders": "19",
@@ -95,18 +67,6 @@ EXTENDED_MARKET_HOURS_HISTORY = {
     "Drawdown Recovery": "0",
     "OrderListHash": "6ebe462373e2ecc22de8eb2fe114d704",
 }
-CAPACITY = ("Estimated Strategy Capacity",)
-
-
-def _run(file_name: str, data_folder: Path, output: Path) -> tuple[QCAlgorithm, BacktestResult]:
-    """Backtest an algorithm file and keep the instance, to look at what it saw."""
-    algorithm = load_algorithm_class(path=ALGORITHMS / file_name, base=QCAlgorithm)()
-    result = BacktestRun(algorithm, data_folder=data_folder, output_folder=output).run()
-    return algorithm, result
-
-
-def _without(expected: dict[str, str], keys: tuple[str, ...]) -> dict[str, str]:
-    return {key: value for key, value in expected.items() if key not in keys}
 
 
 # -- BasicTemplateForexAlgorithm ---------------------------------------------------------------------
@@ -117,7 +77,10 @@ ForexRun = tuple[QCAlgorithm, BacktestResult]
 
 @pytest.fixture(scope="module")
 def forex_run(lean_data_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> ForexRun:
-    return _run(FOREX, lean_data_folder, tmp_path_factory.mktemp("forex"))
+    # Keep the instance, to look at what it saw.
+    algorithm = load_algorithm(FOREX)
+    output = tmp_path_factory.mktemp("forex")
+    return algorithm, BacktestRun(algorithm, data_folder=lean_data_folder, output_folder=output).run()
 
 
 @pytest.fixture(scope="module")
@@ -156,14 +119,17 @@ def _tickers(data: Slice) -> list[str]:
 def test_extended_market_hours_history_matches_lean_but_capacity(extended_run: BacktestResult) -> None:
     # The algorithm itself raises unless every hourly history call returns exactly 5 bars.
     assert extended_run.status == "Completed", extended_run.error
-    expected = _without(EXTENDED_MARKET_HOURS_HISTORY, CAPACITY)
+    expected = {
+        key: value
+        for key, value in EXTENDED_MARKET_HOURS_HISTORY.items()
+        if key != "Estimated Strategy Capacity"
+    }
     assert statistics_differences(extended_run.statistics, expected) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Estimated Strategy Capacity is $840000.00 vs LEAN's $830000.00 (the capacity estimate, "
-    "not history: every other statistic and the order hash match)",
+@known_gap(
+    "Estimated Strategy Capacity is $840000.00 vs LEAN's $830000.00 (the capacity estimate, "
+    "not history: every other statistic and the order hash match)"
 )
 def test_extended_market_hours_history_capacity_matches_lean(extended_run: BacktestResult) -> None:
     assert statistics_differences(extended_run.statistics, EXTENDED_MARKET_HOURS_HISTORY) == {}
@@ -172,7 +138,7 @@ def test_extended_market_hours_history_capacity_matches_lean(extended_run: Backt
 # -- WarmupHistoryAlgorithm ---------------------------------------------------------------------------
 def test_warmup_history_warms_the_averages_from_a_dataframe(lean_data_folder: Path, tmp_path: Path) -> None:
     """LEAN publishes no statistics for it; this checks its initialize() through the engine's wiring."""
-    algorithm = load_algorithm_class(path=ALGORITHMS / "warmup_history_algorithm.py", base=QCAlgorithm)()
+    algorithm = load_algorithm("warmup_history_algorithm.py")
     run = BacktestRun(algorithm, data_folder=lean_data_folder, output_folder=tmp_path)
 
     run.algorithm.start()  # initialize() only: the history goes to the data feed over the bus
@@ -194,43 +160,41 @@ def test_warmup_history_warms_the_averages_from_a_dataframe(lean_data_folder: Pa
 
 
 # -- known gaps, outside history ------------------------------------------------------------------------
-def _known_gap(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=reason)
-
-
-@_known_gap(
-    "the daily and hour reader reads wm.zip for every date instead of following the map file "
-    "(uw.zip to 1998-07-16, wmi.zip to 2009-08-04): 3729 history bars vs LEAN's 3926, first bar "
-    "1998-12-09 close 21.365543752 vs 1998-03-02 close 24.88039125, so the algorithm raises"
+@pytest.mark.parametrize(
+    ("file_name", "expected"),
+    [
+        pytest.param(
+            "history_with_symbol_changes_regression_algorithm.py",
+            HISTORY_WITH_SYMBOL_CHANGES,
+            id="HistoryWithSymbolChanges",
+            marks=known_gap(
+                "the daily and hour reader reads wm.zip for every date instead of following the map file "
+                "(uw.zip to 1998-07-16, wmi.zip to 2009-08-04): 3729 history bars vs LEAN's 3926, first bar "
+                "1998-12-09 close 21.365543752 vs 1998-03-02 close 24.88039125, so the algorithm raises"
+            ),
+        ),
+        pytest.param(
+            "history_with_different_data_normalization_mode_regression_algorithm.py",
+            HISTORY_WITH_DIFFERENT_DATA_NORMALIZATION_MODE,
+            id="HistoryWithDifferentDataNormalizationMode",
+            marks=known_gap(
+                "QCAlgorithm has no add_future (ES continuous future) yet: AttributeError in initialize()"
+            ),
+        ),
+        pytest.param(
+            "daily_resolution_vs_time_span_regression_algorithm.py",
+            DAILY_RESOLUTION_VS_TIME_SPAN,
+            id="DailyResolutionVsTimeSpan",
+            marks=known_gap(
+                "register_indicator(symbol, indicator, Resolution.DAILY) on hour bars consolidates 24 hours "
+                "from midnight, so the daily RSI first updates at 2013-01-03 10:00 instead of LEAN's 16:00 "
+                "session close and the algorithm raises (Information Ratio -54.373 vs -38.725, Tracking "
+                "Error 0.313 vs 0.232); the 20-bar typed daily history that warms both RSIs up is served"
+            ),
+        ),
+    ],
 )
-def test_history_with_symbol_changes_matches_lean(lean_data_folder: Path, tmp_path: Path) -> None:
-    name = "history_with_symbol_changes_regression_algorithm.py"
-    result = run_regression(name, lean_data_folder, tmp_path)
-
-    assert result.status == "Completed", result.error
-    assert statistics_differences(result.statistics, HISTORY_WITH_SYMBOL_CHANGES) == {}
-
-
-@_known_gap("QCAlgorithm has no add_future (ES continuous future) yet: AttributeError in initialize()")
-def test_history_with_different_data_normalization_mode_matches_lean(
-    lean_data_folder: Path, tmp_path: Path
+def test_statistics_match_lean(
+    file_name: str, expected: dict[str, str], lean_data_folder: Path, tmp_path: Path
 ) -> None:
-    name = "history_with_different_data_normalization_mode_regression_algorithm.py"
-    result = run_regression(name, lean_data_folder, tmp_path)
-
-    assert result.status == "Completed", result.error
-    assert statistics_differences(result.statistics, HISTORY_WITH_DIFFERENT_DATA_NORMALIZATION_MODE) == {}
-
-
-@_known_gap(
-    "register_indicator(symbol, indicator, Resolution.DAILY) on hour bars consolidates 24 hours from "
-    "midnight, so the daily RSI first updates at 2013-01-03 10:00 instead of LEAN's 16:00 session close "
-    "and the algorithm raises (Information Ratio -54.373 vs -38.725, Tracking Error 0.313 vs 0.232); "
-    "the 20-bar typed daily history that warms both RSIs up is served"
-)
-def test_daily_resolution_vs_time_span_matches_lean(lean_data_folder: Path, tmp_path: Path) -> None:
-    name = "daily_resolution_vs_time_span_regression_algorithm.py"
-    result = run_regression(name, lean_data_folder, tmp_path)
-
-    assert result.status == "Completed", result.error
-    assert statistics_differences(result.statistics, DAILY_RESOLUTION_VS_TIME_SPAN) == {}
+    assert_matches_lean(file_name, expected, lean_data_folder, tmp_path)

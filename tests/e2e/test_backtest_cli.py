@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-ALGORITHMS = Path(__file__).parents[1] / "conformance" / "algorithms"
+from tests.conformance.regression import ALGORITHMS
+
 EXAMPLE = Path(__file__).parents[2] / "examples" / "buy_and_hold.py"
 
 

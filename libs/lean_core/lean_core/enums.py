@@ -201,7 +201,11 @@ class OrderStatus(IntEnum):
     @property
     def is_closed(self) -> bool:
         """Tell whether no further event can change an order in this state."""
-        return self in (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID)
+        return self in _CLOSED_ORDER_STATUSES
+
+
+# A module constant: looking members up on the enum class costs more than the test itself.
+_CLOSED_ORDER_STATUSES = (OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.INVALID)
 
 
 class OrderDirection(IntEnum):

@@ -5,10 +5,10 @@ import pytest
 from lean_core.securities.decimals import (
     discretely_round_by,
     format_decimal,
-    smart_rounding,
     strip_trailing_zeros,
     to_decimal,
 )
+from lean_core.statistics.formatting import smart_round as smart_rounding
 
 
 class TestToDecimal:

@@ -152,28 +152,33 @@ def replay(
     )
 
 
+@pytest.fixture(scope="module")
+def basic_template(reader: SubscriptionDataReader) -> EquityChartRecorder:
+    """Return the charts of BasicTemplate: SPY minute bars 2013-10-07..11, 688 shares bought at 09:31."""
+    first, last = date(2013, 10, 7), date(2013, 10, 11)
+    minute_bars = read_adjusted_bars(reader, Resolution.MINUTE, first, last)
+    hour_bars = read_adjusted_bars(reader, Resolution.HOUR, date(2013, 10, 4), last)
+    recorder = EquityChartRecorder(first, last, STARTING_CASH, NEW_YORK)
+    fill = (Decimal(688), Decimal("144.78172417"), Decimal("3.44"))
+    replay(
+        recorder,
+        minute_bars,
+        hour_bars,
+        list(midnights(first, last)),
+        Holding(),
+        {minute_bars[0].end_utc: fill},
+    )
+    return recorder
+
+
 class TestBasicTemplateAlgorithm:
     """SPY minute bars 2013-10-07..11; buys 688 shares at the 09:31 ask with a $3.44 fee, then holds."""
 
     def test_statistics_match_lean(
-        self, reader: SubscriptionDataReader, risk_free: InterestRateProvider
+        self, basic_template: EquityChartRecorder, risk_free: InterestRateProvider
     ) -> None:
-        first, last = date(2013, 10, 7), date(2013, 10, 11)
-        minute_bars = read_adjusted_bars(reader, Resolution.MINUTE, first, last)
-        hour_bars = read_adjusted_bars(reader, Resolution.HOUR, date(2013, 10, 4), last)
-        recorder = EquityChartRecorder(first, last, STARTING_CASH, NEW_YORK)
-        fill = (Decimal(688), Decimal("144.78172417"), Decimal("3.44"))
-
-        replay(
-            recorder,
-            minute_bars,
-            hour_bars,
-            list(midnights(first, last)),
-            Holding(),
-            {minute_bars[0].end_utc: fill},
-        )
         results = generate_statistics(
-            recorder.statistics_series(),
+            basic_template.statistics_series(),
             STARTING_CASH,
             [],
             Decimal("3.44"),
@@ -186,22 +191,10 @@ class TestBasicTemplateAlgorithm:
         assert results.summary == BASIC_TEMPLATE_EXPECTED
         assert list(results.summary) == list(BASIC_TEMPLATE_EXPECTED)
 
-    def test_charts_hold_five_minute_equity_and_daily_samples(self, reader: SubscriptionDataReader) -> None:
-        first, last = date(2013, 10, 7), date(2013, 10, 11)
-        minute_bars = read_adjusted_bars(reader, Resolution.MINUTE, first, last)
-        hour_bars = read_adjusted_bars(reader, Resolution.HOUR, date(2013, 10, 4), last)
-        recorder = EquityChartRecorder(first, last, STARTING_CASH, NEW_YORK)
-        fill = (Decimal(688), Decimal("144.78172417"), Decimal("3.44"))
-
-        replay(
-            recorder,
-            minute_bars,
-            hour_bars,
-            list(midnights(first, last)),
-            Holding(),
-            {minute_bars[0].end_utc: fill},
-        )
-        series = recorder.statistics_series()
+    def test_charts_hold_five_minute_equity_and_daily_samples(
+        self, basic_template: EquityChartRecorder
+    ) -> None:
+        series = basic_template.statistics_series()
 
         # 5 midnights + 78 five-minute samples a day (13:31 ... 19:56 UTC) + the forced final sample.
         assert len(series.equity) == 5 + 5 * 78 + 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lean_core.algorithm.indicator_factory import IndicatorFactory
+from lean_core.algorithm.indicator_factory import IndicatorFactory, bar_helper, period_helper
 from lean_core.enums import Resolution
 from lean_core.indicators import (
     AccelerationBands,
@@ -49,6 +49,11 @@ class BarIndicatorHelpers(IndicatorFactory):
     __slots__ = ()
 
     # oscillators of bars
+    wilr = period_helper("WILR", WilliamsPercentR, "Williams %R")
+    bop = bar_helper("BOP", BalanceOfPower, "balance of power")
+    ibs = bar_helper("IBS", InternalBarStrength, "internal bar strength")
+    fish = period_helper("FISH", FisherTransform, "Fisher transform")
+
     def sto(
         self,
         symbol: Any,
@@ -65,12 +70,6 @@ class BarIndicatorHelpers(IndicatorFactory):
         d_period = 3 if d_period is None else d_period
         kind = f"STO({period},{k_period},{d_period})"
         return self._create(symbol, kind, Stochastic, resolution, selector, period, k_period, d_period)
-
-    def wilr(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> WilliamsPercentR:
-        """Create an auto-updated Williams %R."""
-        return self._create(symbol, f"WILR({period})", WilliamsPercentR, resolution, selector, period)
 
     def cci(
         self,
@@ -113,18 +112,6 @@ class BarIndicatorHelpers(IndicatorFactory):
         args = (fast_period, slow_period, moving_average_type)
         return self._create(symbol, kind, AwesomeOscillator, resolution, selector, *args)
 
-    def bop(self, symbol: Any, resolution: Any = None, selector: Any = None) -> BalanceOfPower:
-        """Create an auto-updated balance of power."""
-        return self._create(symbol, "BOP", BalanceOfPower, resolution, selector)
-
-    def ibs(self, symbol: Any, resolution: Any = None, selector: Any = None) -> InternalBarStrength:
-        """Create an auto-updated internal bar strength."""
-        return self._create(symbol, "IBS", InternalBarStrength, resolution, selector)
-
-    def fish(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> FisherTransform:
-        """Create an auto-updated Fisher transform."""
-        return self._create(symbol, f"FISH({period})", FisherTransform, resolution, selector, period)
-
     def dem(
         self,
         symbol: Any,
@@ -154,11 +141,14 @@ class BarIndicatorHelpers(IndicatorFactory):
         )
 
     # volatility and bands
-    def std(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> StandardDeviation:
-        """Create an auto-updated standard deviation."""
-        return self._create(symbol, f"STD({period})", StandardDeviation, resolution, selector, period)
+    std = period_helper("STD", StandardDeviation, "standard deviation")
+    v = period_helper("V", Variance, "variance")
+    mad = period_helper("MAD", MeanAbsoluteDeviation, "mean absolute deviation")
+    tr = bar_helper("TR", TrueRange, "true range")
+    natr = period_helper("NATR", NormalizedAverageTrueRange, "normalized average true range")
+    ar = period_helper("AR", AverageRange, "average range")
+    chop = period_helper("CHOP", ChoppinessIndex, "choppiness index")
+    rsv = period_helper("RSV", RogersSatchellVolatility, "Rogers-Satchell volatility")
 
     def var(
         self,
@@ -177,20 +167,6 @@ class BarIndicatorHelpers(IndicatorFactory):
         kind = f"VAR({period},{format_parameter(confidence_level)})"
         return self._create(symbol, kind, ValueAtRisk, resolution, selector, period, confidence_level)
 
-    def v(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Variance:
-        """Create an auto-updated variance."""
-        return self._create(symbol, f"V({period})", Variance, resolution, selector, period)
-
-    def mad(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> MeanAbsoluteDeviation:
-        """Create an auto-updated mean absolute deviation."""
-        return self._create(symbol, f"MAD({period})", MeanAbsoluteDeviation, resolution, selector, period)
-
-    def tr(self, symbol: Any, resolution: Any = None, selector: Any = None) -> TrueRange:
-        """Create an auto-updated true range."""
-        return self._create(symbol, "TR", TrueRange, resolution, selector)
-
     def atr(
         self,
         symbol: Any,
@@ -204,18 +180,6 @@ class BarIndicatorHelpers(IndicatorFactory):
             symbol, f"ATR({period})", AverageTrueRange, resolution, selector, period, moving_average_type
         )
 
-    def natr(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> NormalizedAverageTrueRange:
-        """Create an auto-updated normalized average true range."""
-        return self._create(
-            symbol, f"NATR({period})", NormalizedAverageTrueRange, resolution, selector, period
-        )
-
-    def ar(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> AverageRange:
-        """Create an auto-updated average range."""
-        return self._create(symbol, f"AR({period})", AverageRange, resolution, selector, period)
-
     def mass(
         self,
         symbol: Any,
@@ -227,16 +191,6 @@ class BarIndicatorHelpers(IndicatorFactory):
         """Create an auto-updated mass index."""
         kind = f"MASS({ema_period},{sum_period})"
         return self._create(symbol, kind, MassIndex, resolution, selector, ema_period, sum_period)
-
-    def chop(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> ChoppinessIndex:
-        """Create an auto-updated choppiness index."""
-        return self._create(symbol, f"CHOP({period})", ChoppinessIndex, resolution, selector, period)
-
-    def rsv(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> RogersSatchellVolatility:
-        """Create an auto-updated Rogers-Satchell volatility."""
-        return self._create(symbol, f"RSV({period})", RogersSatchellVolatility, resolution, selector, period)
 
     def bb(
         self,

@@ -235,7 +235,7 @@ class HistoryMixin(AlgorithmCore):
 
     def _history_now(self) -> datetime:
         """Return the algorithm's time; in initialize() that is the start date, as in LEAN."""
-        return _naive(self._history_now_ns(), self._time_zone)
+        return ns_to_local(self._history_now_ns(), self._time_zone)
 
     def _history_now_ns(self) -> int:
         return self._utc_ns if self._locked else self._start_ns()
@@ -279,7 +279,7 @@ class HistoryMixin(AlgorithmCore):
         if call.periods is not None:
             start_ns = self._bars_start_ns(symbol, call.periods, resolution, call.extended_market_hours)
         else:
-            start_ns = local_to_ns(call.start or _naive(end_ns, self._time_zone), self._time_zone)
+            start_ns = local_to_ns(call.start or ns_to_local(end_ns, self._time_zone), self._time_zone)
         return _Stream(symbol, spec, min(start_ns, end_ns), self._exchange_hours(symbol).time_zone)
 
     def _read_streams(self, streams: list[_Stream], end_ns: int) -> list[HistoryPart]:
@@ -388,7 +388,7 @@ class HistoryMixin(AlgorithmCore):
             else:
                 use_extended = any(sub.extended_market_hours for sub in self._symbol_subscriptions(symbol))
         strict = uses_strict_end_times(symbol, bar, hours, self.settings.daily_precise_end_time)
-        now = _naive(self._history_now_ns(), hours.time_zone)
+        now = ns_to_local(self._history_now_ns(), hours.time_zone)
         start = start_for_bars(
             hours,
             self._data_time_zone(symbol),
@@ -495,7 +495,3 @@ def _optional(options: dict[str, Any], name: str, kind: type[Any]) -> Any:
 
 def _choose(override: Any, default: Any) -> Any:
     return default if override is None else override
-
-
-def _naive(utc_ns: int, zone: ZoneInfo) -> datetime:
-    return ns_to_local(utc_ns, zone)

@@ -18,7 +18,7 @@ from lean_core.algorithm.indicator_factory import IndicatorT
 from lean_core.algorithm.price_indicator_helpers import PriceIndicatorHelpers
 from lean_core.algorithm.subscriptions import Registration
 from lean_core.algorithm.volume_trend_indicator_helpers import VolumeTrendIndicatorHelpers
-from lean_core.data.bars import QuoteBar, TradeBar
+from lean_core.data.bars import QuoteBar, TradeBar, ns_to_local
 from lean_core.data.consolidators import (
     ConsolidatorBase,
     IdentityDataConsolidator,
@@ -72,10 +72,7 @@ class IndicatorHelpersMixin(
     def subscription_manager_add_consolidator(self, symbol: Any, consolidator: Any) -> None:
         """Feed a consolidator from a symbol's subscription (LEAN's SubscriptionManager.AddConsolidator)."""
         security = self._security_of(symbol)
-        tick_type, _ = self._data_type(security)
-        self._registrations.append(
-            Registration(security.symbol, tick_type, consolidator, security.exchange_hours.time_zone)
-        )
+        self._register(security, self._data_type(security)[0], consolidator)
 
     def consolidate(self, symbol: Any, period: Any, handler: Callable[[Any], object], *args: Any) -> Any:
         """Consolidate a symbol's bars into `period` bars and call `handler(bar)` with each."""
@@ -84,9 +81,7 @@ class IndicatorHelpersMixin(
         security = self._security_of(symbol)
         consolidator, tick_type = self._make_consolidator(security, period)
         consolidator.data_consolidated += lambda sender, bar: handler(bar)
-        self._registrations.append(
-            Registration(security.symbol, tick_type, consolidator, security.exchange_hours.time_zone)
-        )
+        self._register(security, tick_type, consolidator)
         return consolidator
 
     def register_indicator(
@@ -99,10 +94,12 @@ class IndicatorHelpersMixin(
         else:
             consolidator, tick_type = self._make_consolidator(security, resolution)
         consolidator.data_consolidated += _updater(indicator, selector)
-        self._registrations.append(
-            Registration(security.symbol, tick_type, consolidator, security.exchange_hours.time_zone)
-        )
+        self._register(security, tick_type, consolidator)
         return consolidator
+
+    def _register(self, security: Security, tick_type: TickType, consolidator: ConsolidatorBase[Any]) -> None:
+        time_zone = security.exchange_hours.time_zone
+        self._registrations.append(Registration(security.symbol, tick_type, consolidator, time_zone))
 
     def _update_consolidators(self, data: Slice) -> None:
         for registration in self._registrations:
@@ -116,12 +113,7 @@ class IndicatorHelpersMixin(
             if bar is not None:
                 registration.consolidator.update(bar)
             if getattr(registration.consolidator, "is_time_based", False):
-                registration.consolidator.scan(self._exchange_now(registration.time_zone))
-
-    def _exchange_now(self, time_zone: Any) -> Any:
-        from lean_core.data.bars import ns_to_local
-
-        return ns_to_local(self._utc_ns, time_zone)
+                registration.consolidator.scan(ns_to_local(self._utc_ns, registration.time_zone))
 
     # -- naming and building -------------------------------------------------------------------
     def create_indicator_name(self, symbol: Any, type: str, resolution: Any = None) -> str:

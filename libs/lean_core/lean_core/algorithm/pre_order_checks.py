@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from lean_core.data.bars import local_to_ns, ns_to_local
 from lean_core.enums import OrderType
 from lean_core.orders.order_rules import OrderErrorCode
+from lean_core.securities.market_prices import to_local
 from lean_core.securities.security import Security
-from lean_core.time.time_zones import TimeZones
 
 MARKET_ON_CLOSE_SUBMISSION_BUFFER = timedelta(minutes=15.5)
 MAXIMUM_ORDERS = 10_000
@@ -104,7 +103,6 @@ def within_market_on_close_buffer(security: Security, utc_time: datetime) -> boo
     hours = security.exchange_hours
     if hours.is_always_open:
         return False
-    utc = utc_time.replace(tzinfo=None)
-    exchange_now = ns_to_local(local_to_ns(utc, TimeZones.UTC), hours.time_zone)
+    exchange_now = to_local(security, utc_time)
     next_close = hours.get_next_market_close(exchange_now, False)
     return exchange_now + MARKET_ON_CLOSE_SUBMISSION_BUFFER > next_close

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lean_core.algorithm.indicator_factory import IndicatorFactory
+from lean_core.algorithm.indicator_factory import IndicatorFactory, period_helper
 from lean_core.enums import Resolution
 from lean_core.indicators import (
     AbsolutePriceOscillator,
@@ -65,11 +65,19 @@ class PriceIndicatorHelpers(IndicatorFactory):
     __slots__ = ()
 
     # moving averages
-    def sma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> SimpleMovingAverage:
-        """Create an auto-updated simple moving average."""
-        return self._create(symbol, f"SMA({period})", SimpleMovingAverage, resolution, selector, period)
+    sma = period_helper("SMA", SimpleMovingAverage, "simple moving average")
+    wwma = period_helper("WWMA", WilderMovingAverage, "Wilder moving average")
+    lwma = period_helper("LWMA", LinearWeightedMovingAverage, "linear weighted moving average")
+    dema = period_helper("DEMA", DoubleExponentialMovingAverage, "double exponential moving average")
+    tema = period_helper("TEMA", TripleExponentialMovingAverage, "triple exponential moving average")
+    trima = period_helper("TRIMA", TriangularMovingAverage, "triangular moving average")
+    hma = period_helper("HMA", HullMovingAverage, "Hull moving average")
+    zlema = period_helper("ZLEMA", ZeroLagExponentialMovingAverage, "zero-lag exponential moving average")
+    mgd = period_helper("MGD", McGinleyDynamic, "McGinley dynamic")
+    rma = period_helper("RMA", RelativeMovingAverage, "relative moving average")
+    vidya = period_helper("VIDYA", VariableIndexDynamicAverage, "variable index dynamic average")
+    lsma = period_helper("LSMA", LeastSquaresMovingAverage, "least-squares moving average")
+    tsf = period_helper("TSF", TimeSeriesForecast, "time-series forecast")
 
     def ema(
         self,
@@ -86,48 +94,6 @@ class PriceIndicatorHelpers(IndicatorFactory):
         return self._create(
             symbol, kind, ExponentialMovingAverage, resolution, selector, period, smoothing_factor
         )
-
-    def wwma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> WilderMovingAverage:
-        """Create an auto-updated Wilder moving average."""
-        return self._create(symbol, f"WWMA({period})", WilderMovingAverage, resolution, selector, period)
-
-    def lwma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> LinearWeightedMovingAverage:
-        """Create an auto-updated linear weighted moving average."""
-        return self._create(
-            symbol, f"LWMA({period})", LinearWeightedMovingAverage, resolution, selector, period
-        )
-
-    def dema(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> DoubleExponentialMovingAverage:
-        """Create an auto-updated double exponential moving average."""
-        return self._create(
-            symbol, f"DEMA({period})", DoubleExponentialMovingAverage, resolution, selector, period
-        )
-
-    def tema(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> TripleExponentialMovingAverage:
-        """Create an auto-updated triple exponential moving average."""
-        return self._create(
-            symbol, f"TEMA({period})", TripleExponentialMovingAverage, resolution, selector, period
-        )
-
-    def trima(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> TriangularMovingAverage:
-        """Create an auto-updated triangular moving average."""
-        return self._create(symbol, f"TRIMA({period})", TriangularMovingAverage, resolution, selector, period)
-
-    def hma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> HullMovingAverage:
-        """Create an auto-updated Hull moving average."""
-        return self._create(symbol, f"HMA({period})", HullMovingAverage, resolution, selector, period)
 
     def kama(
         self,
@@ -178,32 +144,6 @@ class PriceIndicatorHelpers(IndicatorFactory):
         kind = f"T3({period},{format_parameter(volume_factor)})"
         return self._create(symbol, kind, T3MovingAverage, resolution, selector, period, volume_factor)
 
-    def zlema(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> ZeroLagExponentialMovingAverage:
-        """Create an auto-updated zero-lag exponential moving average."""
-        return self._create(
-            symbol, f"ZLEMA({period})", ZeroLagExponentialMovingAverage, resolution, selector, period
-        )
-
-    def mgd(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> McGinleyDynamic:
-        """Create an auto-updated McGinley dynamic."""
-        return self._create(symbol, f"MGD({period})", McGinleyDynamic, resolution, selector, period)
-
-    def rma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> RelativeMovingAverage:
-        """Create an auto-updated relative moving average."""
-        return self._create(symbol, f"RMA({period})", RelativeMovingAverage, resolution, selector, period)
-
-    def vidya(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> VariableIndexDynamicAverage:
-        """Create an auto-updated variable index dynamic average."""
-        return self._create(
-            symbol, f"VIDYA({period})", VariableIndexDynamicAverage, resolution, selector, period
-        )
-
     def frama(
         self, symbol: Any, period: int, long_period: int = 198, resolution: Any = None, selector: Any = None
     ) -> FractalAdaptiveMovingAverage:
@@ -213,40 +153,12 @@ class PriceIndicatorHelpers(IndicatorFactory):
             symbol, kind, FractalAdaptiveMovingAverage, resolution, selector, period, long_period
         )
 
-    def lsma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> LeastSquaresMovingAverage:
-        """Create an auto-updated least-squares moving average."""
-        return self._create(
-            symbol, f"LSMA({period})", LeastSquaresMovingAverage, resolution, selector, period
-        )
-
-    def tsf(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> TimeSeriesForecast:
-        """Create an auto-updated time-series forecast."""
-        return self._create(symbol, f"TSF({period})", TimeSeriesForecast, resolution, selector, period)
-
     # windows
-    def sum(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Sum:
-        """Create an auto-updated rolling sum."""
-        return self._create(symbol, f"SUM({period})", Sum, resolution, selector, period)
-
-    def max(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Maximum:
-        """Create an auto-updated rolling maximum."""
-        return self._create(symbol, f"MAX({period})", Maximum, resolution, selector, period)
-
-    def min(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Minimum:
-        """Create an auto-updated rolling minimum."""
-        return self._create(symbol, f"MIN({period})", Minimum, resolution, selector, period)
-
-    def midpoint(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> MidPoint:
-        """Create an auto-updated midpoint of the highest and lowest value."""
-        return self._create(symbol, f"MIDPOINT({period})", MidPoint, resolution, selector, period)
-
-    def midprice(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> MidPrice:
-        """Create an auto-updated midpoint of the highest high and lowest low."""
-        return self._create(symbol, f"MIDPRICE({period})", MidPrice, resolution, selector, period)
+    sum = period_helper("SUM", Sum, "rolling sum")
+    max = period_helper("MAX", Maximum, "rolling maximum")
+    min = period_helper("MIN", Minimum, "rolling minimum")
+    midpoint = period_helper("MIDPOINT", MidPoint, "midpoint of the highest and lowest value")
+    midprice = period_helper("MIDPRICE", MidPrice, "midpoint of the highest high and lowest low")
 
     def identity(
         self, symbol: Any, resolution: Any = None, selector: Any = None, field_name: str | None = None
@@ -256,33 +168,15 @@ class PriceIndicatorHelpers(IndicatorFactory):
         return self._create(symbol, kind, Identity, resolution, selector)
 
     # momentum
-    def mom(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Momentum:
-        """Create an auto-updated momentum indicator."""
-        return self._create(symbol, f"MOM({period})", Momentum, resolution, selector, period)
-
-    def momp(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> MomentumPercent:
-        """Create an auto-updated momentum percent."""
-        return self._create(symbol, f"MOMP({period})", MomentumPercent, resolution, selector, period)
-
-    def roc(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> RateOfChange:
-        """Create an auto-updated rate of change."""
-        return self._create(symbol, f"ROC({period})", RateOfChange, resolution, selector, period)
-
-    def rocp(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> RateOfChangePercent:
-        """Create an auto-updated rate of change in percent."""
-        return self._create(symbol, f"ROCP({period})", RateOfChangePercent, resolution, selector, period)
-
-    def rocr(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> RateOfChangeRatio:
-        """Create an auto-updated rate of change ratio."""
-        return self._create(symbol, f"ROCR({period})", RateOfChangeRatio, resolution, selector, period)
-
-    def logr(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> LogReturn:
-        """Create an auto-updated log return."""
-        return self._create(symbol, f"LOGR({period})", LogReturn, resolution, selector, period)
+    mom = period_helper("MOM", Momentum, "momentum indicator")
+    momp = period_helper("MOMP", MomentumPercent, "momentum percent")
+    roc = period_helper("ROC", RateOfChange, "rate of change")
+    rocp = period_helper("ROCP", RateOfChangePercent, "rate of change in percent")
+    rocr = period_helper("ROCR", RateOfChangeRatio, "rate of change ratio")
+    logr = period_helper("LOGR", LogReturn, "log return")
+    cmo = period_helper("CMO", ChandeMomentumOscillator, "Chande momentum oscillator")
+    trix = period_helper("TRIX", Trix, "TRIX")
+    dpo = period_helper("DPO", DetrendedPriceOscillator, "detrended price oscillator")
 
     def rsi(
         self,
@@ -341,16 +235,6 @@ class PriceIndicatorHelpers(IndicatorFactory):
         args = (fast_period, slow_period, moving_average_type)
         return self._create(symbol, kind, PercentagePriceOscillator, resolution, selector, *args)
 
-    def cmo(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> ChandeMomentumOscillator:
-        """Create an auto-updated Chande momentum oscillator."""
-        return self._create(symbol, f"CMO({period})", ChandeMomentumOscillator, resolution, selector, period)
-
-    def trix(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Trix:
-        """Create an auto-updated TRIX."""
-        return self._create(symbol, f"TRIX({period})", Trix, resolution, selector, period)
-
     def tsi(
         self,
         symbol: Any,
@@ -401,12 +285,6 @@ class PriceIndicatorHelpers(IndicatorFactory):
         kind = f"CC({short_roc_period},{long_roc_period},{lwma_period})"
         args = (short_roc_period, long_roc_period, lwma_period)
         return self._create(symbol, kind, CoppockCurve, resolution, selector, *args)
-
-    def dpo(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> DetrendedPriceOscillator:
-        """Create an auto-updated detrended price oscillator."""
-        return self._create(symbol, f"DPO({period})", DetrendedPriceOscillator, resolution, selector, period)
 
     def srsi(
         self,

@@ -25,6 +25,7 @@ from lean_core.bus import messages as m
 from lean_core.enums import OrderDirection, OrderStatus, OrderType, Resolution, SecurityType
 from lean_core.orders.fill_models import trailing_stop_from_market
 from lean_core.orders.order_rules import OrderErrorCode
+from lean_core.scheduling.rule_support import default_symbol_lookup
 from lean_core.securities.buying_power import calculate_order_quantity
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
@@ -335,11 +336,7 @@ class TradingMixin(AlgorithmCore):
 
 
 def _as_symbol(symbol: Any) -> Symbol:
-    if isinstance(symbol, Symbol):
-        return symbol
-    from lean_core.enums import Market
-
-    return Symbol.create(str(symbol).upper(), SecurityType.EQUITY, Market.USA)
+    return symbol if isinstance(symbol, Symbol) else default_symbol_lookup(str(symbol))
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ events it sends back, as a live algorithm learns of its orders from the broker.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
@@ -59,6 +59,8 @@ class SecurityTransactionManager:
         self._on_events = on_events
         self._on_warning = on_warning
         self._orders: dict[int, Order] = {}
+        # The orders that can still fill: per-step and sizing queries skip the closed ones.
+        self._open: dict[int, Order] = {}
         self._tickets: dict[int, OrderTicket] = {}
 
     # -- requests -----------------------------------------------------------------------------
@@ -110,6 +112,10 @@ class SecurityTransactionManager:
         for record in records:
             order = order_from_record(record)
             self._orders[record.id] = order
+            if order.is_open:
+                self._open[record.id] = order
+            else:
+                self._open.pop(record.id, None)
             ticket = self._tickets.get(record.id)
             if ticket is not None:
                 ticket.tag = order.tag  # a ticket shows its order's tag, default or updated
@@ -151,7 +157,7 @@ class SecurityTransactionManager:
 
     def exact_open_orders(self, symbol: Symbol | str | None = None) -> list[Order]:
         """Return the open orders with their decimal fields (engine and sizing use)."""
-        return [o for o in self._orders.values() if o.is_open and _matches(o.symbol, symbol)]
+        return [o for o in self._open.values() if _matches(o.symbol, symbol)]
 
     def get_order_tickets(self, predicate: Callable[[OrderTicket], bool] | None = None) -> list[OrderTicket]:
         """Return every ticket, or those matching `predicate`."""
@@ -159,8 +165,8 @@ class SecurityTransactionManager:
 
     def get_open_order_tickets(self, symbol: Symbol | str | None = None) -> list[OrderTicket]:
         """Return the tickets of open orders."""
-        open_ids = {o.id for o in self.exact_open_orders(symbol)}
-        return [t for t in self._tickets.values() if t.order_id in open_ids]
+        tickets = (self._tickets.get(o.id) for o in self.exact_open_orders(symbol))
+        return [t for t in tickets if t is not None]
 
     def get_open_orders_remaining_quantity(self, symbol: Symbol | str | None = None) -> float:
         """Return the unfilled quantity of the open orders."""
@@ -188,10 +194,6 @@ class SecurityTransactionManager:
         """Return the signed quantity filled so far of an order (the portfolio's order provider)."""
         ticket = self._tickets.get(order_id)
         return ticket._quantity_filled if ticket is not None else Decimal(0)
-
-    def open_orders(self) -> Iterable[Order]:
-        """Return the open orders (engine use)."""
-        return (o for o in self._orders.values() if o.is_open)
 
 
 def _matches(order_symbol: Symbol, wanted: Symbol | str | None) -> bool:

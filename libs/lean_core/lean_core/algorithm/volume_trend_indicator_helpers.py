@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lean_core.algorithm.indicator_factory import IndicatorFactory
+from lean_core.algorithm.indicator_factory import IndicatorFactory, bar_helper, period_helper
 from lean_core.enums import Resolution
 from lean_core.indicators import (
     AccumulationDistribution,
@@ -46,9 +46,11 @@ class VolumeTrendIndicatorHelpers(IndicatorFactory):
     __slots__ = ()
 
     # volume
-    def obv(self, symbol: Any, resolution: Any = None, selector: Any = None) -> OnBalanceVolume:
-        """Create an auto-updated on-balance volume."""
-        return self._create(symbol, "OBV", OnBalanceVolume, resolution, selector)
+    obv = bar_helper("OBV", OnBalanceVolume, "on-balance volume")
+    ad = bar_helper("AD", AccumulationDistribution, "accumulation/distribution line")
+    mfi = period_helper("MFI", MoneyFlowIndex, "money flow index")
+    cmf = period_helper("CMF", ChaikinMoneyFlow, "Chaikin money flow")
+    vwma = period_helper("VWMA", VolumeWeightedMovingAverage, "volume-weighted moving average")
 
     def sobv(
         self,
@@ -64,10 +66,6 @@ class VolumeTrendIndicatorHelpers(IndicatorFactory):
             symbol, kind, SmoothedOnBalanceVolume, resolution, selector, period, moving_average_type
         )
 
-    def ad(self, symbol: Any, resolution: Any = None, selector: Any = None) -> AccumulationDistribution:
-        """Create an auto-updated accumulation/distribution line."""
-        return self._create(symbol, "AD", AccumulationDistribution, resolution, selector)
-
     def adosc(
         self, symbol: Any, fast_period: int, slow_period: int, resolution: Any = None, selector: Any = None
     ) -> AccumulationDistributionOscillator:
@@ -82,14 +80,6 @@ class VolumeTrendIndicatorHelpers(IndicatorFactory):
         """Create an auto-updated Chaikin oscillator."""
         kind = f"CO({fast_period},{slow_period})"
         return self._create(symbol, kind, ChaikinOscillator, resolution, selector, fast_period, slow_period)
-
-    def mfi(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> MoneyFlowIndex:
-        """Create an auto-updated money flow index."""
-        return self._create(symbol, f"MFI({period})", MoneyFlowIndex, resolution, selector, period)
-
-    def cmf(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> ChaikinMoneyFlow:
-        """Create an auto-updated Chaikin money flow."""
-        return self._create(symbol, f"CMF({period})", ChaikinMoneyFlow, resolution, selector, period)
 
     def fi(
         self,
@@ -134,14 +124,6 @@ class VolumeTrendIndicatorHelpers(IndicatorFactory):
         cls = VolumeWeightedAveragePriceIndicator
         return self._create(symbol, f"VWAP({period})", cls, resolution, selector, period)
 
-    def vwma(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> VolumeWeightedMovingAverage:
-        """Create an auto-updated volume-weighted moving average."""
-        return self._create(
-            symbol, f"VWMA({period})", VolumeWeightedMovingAverage, resolution, selector, period
-        )
-
     def rdv(
         self, symbol: Any, period: int = 2, resolution: Any = Resolution.DAILY, selector: Any = None
     ) -> RelativeDailyVolume:
@@ -149,18 +131,11 @@ class VolumeTrendIndicatorHelpers(IndicatorFactory):
         return self._create(symbol, f"RDV({period})", RelativeDailyVolume, resolution, selector, period)
 
     # trend
-    def adx(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> AverageDirectionalIndex:
-        """Create an auto-updated average directional index."""
-        return self._create(symbol, f"ADX({period})", AverageDirectionalIndex, resolution, selector, period)
-
-    def adxr(
-        self, symbol: Any, period: int, resolution: Any = None, selector: Any = None
-    ) -> AverageDirectionalMovementIndexRating:
-        """Create an auto-updated average directional movement index rating."""
-        cls = AverageDirectionalMovementIndexRating
-        return self._create(symbol, f"ADXR({period})", cls, resolution, selector, period)
+    adx = period_helper("ADX", AverageDirectionalIndex, "average directional index")
+    adxr = period_helper(
+        "ADXR", AverageDirectionalMovementIndexRating, "average directional movement index rating"
+    )
+    vtx = period_helper("VTX", Vortex, "vortex indicator")
 
     def aroon(
         self,
@@ -176,10 +151,6 @@ class VolumeTrendIndicatorHelpers(IndicatorFactory):
         down_period = up_period if down_period is None else down_period
         kind = f"AROON({up_period},{down_period})"
         return self._create(symbol, kind, AroonOscillator, resolution, selector, up_period, down_period)
-
-    def vtx(self, symbol: Any, period: int, resolution: Any = None, selector: Any = None) -> Vortex:
-        """Create an auto-updated vortex indicator."""
-        return self._create(symbol, f"VTX({period})", Vortex, resolution, selector, period)
 
     def str(
         self,

@@ -34,12 +34,10 @@ class InProcessBus:
         self._responders: dict[str, Responder] = {}
         self._queue: deque[tuple[str, Message]] = deque()
         self._delivering = False
-        self.published = 0
 
     def publish(self, subject: str, message: Message) -> None:
         """Queue a message and deliver the queue unless a delivery is already under way."""
         self._queue.append((subject, message))
-        self.published += 1
         if not self._delivering:
             self._drain()
 

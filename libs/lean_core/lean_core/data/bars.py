@@ -29,6 +29,8 @@ _UTC = ZoneInfo("UTC")
 def ns_to_local(ns: int, time_zone: ZoneInfo) -> datetime:
     """Convert UTC nanoseconds to a naive datetime in `time_zone` (microsecond precision)."""
     utc = _EPOCH + timedelta(microseconds=ns // 1000)
+    if time_zone is _UTC:
+        return utc  # the common case on the engine's hot path: no zone arithmetic
     return utc.replace(tzinfo=_UTC).astimezone(time_zone).replace(tzinfo=None)
 
 
@@ -347,6 +349,15 @@ class TickFrame:
     def empty(cls, symbol: Symbol, tick_type: TickType) -> TickFrame:
         """Return a frame with no rows."""
         return cls.from_columns(symbol, tick_type, time=np.zeros(0, dtype=np.int64))
+
+    @classmethod
+    def concat(cls, symbol: Symbol, tick_type: TickType, frames: list[TickFrame]) -> TickFrame:
+        """Join frames end to end (they must already be in time order)."""
+        if not frames:
+            return cls.empty(symbol, tick_type)
+        return cls(
+            symbol, tick_type, *(np.concatenate([getattr(f, name) for f in frames]) for name in TICK_COLUMNS)
+        )
 
     @classmethod
     def from_columns(

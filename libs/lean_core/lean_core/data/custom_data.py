@@ -288,7 +288,7 @@ class Extensions:
     @staticmethod
     def tick_type_to_lower(tick_type: TickType) -> str:
         """Return the tick type as LEAN writes it in file names ("trade", "quote", "openinterest")."""
-        return tick_type.name.replace("_", "").lower()
+        return tick_type.file_name
 
     @staticmethod
     def to_date(moment: datetime | date) -> date:

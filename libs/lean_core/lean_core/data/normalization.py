@@ -170,12 +170,13 @@ def adjust_trade_bars(
 ) -> TradeBarFrame:
     """Return the frame with prices x factor (+ offset) and volume scaled by 1 / factor."""
     _check_lengths(len(frame), factors, offsets)
+    scale = _PriceScale(factors, offsets)
     return replace(
         frame,
-        open=_prices(frame.open, factors, offsets),
-        high=_prices(frame.high, factors, offsets),
-        low=_prices(frame.low, factors, offsets),
-        close=_prices(frame.close, factors, offsets),
+        open=scale(frame.open),
+        high=scale(frame.high),
+        low=scale(frame.low),
+        close=scale(frame.close),
         volume=scale_sizes(frame.volume, factors),
     )
 
@@ -185,17 +186,18 @@ def adjust_quote_bars(
 ) -> QuoteBarFrame:
     """Return the frame with both sides' prices scaled (a missing side stays NaN) and sizes by 1 / factor."""
     _check_lengths(len(frame), factors, offsets)
+    scale = _PriceScale(factors, offsets)
     return replace(
         frame,
-        bid_open=_prices(frame.bid_open, factors, offsets),
-        bid_high=_prices(frame.bid_high, factors, offsets),
-        bid_low=_prices(frame.bid_low, factors, offsets),
-        bid_close=_prices(frame.bid_close, factors, offsets),
+        bid_open=scale(frame.bid_open),
+        bid_high=scale(frame.bid_high),
+        bid_low=scale(frame.bid_low),
+        bid_close=scale(frame.bid_close),
         bid_size=scale_sizes(frame.bid_size, factors),
-        ask_open=_prices(frame.ask_open, factors, offsets),
-        ask_high=_prices(frame.ask_high, factors, offsets),
-        ask_low=_prices(frame.ask_low, factors, offsets),
-        ask_close=_prices(frame.ask_close, factors, offsets),
+        ask_open=scale(frame.ask_open),
+        ask_high=scale(frame.ask_high),
+        ask_low=scale(frame.ask_low),
+        ask_close=scale(frame.ask_close),
         ask_size=scale_sizes(frame.ask_size, factors),
     )
 
@@ -207,15 +209,12 @@ def adjust_ticks(frame: TickFrame, factors: FloatArray, offsets: FloatArray | No
     scalable = security_type in (SecurityType.EQUITY, SecurityType.FUTURE) or security_type.is_option
     if not scalable or frame.tick_type == TickType.OPEN_INTEREST:
         return frame
+    scale = _PriceScale(factors, offsets)
     if frame.tick_type == TickType.TRADE:
-        return replace(
-            frame,
-            value=_prices(frame.value, factors, offsets),
-            quantity=scale_sizes(frame.quantity, factors),
-        )
+        return replace(frame, value=scale(frame.value), quantity=scale_sizes(frame.quantity, factors))
     # A zero quote side means "no quote" and stays zero; the value is the mid or the side present.
-    bid = np.where(frame.bid_price != 0, _prices(frame.bid_price, factors, offsets), 0.0)
-    ask = np.where(frame.ask_price != 0, _prices(frame.ask_price, factors, offsets), 0.0)
+    bid = np.where(frame.bid_price != 0, scale(frame.bid_price), 0.0)
+    ask = np.where(frame.ask_price != 0, scale(frame.ask_price), 0.0)
     value = np.where(bid == 0, ask, np.where(ask == 0, bid, (bid + ask) / 2))
     return replace(
         frame,
@@ -227,30 +226,39 @@ def adjust_ticks(frame: TickFrame, factors: FloatArray, offsets: FloatArray | No
     )
 
 
-def _prices(prices: FloatArray, factors: FloatArray, offsets: FloatArray | None) -> FloatArray:
-    scaled = _scaled_prices(prices, factors)
-    return scaled if offsets is None else scaled + offsets
-
-
-def _scaled_prices(prices: FloatArray, factors: FloatArray) -> FloatArray:
-    """Return price x factor rounded once, as the float of LEAN's exact decimal product.
+class _PriceScale:
+    """Scale a frame's price columns: price x factor (+ offset), each product rounded once.
 
     `prices * factors` rounds twice (the deci-cent price, then the product), so a user could see
     143.43290667399998 where LEAN's Python shows float(143.432906674). Both the deci-cent count
     and the factor's digits are exact integers; their product stays exact below 2**53, and one
     division by an exact power of ten rounds it correctly. Larger products keep the float product.
+    The factors' digits are worked out once per frame, for all its price columns.
     """
-    scaled = prices * factors
-    deci_cents = np.rint(prices * 10_000)
-    for factor in np.unique(factors[np.isfinite(factors)]):
-        digits, places = _decimal_digits(float(factor))
-        if places + 4 > _EXACT_POWERS_OF_TEN or (digits == 1 and places == 0):
-            continue
-        rows = factors == factor
-        product = deci_cents[rows] * digits
-        exact = np.abs(product) < _EXACT_INTEGERS
-        scaled[rows] = np.where(exact, product / 10.0 ** (places + 4), scaled[rows])
-    return scaled
+
+    def __init__(self, factors: FloatArray, offsets: FloatArray | None) -> None:
+        self._factors = factors
+        self._offsets = offsets
+        unique, inverse = np.unique(factors, return_inverse=True)
+        # Ones where the exact product does not apply, so an infinite price makes no 0 x inf warning.
+        digits = np.ones(len(unique), dtype=np.float64)
+        divisors = np.ones(len(unique), dtype=np.float64)
+        exact = np.zeros(len(unique), dtype=np.bool_)
+        for position, factor in enumerate(unique.tolist()):
+            if not np.isfinite(factor):
+                continue
+            integer, places = _decimal_digits(factor)
+            if places + 4 > _EXACT_POWERS_OF_TEN or (integer == 1 and places == 0):
+                continue
+            digits[position], divisors[position], exact[position] = integer, 10.0 ** (places + 4), True
+        rows = inverse.reshape(-1)
+        self._digits, self._divisors, self._exact = digits[rows], divisors[rows], exact[rows]
+
+    def __call__(self, prices: FloatArray) -> FloatArray:
+        product = np.rint(prices * 10_000) * self._digits
+        exact = self._exact & (np.abs(product) < _EXACT_INTEGERS)
+        scaled = np.where(exact, product / self._divisors, prices * self._factors)
+        return scaled if self._offsets is None else scaled + self._offsets
 
 
 def _decimal_digits(value: float) -> tuple[int, int]:

@@ -32,6 +32,7 @@ __all__ = [
     "data_location",
     "default_path_ticker",
     "future_contract_month",
+    "holds_many_contracts",
     "is_hour_or_daily",
     "option_strike_text",
     "option_year_files",
@@ -85,6 +86,11 @@ class DataLocation:
 def is_hour_or_daily(resolution: Resolution) -> bool:
     """Tell whether a resolution keeps all days in one file."""
     return resolution in (Resolution.HOUR, Resolution.DAILY)
+
+
+def holds_many_contracts(security_type: SecurityType) -> bool:
+    """Tell whether a type's zips keep many contracts, an entry each (futures and options)."""
+    return security_type in _FUTURE_TYPES or security_type in _OPTION_TYPES
 
 
 def default_path_ticker(symbol: Symbol) -> str:

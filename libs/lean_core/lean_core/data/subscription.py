@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from lean_core.data.bars import (
-    TICK_COLUMNS,
     Frame,
     OpenInterestFrame,
     QuoteBarFrame,
@@ -31,6 +30,7 @@ from lean_core.data.factor_files import FactorFileProvider
 from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
 from lean_core.data.map_files import MapFileProvider
 from lean_core.data.normalization import adjust_quote_bars, adjust_ticks, adjust_trade_bars, row_factors
+from lean_core.data.paths import is_hour_or_daily
 from lean_core.data.readers import FrameCache, ReadRequest, read_frame
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
 from lean_core.errors import MissingDataError
@@ -43,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 _UTC = ZoneInfo("UTC")
 _NS_PER_DAY = 86_400 * 1_000_000_000
-_DAILY_FILES = (Resolution.HOUR, Resolution.DAILY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +164,7 @@ class SubscriptionDataReader:
     def _read_files(
         self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, start: datetime, end: datetime
     ) -> tuple[Frame, list[date]]:
-        if config.resolution in _DAILY_FILES:
+        if is_hour_or_daily(config.resolution):
             try:
                 return read_frame(self._request(config, None, None), self.cache), []
             except MissingDataError as error:
@@ -240,13 +239,7 @@ def _concat(config: SubscriptionDataConfig, frames: list[Frame]) -> Frame:
             np.concatenate([f.value for f in parts]) if parts else np.zeros(0, dtype=np.float64),
         )
     if config.resolution == Resolution.TICK:
-        ticks = [f for f in frames if isinstance(f, TickFrame)]
-        if not ticks:
-            return TickFrame.empty(symbol, config.tick_type)
-        first = ticks[0]
-        return TickFrame(
-            symbol, first.tick_type, *(np.concatenate([getattr(f, n) for f in ticks]) for n in TICK_COLUMNS)
-        )
+        return TickFrame.concat(symbol, config.tick_type, [f for f in frames if isinstance(f, TickFrame)])
     if config.tick_type == TickType.QUOTE:
         return QuoteBarFrame.concat(symbol, [f for f in frames if isinstance(f, QuoteBarFrame)])
     return TradeBarFrame.concat(symbol, [f for f in frames if isinstance(f, TradeBarFrame)])

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from lean_core.data.bars import (
-    TICK_COLUMNS,
     BoolArray,
     FloatArray,
     Frame,
@@ -339,6 +338,5 @@ def concat_frames(frames: list[Frame]) -> Frame:
         return QuoteBarFrame.concat(first.symbol, [f for f in frames if isinstance(f, QuoteBarFrame)])
     if isinstance(first, TickFrame):
         ticks = [f for f in frames if isinstance(f, TickFrame)]
-        joined = {name: np.concatenate([getattr(f, name) for f in ticks]) for name in TICK_COLUMNS}
-        return TickFrame.from_columns(first.symbol, first.tick_type, **joined)
+        return TickFrame.concat(first.symbol, first.tick_type, ticks)
     raise TypeError(f"cannot join {type(first).__name__} frames")

@@ -39,7 +39,7 @@ from lean_core.engine.capacity_feed import CapacityFeed
 from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
-from lean_core.engine.security_updates import update_security
+from lean_core.engine.security_updates import PriceFactors, exact_factors, update_security
 from lean_core.enums import OrderType
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
@@ -85,7 +85,7 @@ class _StepFrame:
     security: Security
     frame: TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
     rows: npt.NDArray[np.int64]
-    factors: list[tuple[int, str]]
+    factors: PriceFactors
     is_internal: bool
 
 
@@ -180,6 +180,10 @@ class AlgorithmHandler:
             self._capacity.on_order_events(list(reply.events))
         return reply
 
+    def _has_resting_orders(self) -> bool:
+        """Tell whether an open order waits for a price (the transactions index only open orders)."""
+        return any(order.type in _RESTING for order in self.algorithm.transactions.exact_open_orders())
+
     # -- start --------------------------------------------------------------------------------
     def start(self) -> Outbox:
         """Run initialize() and announce the run; on failure, finish at once with the error."""
@@ -239,7 +243,8 @@ class AlgorithmHandler:
             frame = unpack_frame(packed, security.symbol)
             if isinstance(frame, CustomDataFrame):  # points are rebuilt as the user's own class
                 frame = frame.with_class(self.algorithm._custom_data_info[security.symbol].data_class)
-            frames.append(_StepFrame(security, frame, unpack_rows(packed), packed.price_factors, internal))
+            factors = exact_factors(packed.price_factors)
+            frames.append(_StepFrame(security, frame, unpack_rows(packed), factors, internal))
         return frames
 
     def _run_steps(
@@ -253,12 +258,12 @@ class AlgorithmHandler:
             if utc_ns < self._run_start_ns:
                 # Data read ahead of the run (the benchmark's previous day) only primes prices, as
                 # LEAN's feed hands it over before the first time slice.
-                self._update_prices(index, utc_ns, frames)
+                self._update_prices(index, utc_ns, ns_to_local(utc_ns, _UTC), frames)
                 continue
             next_event = self._fire_events(events, next_event, utc_ns, inclusive=False)
             self._step(index, utc_ns, frames)
-            next_event = self._fire_events(events, next_event, utc_ns, inclusive=True, after_prices=True)
-            self._after_events(index, utc_ns, frames)
+            next_event = self._fire_events(events, next_event, utc_ns, inclusive=True)
+            self._after_events(utc_ns)
 
     def _step(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> None:
         algorithm = self.algorithm
@@ -266,7 +271,7 @@ class AlgorithmHandler:
         now = algorithm.utc_time
         algorithm.securities.set_utc_time(now)
         algorithm.portfolio.scan(now)
-        self._slice = self._update_prices(index, utc_ns, frames)
+        self._slice = self._update_prices(index, utc_ns, now, frames)
         if algorithm._is_warming_up and utc_ns >= self._start_ns:
             algorithm._is_warming_up = False
             self._start_equity = algorithm.portfolio.exact_total_portfolio_value
@@ -278,7 +283,7 @@ class AlgorithmHandler:
             )
             algorithm.transactions.apply_reply(reply)
 
-    def _after_events(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> None:
+    def _after_events(self, utc_ns: int) -> None:
         algorithm = self.algorithm
         if self._pending_changes is not None:
             changes, self._pending_changes = self._pending_changes, None
@@ -293,9 +298,9 @@ class AlgorithmHandler:
             self._progress.times.append(utc_ns)
             self._progress.values.append(float(algorithm.portfolio.exact_total_portfolio_value))
             if self._capacity is not None:
-                self._capacity.on_step(algorithm.utc_time, data)
+                self._capacity.on_step(data.utc_time, data)
 
-    def _update_prices(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> Slice:
+    def _update_prices(self, index: int, utc_ns: int, utc_time: datetime, frames: list[_StepFrame]) -> Slice:
         bars, quotes, ticks, custom = TradeBars(), QuoteBars(), Ticks(), CustomData()
         for step in frames:
             frame = step.frame
@@ -319,11 +324,8 @@ class AlgorithmHandler:
                 quotes._items[frame.symbol] = data
             elif isinstance(data, DynamicData):
                 custom._items[frame.symbol] = data
-        zone = self.algorithm.time_zone
-        return Slice(ns_to_local(utc_ns, zone), ns_to_local(utc_ns, _UTC), bars, quotes, ticks, custom)
-
-    def _has_resting_orders(self) -> bool:
-        return any(order.type in _RESTING for order in self.algorithm.transactions.open_orders())
+        local_time = ns_to_local(utc_ns, self.algorithm.time_zone)
+        return Slice(local_time, utc_time, bars, quotes, ticks, custom)
 
     # -- scheduled events ---------------------------------------------------------------------
     def _fire_events(
@@ -333,7 +335,6 @@ class AlgorithmHandler:
         utc_ns: int,
         *,
         inclusive: bool,
-        after_prices: bool = False,
     ) -> int:
         while position < len(events):
             event = events[position]
@@ -342,8 +343,6 @@ class AlgorithmHandler:
                 break
             self._fire(event)
             position += 1
-        if after_prices:
-            self.algorithm._set_utc_ns(utc_ns)
         return position
 
     def _fire(self, event: m.ClockEvent) -> None:

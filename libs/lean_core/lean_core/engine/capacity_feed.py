@@ -12,16 +12,13 @@ from decimal import Decimal
 from lean_core.data.bars import QuoteBar, TradeBar
 from lean_core.data.slice import Slice
 from lean_core.orders.events import OrderEvent
+from lean_core.securities.decimals import to_decimal
 from lean_core.securities.portfolio import SecurityPortfolioManager
 from lean_core.securities.security import Security, SecurityManager
 from lean_core.statistics.capacity import CapacityBar, CapacityEstimator, CapacityPosition
 from lean_core.symbols import Symbol
 
 _ZERO = Decimal(0)
-
-
-def _exact(value: float) -> Decimal:
-    return Decimal(repr(float(value)))
 
 
 class _PortfolioView:
@@ -99,8 +96,8 @@ def _capacity_bar(security: Security, trade: TradeBar | None, quote: QuoteBar | 
     multiplier = security.symbol_properties.contract_multiplier
     if trade is not None:
         return CapacityBar.from_trade_bar(
-            _exact(trade.close),
-            _exact(trade.volume),
+            to_decimal(trade.close),
+            to_decimal(trade.volume),
             trade.end_time - trade.time,
             is_fill_forward=trade.is_fill_forward,
             conversion_rate=rate,
@@ -108,9 +105,9 @@ def _capacity_bar(security: Security, trade: TradeBar | None, quote: QuoteBar | 
         )
     if quote is not None:
         return CapacityBar.from_quote_bar(
-            _exact(quote.close),
-            _exact(quote.last_bid_size),
-            _exact(quote.last_ask_size),
+            to_decimal(quote.close),
+            to_decimal(quote.last_bid_size),
+            to_decimal(quote.last_ask_size),
             quote.end_time - quote.time,
             security.type,
             conversion_rate=rate,

@@ -14,9 +14,3 @@ class Requester(Protocol):
     """Send a request on one of the run's streams and wait for the reply."""
 
     def __call__(self, stream: Stream, message: Message) -> Message: ...
-
-
-class Publisher(Protocol):
-    """Publish a message on one of the run's streams."""
-
-    def __call__(self, stream: Stream, message: Message) -> None: ...

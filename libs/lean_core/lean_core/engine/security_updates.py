@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from decimal import Decimal
+from operator import itemgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -17,19 +18,27 @@ from lean_core.statistics.dotnet import decimal_from_double
 from lean_core.time.time_zones import TimeZones
 
 BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
+PriceFactors = list[tuple[int, Decimal]]
+"""(first row, exact factor) runs of a frame."""
 _UTC = TimeZones.UTC
+_FIRST_ROW = itemgetter(0)
 
 
-def factor_at(factors: list[tuple[int, str]], row: int) -> Decimal | None:
+def exact_factors(runs: list[tuple[int, str]]) -> PriceFactors:
+    """Parse a frame's wire factor runs once, rather than a factor for every row applied."""
+    return [(row, Decimal(text)) for row, text in runs]
+
+
+def factor_at(factors: PriceFactors, row: int) -> Decimal | None:
     """Return the exact price factor of a row from (first row, factor) runs."""
     if not factors:
         return None
-    index = bisect_right([start for start, _ in factors], row) - 1
-    return Decimal(factors[max(index, 0)][1])
+    index = bisect_right(factors, row, key=_FIRST_ROW) - 1
+    return factors[max(index, 0)][1]
 
 
 def update_security(
-    security: Security, frame: BarFrame, row: int, factors: list[tuple[int, str]]
+    security: Security, frame: BarFrame, row: int, factors: PriceFactors
 ) -> TradeBar | QuoteBar | Tick | DynamicData:
     """Put one row of a frame into the security's cache and return the object built for it."""
     zone = security.exchange_hours.time_zone
@@ -61,7 +70,7 @@ def apply_row(
     rows: npt.NDArray[np.int64],
     low: int,
     high: int,
-    factors: list[tuple[int, str]],
+    factors: PriceFactors,
 ) -> None:
     """Update the security with the latest real row among steps [low, high) of a batch.
 

@@ -23,7 +23,7 @@ from lean_core.bus.codec import AnyFrame, unpack_frame, unpack_rows, unpack_time
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
-from lean_core.engine.security_updates import apply_row
+from lean_core.engine.security_updates import PriceFactors, apply_row, exact_factors
 from lean_core.enums import OrderStatus, OrderType, pascal_name
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.order_rules import OrderErrorCode, check_submit, round_order_prices
@@ -41,12 +41,23 @@ from lean_core.time.time_zones import TimeZones
 logger = logging.getLogger(__name__)
 
 _UTC = TimeZones.UTC
+_UPDATABLE = ("quantity", "limit_price", "stop_price", "trigger_price", "trailing_amount")
+"""The order fields an update may change besides the tag."""
+
+
+@dataclass(slots=True)
+class _OrderProgress:
+    """What the handler counts for an order besides its state: events sent and fills so far."""
+
+    events: int = 0
+    filled: Decimal = Decimal(0)
+    filled_value: Decimal = Decimal(0)
 
 
 @dataclass(slots=True)
 class _BatchData:
     times: npt.NDArray[np.int64]
-    frames: list[tuple[int, AnyFrame, npt.NDArray[np.int64], list[tuple[int, str]]]]
+    frames: list[tuple[int, AnyFrame, npt.NDArray[np.int64], PriceFactors]]
 
 
 class TransactionHandler:
@@ -60,9 +71,9 @@ class TransactionHandler:
         self.portfolio = SecurityPortfolioManager(self.securities, self.cash_book)
         self.brokerage: BrokerageModel | None = None
         self.orders: dict[int, Order] = {}
-        self._next_event_id: dict[int, int] = {}
-        self._filled: dict[int, Decimal] = {}
-        self._filled_value: dict[int, Decimal] = {}
+        self._progress: dict[int, _OrderProgress] = {}
+        # The open orders by id, kept as statuses change, so a scan never walks the closed ones.
+        self._open: dict[int, Order] = {}
         self._subscriptions: dict[int, Security] = {}
         self._batches: list[_BatchData] = []
         self._applied_until_ns = -1
@@ -114,7 +125,7 @@ class TransactionHandler:
                     packed.subscription,
                     unpack_frame(packed, security.symbol),
                     unpack_rows(packed),
-                    packed.price_factors,
+                    exact_factors(packed.price_factors),
                 )
             )
         self._batches.append(_BatchData(unpack_times(batch), frames))
@@ -154,7 +165,7 @@ class TransactionHandler:
         warnings = self._round_prices(order, security)
         code, problem = self._submit_problem(order, security)
         if problem:
-            order.status = OrderStatus.INVALID
+            self._set_status(order, OrderStatus.INVALID)
             return m.OrderReply(
                 run_id=self.run_id,
                 order_id=order.id,
@@ -164,7 +175,7 @@ class TransactionHandler:
                 order=order_to_record(order),
                 warnings=warnings,
             )
-        order.status = OrderStatus.SUBMITTED
+        self._set_status(order, OrderStatus.SUBMITTED)
         order.broker_id.append(str(order.id))
         events = [self._event(order, OrderStatus.SUBMITTED)]
         if order.type == OrderType.MARKET and security is not None:
@@ -205,6 +216,7 @@ class TransactionHandler:
             time_in_force=request.time_in_force,
         )
         self.orders[order_id] = order
+        self._progress[order_id] = _OrderProgress()
         if security is not None:
             order.price_currency = security.quote_currency.symbol
             order.tag = order.tag or order.default_tag(currency_symbol(order.price_currency))
@@ -232,10 +244,10 @@ class TransactionHandler:
         """Change an open order, or only the tag of a closed one (LEAN sends no event for that)."""
         self._advance(request.utc_ns)
         order = self.orders.get(request.order_id)
-        if order is None or order.status == OrderStatus.NEW:
+        if order is None:
             return self._request_refused(request.order_id, order)
         if order.status.is_closed:
-            if not _only_tag(request):
+            if any(getattr(request, name) is not None for name in _UPDATABLE):
                 return self._request_refused(order.id, order)
             if request.tag is not None:
                 order.tag = request.tag
@@ -243,7 +255,7 @@ class TransactionHandler:
         if request.quantity is not None and request.quantity == 0:
             text = f"Unable to update order with id {order.id} that has zero quantity."
             return self._error(order.id, OrderErrorCode.ORDER_QUANTITY_ZERO, text)
-        for name in ("quantity", "limit_price", "stop_price", "trigger_price", "trailing_amount", "tag"):
+        for name in (*_UPDATABLE, "tag"):
             value = getattr(request, name)
             if value is not None:
                 setattr(order, name, value)
@@ -262,9 +274,9 @@ class TransactionHandler:
         """Cancel an open order."""
         self._advance(request.utc_ns)
         order = self.orders.get(request.order_id)
-        if order is None or order.status == OrderStatus.NEW or order.status.is_closed:
+        if order is None or order.status.is_closed:
             return self._request_refused(request.order_id, order)
-        order.status = OrderStatus.CANCELED
+        self._set_status(order, OrderStatus.CANCELED)
         order.canceled_time = ns_to_local(request.utc_ns, _UTC)
         if request.tag is not None:
             order.tag = request.tag
@@ -274,15 +286,13 @@ class TransactionHandler:
         )
 
     def _request_refused(self, order_id: int, order: Order | None) -> m.OrderReply:
-        """Answer an update or cancel that cannot apply, with LEAN's code and message."""
+        """Answer an update or cancel of an unknown or closed order, with LEAN's code and message.
+
+        LEAN also refuses an order still New (awaiting the broker's confirmation); here a submit
+        is confirmed or refused within its own request, so no later request finds one New.
+        """
         if order is None:
             code, text = OrderErrorCode.UNABLE_TO_FIND_ORDER, f"Unable to locate order with id {order_id}."
-        elif order.status == OrderStatus.NEW:
-            code = OrderErrorCode.INVALID_NEW_ORDER_STATUS
-            text = (
-                f"Unable to update or cancel order with id {order_id} and status New because the "
-                "submit confirmation has not been received yet."
-            )
         else:
             code = OrderErrorCode.INVALID_ORDER_STATUS
             status = pascal_name(order.status)
@@ -295,9 +305,7 @@ class TransactionHandler:
         events: list[OrderEvent] = []
         changed: list[Order] = []
         now = ns_to_local(request.utc_ns, _UTC)
-        for order in list(self.orders.values()):
-            if not order.is_open or order.status == OrderStatus.NEW:
-                continue
+        for order in list(self._open.values()):  # a fill closes its order: iterate a copy
             if order.time == now and order.type != OrderType.MARKET:
                 continue  # LEAN never fills a resting order in the step it was submitted
             security = self.securities.get(order.symbol)
@@ -332,12 +340,12 @@ class TransactionHandler:
             self.portfolio, security, order
         )
         if not result.is_sufficient:
-            order.status = OrderStatus.INVALID
+            self._set_status(order, OrderStatus.INVALID)
             return [
                 self._invalid_event(order, insufficient_buying_power_message([(order, security)], result))
             ]
         fee = security.fee_model.get_order_fee(security, order)
-        order.status = fill.status
+        self._set_status(order, fill.status)
         order.last_fill_time = utc_time
         event = self._event(
             order,
@@ -351,6 +359,13 @@ class TransactionHandler:
         self.portfolio.process_fill(event)
         return [event]
 
+    def _set_status(self, order: Order, status: OrderStatus) -> None:
+        order.status = status
+        if status.is_closed:
+            self._open.pop(order.id, None)
+        else:
+            self._open[order.id] = order
+
     def _event(
         self,
         order: Order,
@@ -361,11 +376,11 @@ class TransactionHandler:
         fee: tuple[Decimal, str] | None = None,
         message: str = "",
     ) -> OrderEvent:
-        event_id = self._next_event_id.get(order.id, 0) + 1
-        self._next_event_id[order.id] = event_id
+        progress = self._progress[order.id]
+        progress.events += 1
         return OrderEvent(
             order_id=order.id,
-            id=event_id,
+            id=progress.events,
             symbol_id=str(order.symbol.id),
             symbol_value=order.symbol.value,
             utc_time_ns=self._time_ns,
@@ -390,24 +405,24 @@ class TransactionHandler:
     # -- the portfolio's order provider --------------------------------------------------------
     def get_open_orders(self) -> list[Order]:
         """Return the orders that can still fill (for buying-power reservations)."""
-        return [order for order in self.orders.values() if order.is_open]
+        return list(self._open.values())
 
     def _record_fill(self, order: Order, quantity: Decimal, price: Decimal) -> None:
         """Add a fill; the order's price is its average fill price, as on LEAN's tickets (0 unfilled)."""
-        filled = dotnet.add(self._filled.get(order.id, Decimal(0)), quantity)
-        weighted = dotnet.multiply(abs(quantity), price)
-        value = dotnet.add(self._filled_value.get(order.id, Decimal(0)), weighted)
-        self._filled[order.id], self._filled_value[order.id] = filled, value
-        order.price = dotnet.divide(value, abs(filled))
+        progress = self._progress[order.id]
+        progress.filled = dotnet.add(progress.filled, quantity)
+        progress.filled_value = dotnet.add(progress.filled_value, dotnet.multiply(abs(quantity), price))
+        order.price = dotnet.divide(progress.filled_value, abs(progress.filled))
 
     def get_quantity_filled(self, order_id: int) -> Decimal:
         """Return the signed quantity filled so far of an order."""
-        return self._filled.get(order_id, Decimal(0))
+        progress = self._progress.get(order_id)
+        return progress.filled if progress is not None else Decimal(0)
 
     # -- end ----------------------------------------------------------------------------------
     def on_algorithm_finished(self, message: m.AlgorithmFinished) -> Outbox:
         """Publish the final order book for the result handler."""
-        records = [order_to_record(order) for order in sorted(self.orders.values(), key=lambda o: o.id)]
+        records = [order_to_record(order) for order in self.orders.values()]  # ids ascend
         return [(Stream.RESULTS, m.OrdersFinished(run_id=self.run_id, orders=records))]
 
 
@@ -416,9 +431,3 @@ def _submission_data(security: Security) -> OrderSubmissionData:
     bid = security.exact_bid_price or price
     ask = security.exact_ask_price or price
     return OrderSubmissionData(bid, ask, price)
-
-
-def _only_tag(request: m.UpdateOrderRequest) -> bool:
-    """Tell whether an update changes nothing but the tag: all LEAN allows on a closed order."""
-    changes = (request.quantity, request.limit_price, request.stop_price, request.trigger_price)
-    return all(value is None for value in (*changes, request.trailing_amount))

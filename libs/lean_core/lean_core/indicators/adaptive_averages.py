@@ -8,7 +8,6 @@ from typing import cast
 from lean_core.indicators.base import BarIndicator, WindowIndicator, name_first
 from lean_core.indicators.data_point import DataBar, IndicatorDataPoint
 from lean_core.indicators.momentum_oscillators import ChandeMomentumOscillator
-from lean_core.indicators.moving_averages import Sum
 from lean_core.indicators.rolling_window import RollingWindow
 
 __all__ = [
@@ -33,14 +32,8 @@ class KaufmanEfficiencyRatio(WindowIndicator[IndicatorDataPoint]):
     def __init__(self, period: int, *, name: str | None = None) -> None:
         # the window holds period + 1 values: `period` steps
         super().__init__(name if name is not None else f"KER({period})", period + 1)
-        self.warm_up_period = period + 1
         self._path_length = 0.0
         self._trailing_value = 0.0
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values (LEAN counts the window size)."""
-        return self.samples >= self.period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -118,11 +111,6 @@ class VariableIndexDynamicAverage(WindowIndicator[IndicatorDataPoint]):
         self._vidya = 0.0
         self.warm_up_period = period + 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values."""
-        return self.samples > self.period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self._vidya = 0.0
@@ -144,32 +132,20 @@ class VariableIndexDynamicAverage(WindowIndicator[IndicatorDataPoint]):
 class McGinleyDynamic(WindowIndicator[IndicatorDataPoint]):
     """McGinley's dynamic: an average that speeds up as prices run away from it."""
 
-    __slots__ = ("_sum",)
+    __slots__ = ()
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
-        name = name if name is not None else f"MGD({period})"
-        super().__init__(name, period)
-        self._sum = Sum(period, name=name + "_Sum")
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self._sum.is_ready
-
-    def reset(self) -> None:
-        """Return the indicator to its state before any input."""
-        self._sum.reset()
-        super().reset()
+        super().__init__(name if name is not None else f"MGD({period})", period)
 
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        self._sum.update(input.end_time, input.value)
         if not self.is_ready:
             return 0.0
         if self.samples == self.period:
-            return self._sum.current.value / self.period
+            # seeded with the simple average of the first `period` values
+            return math.fsum(point.value for point in window) / self.period
         previous = self.current.value
         if previous == 0 or input.value == 0:
             return previous

@@ -293,11 +293,6 @@ class ChandeKrollStop(BarIndicator):
         self.short_stop = Maximum(period, name=name + "_Short")
         self.warm_up_period = atr_period + period - 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after the warm-up period."""
-        return self.samples >= self.warm_up_period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()

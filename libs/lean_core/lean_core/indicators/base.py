@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BarIndicator",
+    "BaseDataIndicator",
     "Identity",
     "Indicator",
     "IndicatorBase",
@@ -156,7 +157,7 @@ def name_first(init: _InitT) -> _InitT:
 
 
 class IndicatorBase(ABC, Generic[InputT]):
-    """The update cycle every indicator shares; subclasses supply `is_ready` and the computation."""
+    """The update cycle every indicator shares; subclasses supply the computation and `warm_up_period`."""
 
     __slots__ = (
         "_last_input",
@@ -193,9 +194,12 @@ class IndicatorBase(ABC, Generic[InputT]):
 
     # -- state ------------------------------------------------------------------------------
     @property
-    @abstractmethod
     def is_ready(self) -> bool:
-        """Return True once the indicator has seen enough inputs to be meaningful."""
+        """Return True once `warm_up_period` inputs were taken.
+
+        An indicator whose readiness follows its parts (an average it feeds, say) overrides this.
+        """
+        return self.samples >= self.warm_up_period
 
     @property
     def previous(self) -> IndicatorDataPoint:
@@ -438,6 +442,18 @@ class TradeBarIndicator(IndicatorBase[TradeBarLike]):
         raise TypeError(f"{type(self).__name__} does not support update(time, value): use update(trade_bar)")
 
 
+class BaseDataIndicator(IndicatorBase[Any]):
+    """An indicator of any data (LEAN's `IndicatorBase<IBaseData>`): a data point, bar or tick, as given."""
+
+    __slots__ = ()
+
+    def _accept(self, input: Any) -> BaseDataLike:
+        if isinstance(input, datetime):
+            raise TypeError(f"{self.name}: update(time, value) needs a value")
+        ensure_finite(self.name, input.end_time, input.value)
+        return cast(BaseDataLike, input)
+
+
 class WindowIndicator(IndicatorBase[InputT]):
     """An indicator computed over its last `period` inputs."""
 
@@ -455,11 +471,6 @@ class WindowIndicator(IndicatorBase[InputT]):
         """Return how many inputs the indicator looks back over."""
         return self._inputs.size
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True once `period` inputs were taken."""
-        return self._inputs.is_ready
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
@@ -473,6 +484,13 @@ class WindowIndicator(IndicatorBase[InputT]):
     def _compute_window_value(self, window: RollingWindow[InputT], input: InputT) -> float:
         """Return the value after `input`, which is already `window[0]`."""
 
+    @staticmethod
+    def _value_period_back(window: RollingWindow[IndicatorDataPoint]) -> float:
+        """Return the value `period` inputs before the newest, or the first while there are fewer."""
+        if window.samples <= window.size:
+            return cast(IndicatorDataPoint, window[window.count - 1]).value
+        return window.most_recently_removed.value
+
 
 class Identity(Indicator):
     """Pass each input's value through unchanged."""
@@ -482,11 +500,6 @@ class Identity(Indicator):
     def __init__(self, name: str = "") -> None:
         super().__init__(name)
         self.warm_up_period = 1
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after the first input."""
-        return self.samples > 0
 
     def _compute_next_value(self, input: IndicatorDataPoint) -> float:
         return input.value

@@ -11,15 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from lean_core.indicators.base import (
-    Indicator,
-    IndicatorBase,
-    ensure_finite,
-    name_first,
-)
-from lean_core.indicators.data_point import BaseDataLike, IndicatorDataPoint
+from lean_core.indicators.base import BaseDataIndicator, Indicator, IndicatorBase, name_first
+from lean_core.indicators.data_point import IndicatorDataPoint
 
 __all__ = [
     "CompositeIndicator",
@@ -42,9 +37,7 @@ class ConstantIndicator(Indicator):
         super().__init__(name)
         self._value = float(value)
         # the value holds from the start, before any update
-        self.current = IndicatorDataPoint(None, datetime.min, self._value)
-        self.window.reset()
-        self.window.add(self.current)
+        self.reset()
 
     @property
     def is_ready(self) -> bool:
@@ -152,7 +145,7 @@ class ResetCompositeIndicator(CompositeIndicator):
         self._extra_reset()
 
 
-class FunctionalIndicator(IndicatorBase[Any]):
+class FunctionalIndicator(BaseDataIndicator):
     """An indicator whose value, readiness and reset are functions given to it.
 
     `compute_next_value(input)` gets each input as given (a data point, a bar or a tick);
@@ -183,12 +176,6 @@ class FunctionalIndicator(IndicatorBase[Any]):
         if self._reset is not None:
             self._reset()
         super().reset()
-
-    def _accept(self, input: Any) -> BaseDataLike:
-        if isinstance(input, datetime):
-            raise TypeError(f"{self.name}: update(time, value) needs a value")
-        ensure_finite(self.name, input.end_time, input.value)
-        return cast(BaseDataLike, input)
 
     def _compute_next_value(self, input: Any) -> float | None:
         result = self._compute(input)

@@ -57,22 +57,16 @@ class ArnaudLegouxMovingAverage(WindowIndicator[IndicatorDataPoint]):
 class T3MovingAverage(Indicator):
     """Tillson's T3: a DEMA of a DEMA of a DEMA, each with volume factor `volume_factor`."""
 
-    __slots__ = ("_gd1", "_gd2", "_gd3", "_period")
+    __slots__ = ("_gd1", "_gd2", "_gd3")
 
     @name_first
     def __init__(self, period: int, volume_factor: float = 0.7, *, name: str | None = None) -> None:
         name = name if name is not None else f"T3({period},{format_parameter(volume_factor)})"
         super().__init__(name)
-        self._period = period
         self._gd1 = DoubleExponentialMovingAverage(period, volume_factor, name=name + "_1")
         self._gd2 = DoubleExponentialMovingAverage(period, volume_factor, name=name + "_2")
         self._gd3 = DoubleExponentialMovingAverage(period, volume_factor, name=name + "_3")
         self.warm_up_period = 1 + 6 * (period - 1)
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after 6 * (period - 1) + 1 values."""
-        return self.samples > 6 * (self._period - 1)
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

@@ -26,11 +26,6 @@ class HeikinAshi(BarIndicator):
         self.volume = Identity(name + "_Volume")
         self.warm_up_period = 2
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after two bars."""
-        return self.samples > 1
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         for line in (self.open, self.high, self.low, self.close, self.volume):

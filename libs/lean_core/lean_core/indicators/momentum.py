@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import cast
 
 from lean_core.indicators.base import (
     Identity,
@@ -30,13 +29,6 @@ __all__ = [
 ]
 
 
-def _reference_value(window: RollingWindow[IndicatorDataPoint]) -> float:
-    """Return the value `period` inputs back, or the first input while there are fewer."""
-    if window.samples <= window.size:
-        return cast(IndicatorDataPoint, window[window.count - 1]).value
-    return window.most_recently_removed.value
-
-
 class Momentum(WindowIndicator[IndicatorDataPoint]):
     """The change over `period` values: value - value `period` inputs back."""
 
@@ -47,15 +39,10 @@ class Momentum(WindowIndicator[IndicatorDataPoint]):
         super().__init__(name if name is not None else f"MOM({period})", period)
         self.warm_up_period = period + 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values."""
-        return self.samples > self.period
-
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        return input.value - _reference_value(window)
+        return input.value - self._value_period_back(window)
 
 
 class RateOfChange(WindowIndicator[IndicatorDataPoint]):
@@ -68,15 +55,10 @@ class RateOfChange(WindowIndicator[IndicatorDataPoint]):
         super().__init__(name if name is not None else f"ROC({period})", period)
         self.warm_up_period = period + 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values."""
-        return self.samples > self.period
-
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        reference = _reference_value(window)
+        reference = self._value_period_back(window)
         if reference == 0:
             return 0.0
         return (input.value - reference) / reference
@@ -135,7 +117,7 @@ class LogReturn(WindowIndicator[IndicatorDataPoint]):
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        reference = _reference_value(window)
+        reference = self._value_period_back(window)
         # as LEAN: a zero reference counts as a ratio of 0, whose infinite log reads as 0
         ratio = input.value / reference if reference != 0 else 0.0
         if ratio == 0:

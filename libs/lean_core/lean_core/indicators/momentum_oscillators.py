@@ -38,11 +38,6 @@ class ChandeMomentumOscillator(WindowIndicator[IndicatorDataPoint]):
         self.warm_up_period = period + 1
         self._clear()
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values."""
-        return self.samples > self.period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self._clear()
@@ -80,13 +75,12 @@ class ChandeMomentumOscillator(WindowIndicator[IndicatorDataPoint]):
 class Trix(Indicator):
     """TRIX: the one-step percent rate of change of a triple EMA."""
 
-    __slots__ = ("_ema1", "_ema2", "_ema3", "_period", "_roc")
+    __slots__ = ("_ema1", "_ema2", "_ema3", "_roc")
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         name = name if name is not None else f"TRIX({period})"
         super().__init__(name)
-        self._period = period
         self._ema1 = ExponentialMovingAverage(period, name=name + "_1")
         self._ema2 = ExponentialMovingAverage(period, name=name + "_2")
         self._ema3 = ExponentialMovingAverage(period, name=name + "_3")
@@ -154,11 +148,6 @@ class TrueStrengthIndex(Indicator):
         )
         self.warm_up_period = long_term_period + short_term_period
         self._previous_close = 0.0
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after long + short term periods of values."""
-        return self.samples >= self.warm_up_period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -362,11 +351,6 @@ class StochasticRelativeStrengthIndex(Indicator):
         self.k = as_indicator(kind, k_smoothing_period, f"{name}_K_{kind.lean_name}")
         self.d = as_indicator(kind, d_smoothing_period, f"{name}_D_{kind.lean_name}")
         self.warm_up_period = rsi_period + stoch_period + max(k_smoothing_period, d_smoothing_period)
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after the warm-up period."""
-        return self.samples >= self.warm_up_period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

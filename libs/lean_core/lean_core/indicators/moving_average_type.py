@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from enum import IntEnum
 
+from lean_core.enums import pascal_name
 from lean_core.indicators.base import IndicatorBase
 from lean_core.indicators.data_point import IndicatorDataPoint
 
@@ -38,7 +39,7 @@ class MovingAverageType(IntEnum):
         """Return the C# member name ("Wilders"), which LEAN puts in sub-indicator names."""
         if self is MovingAverageType.MGD:
             return "MGD"
-        return "".join(part.capitalize() for part in self.name.split("_"))
+        return pascal_name(self)
 
 
 def as_indicator(

@@ -115,11 +115,6 @@ class ExponentialMovingAverage(Indicator):
         """Return the weight a new value gets."""
         return self._k
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self._period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
@@ -150,11 +145,6 @@ class WilderMovingAverage(Indicator):
         self._retain = 1.0 - self._k
         self._initial_sum = 0.0
         self.warm_up_period = period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self._period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -196,22 +186,16 @@ class LinearWeightedMovingAverage(WindowIndicator[IndicatorDataPoint]):
 class DoubleExponentialMovingAverage(Indicator):
     """DEMA: (1 + v) * EMA - v * EMA(EMA), with volume factor v (1 by default)."""
 
-    __slots__ = ("_ema1", "_ema2", "_period", "_volume_factor")
+    __slots__ = ("_ema1", "_ema2", "_volume_factor")
 
     @name_first
     def __init__(self, period: int, volume_factor: float = 1.0, *, name: str | None = None) -> None:
         name = name if name is not None else f"DEMA({period})"
         super().__init__(name)
-        self._period = period
         self._volume_factor = float(volume_factor)
         self._ema1 = ExponentialMovingAverage(period, name=name + "_1")
         self._ema2 = ExponentialMovingAverage(period, name=name + "_2")
         self.warm_up_period = 1 + 2 * (period - 1)
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after 2 * (period - 1) + 1 values."""
-        return self.samples > 2 * (self._period - 1)
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -270,23 +254,17 @@ class TripleExponentialMovingAverage(Indicator):
 class TriangularMovingAverage(Indicator):
     """TRIMA: a simple average of a simple average, the two periods splitting `period`."""
 
-    __slots__ = ("_period", "_sma1", "_sma2")
+    __slots__ = ("_sma1", "_sma2")
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         name = name if name is not None else f"TRIMA({period})"
         super().__init__(name)
-        self._period = period
         first = period // 2 if period % 2 == 0 else (period + 1) // 2
         second = period // 2 + 1 if period % 2 == 0 else (period + 1) // 2
         self._sma1 = SimpleMovingAverage(first, name=name + "_1")
         self._sma2 = SimpleMovingAverage(second, name=name + "_2")
         self.warm_up_period = period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self._period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

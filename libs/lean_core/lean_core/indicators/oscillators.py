@@ -176,24 +176,18 @@ class CommodityChannelIndex(BarIndicator):
 class UltimateOscillator(BarIndicator):
     """The ultimate oscillator: buying pressure over true range on three horizons, weighted 4:2:1."""
 
-    __slots__ = ("_buying_pressure", "_period", "_previous_bar", "_true_range", "_true_ranges")
+    __slots__ = ("_buying_pressure", "_previous_bar", "_true_range", "_true_ranges")
 
     @name_first
     def __init__(self, period1: int, period2: int, period3: int, *, name: str | None = None) -> None:
         name = name if name is not None else f"ULTOSC({period1},{period2},{period3})"
         super().__init__(name)
-        self._period = max(period1, period2, period3)
         self._true_range = TrueRange(name + "_TR")
         periods = (period1, period2, period3)
         self._buying_pressure = [Sum(p, name=f"{name}_BP{i}") for i, p in enumerate(periods, start=1)]
         self._true_ranges = [Sum(p, name=f"{name}_TR{i}") for i, p in enumerate(periods, start=1)]
         self._previous_bar: DataBar | None = None
-        self.warm_up_period = self._period + 1
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after the longest period plus one bar."""
-        return self.samples > self._period
+        self.warm_up_period = max(periods) + 1
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -269,11 +263,6 @@ class BalanceOfPower(BarIndicator):
         super().__init__(name)
         self.warm_up_period = 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after one bar."""
-        return self.samples > 0
-
     def _compute_next_value(self, input: DataBar) -> float:
         spread = input.high - input.low
         return (input.close - input.open) / spread if spread > 0 else 0.0
@@ -287,11 +276,6 @@ class InternalBarStrength(BarIndicator):
     def __init__(self, name: str = "IBS()") -> None:
         super().__init__(name)
         self.warm_up_period = 1
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after one bar."""
-        return self.samples > 0
 
     def _compute_next_value(self, input: DataBar) -> float:
         if input.high == input.low:

@@ -74,11 +74,6 @@ class ParabolicStopAndReverseExtended(BarIndicator):
         self._extreme_point = 0.0
         self._output_sar = 0.0
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after two bars."""
-        return self.samples >= 2
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self._clear()

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from lean_core.indicators.base import IndicatorBase, ensure_finite
-from lean_core.indicators.data_point import BaseDataLike
+from lean_core.indicators.base import BaseDataIndicator, IndicatorBase
 
 __all__ = ["PythonIndicator"]
 
 
-class PythonIndicator(IndicatorBase[Any]):
+class PythonIndicator(BaseDataIndicator):
     """A base for indicators written in an algorithm: define `update(input)` and keep `value` current.
 
     `update` gets each input as it comes (a bar or a data point) and returns whether the
@@ -41,12 +39,6 @@ class PythonIndicator(IndicatorBase[Any]):
 
     def _python_update(self, input: Any) -> bool | None:
         raise NotImplementedError(f"{type(self).__name__} must define update(self, input) -> bool")
-
-    def _accept(self, input: Any) -> BaseDataLike:
-        if isinstance(input, datetime):
-            raise TypeError(f"{self.name}: update(time, value) needs a value")
-        ensure_finite(self.name, input.end_time, input.value)
-        return cast(BaseDataLike, input)
 
     def _compute_next_value(self, input: Any) -> float:
         ready = self._python_update(input)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from typing import cast
 
 from lean_core.indicators.base import BarIndicator, Indicator, name_first
 from lean_core.indicators.data_point import DataBar, IndicatorDataPoint
@@ -113,6 +112,11 @@ class DeMarkerIndicator(BarIndicator):
         return upward / total if total > 0 else 0.0
 
 
+def _weighted_sum(latest: float, previous: list[float]) -> float:
+    """Return the 1-2-2-1 weighted mean of `latest` and the three before it."""
+    return (latest + 2 * (previous[0] + previous[1]) + previous[2]) / 6
+
+
 class RelativeVigorIndexSignal(Indicator):
     """The RVI's signal line: a 1-2-2-1 weighted average of its last four values."""
 
@@ -137,14 +141,9 @@ class RelativeVigorIndexSignal(Indicator):
         if not self.is_ready:
             self._recent.add(input)
             return 0.0
-        first, second, third = (cast(IndicatorDataPoint, self._recent[i]).value for i in range(3))
+        previous = [point.value for point in self._recent]
         self._recent.add(input)
-        return (input.value + 2 * (first + second) + third) / 6
-
-
-def _weighted_sum(latest: float, previous: list[float]) -> float:
-    """Return the 1-2-2-1 weighted mean of `latest` and the three before it."""
-    return (latest + 2 * (previous[0] + previous[1]) + previous[2]) / 6
+        return _weighted_sum(input.value, previous)
 
 
 class RelativeVigorIndex(BarIndicator):

@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from lean_core.indicators.base import (
     Identity,
@@ -75,9 +75,12 @@ class SharpeRatio(Indicator):
         self.rate_of_change = RateOfChange(1)
         self.risk_free_rate = Identity(name + "_RiskFreeRate")
         self.numerator: CompositeIndicator = minus(sma(self.rate_of_change, period), self.risk_free_rate)
-        deviation = of(StandardDeviation(period), self.rate_of_change)
-        self._ratio: IndicatorBase[Any] = over(self.numerator, deviation)
+        self._ratio: IndicatorBase[Any] = over(self.numerator, self._deviation(period, risk_free_rate))
         self.warm_up_period = self.rate_of_change.warm_up_period + period
+
+    def _deviation(self, period: int, risk_free_rate: RiskFreeRate) -> IndicatorBase[Any]:
+        """Return the ratio's denominator: the standard deviation of the returns over `period`."""
+        return of(StandardDeviation(period), self.rate_of_change)
 
     @property
     def is_ready(self) -> bool:
@@ -113,11 +116,6 @@ class TargetDownsideDeviation(Indicator):
         self._rate_of_change.window.size = period
         self.warm_up_period = period + 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values."""
-        return self.samples >= self.warm_up_period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self._rate_of_change.reset()
@@ -143,13 +141,11 @@ class SortinoRatio(SharpeRatio):
             name if name is not None else f"SORTINO({period},{format_parameter(minimum_acceptable_return)})"
         )
         super().__init__(period, minimum_acceptable_return, name=name)
-        self._downside = TargetDownsideDeviation(period, minimum_acceptable_return)
-        self._ratio = over(self.numerator, self._downside)
 
-    def reset(self) -> None:
-        """Return the indicator to its state before any input."""
-        self._downside.reset()
-        super().reset()
+    def _deviation(self, period: int, risk_free_rate: RiskFreeRate) -> IndicatorBase[Any]:
+        """Return the target downside deviation; the target came in as the risk-free rate."""
+        self._downside = TargetDownsideDeviation(period, cast(float, risk_free_rate))
+        return self._downside
 
     def _compute_next_value(self, input: IndicatorDataPoint) -> float:
         self._downside.update(input)
@@ -170,11 +166,6 @@ class ValueAtRisk(WindowIndicator[IndicatorDataPoint]):
         self._confidence_level = float(confidence_level)
         self._returns: RollingWindow[float] = RollingWindow(period)
         self._rate_of_change = RateOfChange(1)
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self.warm_up_period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

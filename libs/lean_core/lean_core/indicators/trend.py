@@ -9,7 +9,7 @@ from lean_core.indicators.extensions import of, over
 from lean_core.indicators.moving_average_type import MovingAverageType
 from lean_core.indicators.moving_averages import Sum, WilderMovingAverage
 from lean_core.indicators.rolling_window import RollingWindow
-from lean_core.indicators.volatility import AverageTrueRange
+from lean_core.indicators.volatility import AverageTrueRange, true_range_of
 from lean_core.indicators.window import Maximum, Minimum
 
 __all__ = [
@@ -28,11 +28,6 @@ def _directional_movements(bar: DataBar, previous: DataBar) -> tuple[float, floa
     plus = up if bar.high > previous.high and up >= down else 0.0
     minus = down if previous.low > bar.low and down > up else 0.0
     return plus, minus
-
-
-def _true_range(bar: DataBar, previous: DataBar) -> float:
-    close = previous.close
-    return max(bar.high - bar.low, abs(bar.high - close), abs(bar.low - close))
 
 
 class AverageDirectionalIndex(BarIndicator):
@@ -89,7 +84,7 @@ class AverageDirectionalIndex(BarIndicator):
         previous = self._previous_bar
         true_range, plus, minus = 0.0, 0.0, 0.0
         if previous is not None:
-            true_range = _true_range(input, previous)
+            true_range = true_range_of(input, previous.close)
             plus, minus = _directional_movements(input, previous)
         self._smooth((true_range, plus, minus))
         self._previous_bar = input
@@ -206,7 +201,6 @@ class Vortex(BarIndicator):
         "_atr",
         "_atr_sum",
         "_minus_sum",
-        "_period",
         "_plus_sum",
         "_previous_bar",
         "minus_vortex",
@@ -217,7 +211,6 @@ class Vortex(BarIndicator):
     def __init__(self, period: int, *, name: str | None = None) -> None:
         name = name if name is not None else f"VTX({period})"
         super().__init__(name)
-        self._period = period
         self._atr = AverageTrueRange(1, MovingAverageType.SIMPLE, name=f"{name}_ATR")
         self._atr_sum = of(Sum(period, name="ATR_Sum"), self._atr)
         self._plus_sum = Sum(period, name="PlusVM_Sum")
@@ -226,11 +219,6 @@ class Vortex(BarIndicator):
         self.minus_vortex: CompositeIndicator = over(self._minus_sum, self._atr_sum)
         self._previous_bar: DataBar | None = None
         self.warm_up_period = period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` bars."""
-        return self.samples >= self._period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -259,7 +247,6 @@ class SuperTrend(BarIndicator):
     __slots__ = (
         "_atr",
         "_multiplier",
-        "_period",
         "_previous_close",
         "_previous_lower",
         "_previous_super",
@@ -282,7 +269,6 @@ class SuperTrend(BarIndicator):
         super().__init__(name if name is not None else f"SuperTrend({period},{format_parameter(multiplier)})")
         self._atr = AverageTrueRange(period, moving_average_type)
         self._multiplier = float(multiplier)
-        self._period = period
         self.warm_up_period = period
         self._clear()
 

@@ -28,6 +28,7 @@ __all__ = [
     "StandardDeviation",
     "TrueRange",
     "Variance",
+    "true_range_of",
 ]
 
 
@@ -106,6 +107,13 @@ class StandardDeviation(Variance):
         return math.sqrt(super()._compute_window_value(window, input))
 
 
+def true_range_of(bar: DataBar, previous_close: float) -> float:
+    """Return the greatest of high - low, |high - previous close| and |low - previous close|."""
+    high = bar.high
+    low = bar.low
+    return max(high - low, abs(high - previous_close), abs(low - previous_close))
+
+
 class TrueRange(BarIndicator):
     """The greatest of high - low, |previous close - high| and |previous close - low|."""
 
@@ -116,26 +124,17 @@ class TrueRange(BarIndicator):
         self.warm_up_period = 2
         self._previous_bar: DataBar | None = None
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after two bars."""
-        return self.samples > 1
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
         self._previous_bar = None
 
     def _compute_next_value(self, input: DataBar) -> float:
-        high = input.high
-        low = input.low
-        greatest = high - low
         previous = self._previous_bar
         self._previous_bar = input
         if previous is None or self.samples < 2:
-            return greatest
-        previous_close = previous.close
-        return max(greatest, abs(previous_close - high), abs(previous_close - low))
+            return input.high - input.low
+        return true_range_of(input, previous.close)
 
 
 class AverageTrueRange(BarIndicator):
@@ -221,11 +220,6 @@ class NormalizedAverageTrueRange(BarIndicator):
         self._last_atr = 0.0
         self.warm_up_period = period + 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` bars."""
-        return self.samples > self._period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self._true_range.reset()
@@ -296,11 +290,6 @@ class ChoppinessIndex(BarIndicator):
         self._lows: RollingWindow[float] = RollingWindow(period)
         self.warm_up_period = period
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` bars."""
-        return self.samples >= self.warm_up_period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self._true_range.reset()
@@ -334,11 +323,6 @@ class RogersSatchellVolatility(BarIndicator):
         self._period = period
         self._sum = Sum(period, name=name + "_Sum")
         self.warm_up_period = period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` bars."""
-        return self.samples >= self._period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

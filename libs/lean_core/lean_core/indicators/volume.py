@@ -111,11 +111,6 @@ class AccumulationDistribution(TradeBarIndicator):
         super().__init__(name)
         self.warm_up_period = 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after one bar."""
-        return self.samples > 0
-
     def _compute_next_value(self, input: TradeBarLike) -> float:
         return self.current.value + _money_flow_multiplier(input) * input.volume
 
@@ -123,22 +118,16 @@ class AccumulationDistribution(TradeBarIndicator):
 class AccumulationDistributionOscillator(TradeBarIndicator):
     """ADOSC: fast EMA - slow EMA of the accumulation/distribution line."""
 
-    __slots__ = ("_ad", "_fast", "_period", "_slow")
+    __slots__ = ("_ad", "_fast", "_slow")
 
     @name_first
     def __init__(self, fast_period: int, slow_period: int, *, name: str | None = None) -> None:
         name = name if name is not None else f"ADOSC({fast_period},{slow_period})"
         super().__init__(name)
-        self._period = max(fast_period, slow_period)
         self._ad = AccumulationDistribution(name + "_AD")
         self._fast = ExponentialMovingAverage(fast_period, name=name + "_Fast")
         self._slow = ExponentialMovingAverage(slow_period, name=name + "_Slow")
-        self.warm_up_period = self._period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after the longer period."""
-        return self.samples >= self._period
+        self.warm_up_period = max(fast_period, slow_period)
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import bisect
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
 from lean_core.data.bars import Tick, TradeBar
 from lean_core.enums import TickType
-from lean_core.indicators.base import Identity, IndicatorBase, TradeBarIndicator, ensure_finite, name_first
+from lean_core.indicators.base import BaseDataIndicator, Identity, TradeBarIndicator, name_first
 from lean_core.indicators.composite import CompositeIndicator
 from lean_core.indicators.data_point import BaseDataLike, TradeBarLike
 from lean_core.indicators.extensions import weighted_by
@@ -25,12 +25,11 @@ __all__ = [
 class VolumeWeightedAveragePriceIndicator(TradeBarIndicator):
     """A rolling VWAP: the `period` average of (open + high + low + close) / 4 weighted by volume."""
 
-    __slots__ = ("_period", "_price", "_volume", "_vwap")
+    __slots__ = ("_price", "_volume", "_vwap")
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"VWAP({period})")
-        self._period = period
         self._price = Identity("Price")
         self._volume = Identity("Volume")
         self._vwap: CompositeIndicator = weighted_by(self._price, self._volume, period)
@@ -55,7 +54,7 @@ class VolumeWeightedAveragePriceIndicator(TradeBarIndicator):
         return self._vwap.current.value
 
 
-class IntradayVwap(IndicatorBase[Any]):
+class IntradayVwap(BaseDataIndicator):
     """The VWAP since the start of the day, from trade bars ((high + low + close) / 3) or trade ticks.
 
     Quote data, quote ticks and fill-forward bars carry no trades: they count as samples but
@@ -82,12 +81,6 @@ class IntradayVwap(IndicatorBase[Any]):
         self._sum_of_volume = 0.0
         self._sum_of_price_times_volume = 0.0
         super().reset()
-
-    def _accept(self, input: Any) -> BaseDataLike:
-        if isinstance(input, datetime):
-            raise TypeError(f"{self.name}: update(time, value) needs a value")
-        ensure_finite(self.name, input.end_time, input.value)
-        return cast(BaseDataLike, input)
 
     def _from_time_and_value(self, time: Any, value: Any) -> BaseDataLike:
         raise TypeError(f"{type(self).__name__} takes trade bars or trade ticks, not update(time, value)")

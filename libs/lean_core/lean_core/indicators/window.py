@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from lean_core.indicators.base import BarIndicator, Indicator, WindowIndicator, name_first
 from lean_core.indicators.data_point import DataBar, IndicatorDataPoint
 from lean_core.indicators.rolling_window import RollingWindow
@@ -21,11 +19,6 @@ class Maximum(WindowIndicator[IndicatorDataPoint]):
         super().__init__(name if name is not None else f"MAX({period})", period)
         #: how many inputs ago the maximum came (0: the latest input)
         self.periods_since_maximum = 0
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self.period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -59,11 +52,6 @@ class Minimum(WindowIndicator[IndicatorDataPoint]):
         #: how many inputs ago the minimum came (0: the latest input)
         self.periods_since_minimum = 0
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self.period
-
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         self.periods_since_minimum = 0
@@ -94,17 +82,10 @@ class Delay(WindowIndicator[IndicatorDataPoint]):
         super().__init__(name if name is not None else f"DELAY({period})", period)
         self.warm_up_period = period + 1
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period + 1` values."""
-        return self.samples > self.period
-
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        if self.samples <= self.period:
-            return cast(IndicatorDataPoint, window[window.count - 1]).value
-        return window.most_recently_removed.value
+        return self._value_period_back(window)
 
 
 class WindowIdentity(WindowIndicator[IndicatorDataPoint]):
@@ -116,11 +97,6 @@ class WindowIdentity(WindowIndicator[IndicatorDataPoint]):
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"WIN-ID{period}", period)
 
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self.period
-
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
@@ -130,20 +106,14 @@ class WindowIdentity(WindowIndicator[IndicatorDataPoint]):
 class MidPoint(Indicator):
     """Halfway between the highest and lowest of the last `period` values."""
 
-    __slots__ = ("_maximum", "_minimum", "_period")
+    __slots__ = ("_maximum", "_minimum")
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"MIDPOINT({period})")
-        self._period = period
         self._maximum = Maximum(period)
         self._minimum = Minimum(period)
         self.warm_up_period = period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` values."""
-        return self.samples >= self._period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -160,20 +130,14 @@ class MidPoint(Indicator):
 class MidPrice(BarIndicator):
     """Halfway between the highest high and lowest low of the last `period` bars."""
 
-    __slots__ = ("_maximum", "_minimum", "_period")
+    __slots__ = ("_maximum", "_minimum")
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"MIDPRICE({period})")
-        self._period = period
         self._maximum = Maximum(period)
         self._minimum = Minimum(period)
         self.warm_up_period = period
-
-    @property
-    def is_ready(self) -> bool:
-        """Return True after `period` bars."""
-        return self.samples >= self._period
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""

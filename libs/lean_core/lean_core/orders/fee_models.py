@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 from lean_core.enums import Market, OrderDirection, OrderType, SecurityType
 from lean_core.orders.orders import Order
-from lean_core.securities.cash_book import CashAmount
+from lean_core.securities.cash_book import CashAmount, decompose_currency_pair
 from lean_core.securities.decimals import ZERO, as_utc, strip_trailing_zeros, to_decimal
 from lean_core.securities.order_value import order_value
 
@@ -335,8 +335,6 @@ class BinanceFeeModel(FeeModel):
 
     def get_order_fee(self, security: Security, order: Order) -> OrderFee:
         """Return the fee of the order."""
-        from lean_core.securities.cash_book import decompose_currency_pair
-
         rate = self.maker_fee if _is_maker(order) else self.taker_fee
         if security.type == SecurityType.CRYPTO_FUTURE:
             value = security.holdings.get_quantity_value(order.absolute_quantity, security.exact_price)

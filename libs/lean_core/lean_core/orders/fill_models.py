@@ -141,8 +141,27 @@ class FillModel:
         """Return the prices this model fills from."""
         return mp.get_prices(security, direction, include_internal=True)
 
-    def _stale(self, security: Security, prices: mp.Prices, order: Order) -> bool:
-        return mp.to_utc(security, prices.end_time) <= as_utc(order.time)
+    def _fresh_prices(self, security: Security, order: Order, extended: bool | None) -> mp.Prices | None:
+        """Return the prices while the exchange is open and they end after the order, else None."""
+        if not mp.is_exchange_open(security, extended):
+            return None
+        prices = self.get_prices(security, order.direction)
+        return prices if mp.to_utc(security, prices.end_time) > as_utc(order.time) else None
+
+    def _stop_fill(
+        self, security: Security, order: Order, prices: mp.Prices, *, touching: bool
+    ) -> Fill | None:
+        """Fill once the price crosses the stop (or reaches it, `touching`): a sell at min(stop, price -
+        slippage), a buy at max(stop, price + slippage)."""
+        stop = order.stop_price or ZERO
+        slip = self._slip(security, order)
+        if order.direction == OrderDirection.SELL:
+            crossed = prices.low <= stop if touching else prices.low < stop
+            return _filled(order, min(stop, prices.current - slip)) if crossed else None
+        if order.direction == OrderDirection.BUY:
+            crossed = prices.high >= stop if touching else prices.high > stop
+            return _filled(order, max(stop, prices.current + slip)) if crossed else None
+        return None
 
     @staticmethod
     def _slip(security: Security, order: Order) -> Decimal:
@@ -170,34 +189,19 @@ class FillModel:
 
     def stop_market_fill(self, security: Security, order: Order) -> Fill | None:
         """Sell when the low crosses below the stop, at min(stop, price - slippage); buys mirror."""
-        stop = order.stop_price or ZERO
-        if not mp.is_exchange_open(security, False):
-            return None
-        prices = self.get_prices(security, order.direction)
-        if self._stale(security, prices, order):
-            return None
-        slip = self._slip(security, order)
-        if order.direction == OrderDirection.SELL and prices.low < stop:
-            return _filled(order, min(stop, prices.current - slip))
-        if order.direction == OrderDirection.BUY and prices.high > stop:
-            return _filled(order, max(stop, prices.current + slip))
-        return None
+        prices = self._fresh_prices(security, order, False)
+        return None if prices is None else self._stop_fill(security, order, prices, touching=False)
 
     def trailing_stop_fill(self, security: Security, order: Order) -> Fill | None:
         """Fill like a stop (touching counts); else trail the stop behind the high (sell) or low (buy)."""
-        stop = order.stop_price or ZERO
-        if not mp.is_exchange_open(security, False):
+        prices = self._fresh_prices(security, order, False)
+        if prices is None:
             return None
-        prices = self.get_prices(security, order.direction)
-        if self._stale(security, prices, order):
-            return None
-        slip = self._slip(security, order)
-        if order.direction == OrderDirection.SELL and prices.low <= stop:
-            return _filled(order, min(stop, prices.current - slip))
-        if order.direction == OrderDirection.BUY and prices.high >= stop:
-            return _filled(order, max(stop, prices.current + slip))
+        filled = self._stop_fill(security, order, prices, touching=True)
+        if filled is not None:
+            return filled
         market = prices.high if order.direction == OrderDirection.SELL else prices.low
-        amount = order.trailing_amount or ZERO
+        stop, amount = order.stop_price or ZERO, order.trailing_amount or ZERO
         updated = trailing_stop_price(market, stop, amount, order.trailing_as_percentage, order.direction)
         if updated is not None:
             order.stop_price = updated
@@ -206,13 +210,10 @@ class FillModel:
 
     def stop_limit_fill(self, security: Security, order: Order) -> Fill | None:
         """Trigger on the stop, then fill when the price beats the limit, at the bar's worst price."""
-        if not mp.is_exchange_open(security):
-            return None
-        return self._stop_limit(security, order, self.get_prices(security, order.direction))
+        prices = self._fresh_prices(security, order, None)
+        return None if prices is None else self._stop_limit(order, prices)
 
-    def _stop_limit(self, security: Security, order: Order, prices: mp.Prices) -> Fill | None:
-        if self._stale(security, prices, order):
-            return None
+    def _stop_limit(self, order: Order, prices: mp.Prices) -> Fill | None:
         stop, limit = order.stop_price or ZERO, order.limit_price or ZERO
         buy = order.direction == OrderDirection.BUY
         crossed = prices.high > stop if buy else prices.low < stop
@@ -256,10 +257,8 @@ class FillModel:
 
     def limit_fill(self, security: Security, order: Order) -> Fill | None:
         """Buy when the low crosses below the limit, at min(high, limit); sells mirror."""
-        if not mp.is_exchange_open(security):
-            return None
-        prices = self.get_prices(security, order.direction)
-        if self._stale(security, prices, order):
+        prices = self._fresh_prices(security, order, None)
+        if prices is None:
             return None
         limit = order.limit_price or ZERO
         if order.direction == OrderDirection.BUY and prices.low < limit:
@@ -374,9 +373,8 @@ class EquityFillModel(FillModel):
 
     def stop_limit_fill(self, security: Security, order: Order) -> Fill | None:
         """As the base model, with the exchange hours of the non-internal subscriptions."""
-        if not mp.is_exchange_open(security, mp.extended_market_hours(security)):
-            return None
-        return self._stop_limit(security, order, self.get_prices(security, order.direction))
+        prices = self._fresh_prices(security, order, mp.extended_market_hours(security))
+        return None if prices is None else self._stop_limit(order, prices)
 
     def limit_fill(self, security: Security, order: Order) -> Fill | None:
         """Fill at the limit when the trade bar crosses it, or at the open when the bar gaps through it."""

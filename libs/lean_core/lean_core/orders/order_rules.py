@@ -114,8 +114,10 @@ def round_order_prices(order: Order, increment_for: Callable[[Decimal], Decimal]
         if attribute == "trailing_amount" and order.trailing_as_percentage:
             continue
         price: Decimal | None = getattr(order, attribute)
-        increment = increment_for(price) if price is not None else Decimal(0)
-        if price is None or increment <= 0:
+        if price is None:
+            continue
+        increment = increment_for(price)
+        if increment <= 0:
             continue
         rounded = (price / increment).quantize(Decimal(1), rounding=ROUND_HALF_EVEN) * increment
         setattr(order, attribute, rounded)

@@ -7,7 +7,7 @@ follow the symbol's exchange (holidays, weekends) as LEAN's `Common/Scheduling/D
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from enum import IntEnum
 from typing import Final, TypeVar
@@ -29,15 +29,11 @@ from lean_core.scheduling.period_rules import (
 )
 from lean_core.scheduling.rule_support import (
     DateRule,
-    ExchangeHoursLookup,
+    RuleBuilder,
     ScheduleContext,
     SymbolArgument,
-    SymbolLookup,
     SymbolRef,
-    default_symbol_lookup,
-    resolve_symbol,
 )
-from lean_core.symbols import Symbol
 
 __all__ = [
     "AnyTradingDay",
@@ -168,30 +164,11 @@ _MAX_OFFSET: Final = {Period.WEEK: 6, Period.MONTH: 30, Period.QUARTER: 92, Peri
 _R = TypeVar("_R", bound=PeriodRule)
 
 
-class DateRules:
-    """Build date rules the way `QCAlgorithm.date_rules` does, resolving tickers and checking offsets."""
+class DateRules(RuleBuilder):
+    """Build date rules the way `QCAlgorithm.date_rules` does, resolving tickers and checking offsets.
 
-    def __init__(
-        self,
-        exchange_hours: ExchangeHoursLookup,
-        time_zone: ZoneInfo,
-        *,
-        symbol_lookup: SymbolLookup = default_symbol_lookup,
-        utc_now: Callable[[], datetime] | None = None,
-    ) -> None:
-        """Build the helper.
-
-        `exchange_hours` gives a symbol's hours (the security's, else the market-hours database's);
-        `utc_now` returns the algorithm's current naive UTC time, needed by `today` and `tomorrow`.
-        """
-        self._exchange_hours = exchange_hours
-        self._time_zone = time_zone
-        self._symbol_lookup = symbol_lookup
-        self._utc_now = utc_now
-
-    def set_default_time_zone(self, time_zone: ZoneInfo) -> None:
-        """Change the zone `today` and `tomorrow` read the current date in."""
-        self._time_zone = time_zone
+    `today` and `tomorrow` read the algorithm's clock in its zone.
+    """
 
     # -- fixed dates -------------------------------------------------------------------------------------
     def on(self, *args: int | date | datetime) -> OnDates:
@@ -217,9 +194,7 @@ class DateRules:
         return OnDates(days=(self._local_today() + _ONE_DAY,), label="TomorrowOnly")
 
     def _local_today(self) -> date:
-        if self._utc_now is None:
-            raise RuntimeError("today and tomorrow need the algorithm's clock: pass utc_now to DateRules")
-        utc = self._utc_now().replace(tzinfo=ZoneInfo("UTC"))
+        utc = self._now("today and tomorrow need").replace(tzinfo=ZoneInfo("UTC"))
         return utc.astimezone(self._time_zone).date()
 
     # -- repeating dates ---------------------------------------------------------------------------------
@@ -313,13 +288,6 @@ class DateRules:
         return self._period_rule(YearEnd, symbol, days_offset, extended_market_hours)
 
     # -- helpers -----------------------------------------------------------------------------------------
-    def resolve(self, symbol: SymbolArgument) -> Symbol:
-        """Return the symbol a ticker, symbol, reference or security stands for."""
-        return resolve_symbol(symbol, self._symbol_lookup)
-
-    def _ref(self, symbol: SymbolArgument) -> SymbolRef:
-        return symbol if isinstance(symbol, SymbolRef) else SymbolRef.of(self.resolve(symbol))
-
     def _period_rule(
         self, kind: type[_R], symbol: SymbolArgument | int | None, days_offset: int, extended: bool
     ) -> _R:

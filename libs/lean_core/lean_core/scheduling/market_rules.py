@@ -7,7 +7,7 @@ opens, extended hours), as `TimeRules.AfterMarketOpen` and `BeforeMarketClose` d
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Final
 
@@ -17,6 +17,7 @@ from lean_core.scheduling.rule_support import (
     TimeRule,
     format_amount,
     local_to_utc_ns,
+    locals_to_utc_ns,
     midnight,
 )
 from lean_core.time.exchange_hours import SecurityExchangeHours
@@ -32,11 +33,22 @@ def _offset_reach(minutes: float) -> int:
     return 2 + math.ceil(abs(minutes) / _MINUTES_PER_DAY)
 
 
-def _market_hours(
-    symbol: SymbolRef | None, candidates: tuple[SymbolRef, ...], context: ScheduleContext
-) -> list[SecurityExchangeHours]:
-    refs = (symbol,) if symbol is not None else candidates
-    return [context.hours(ref) for ref in refs]
+def _pick_per_day(
+    dates: Sequence[date],
+    symbol: SymbolRef | None,
+    candidates: tuple[SymbolRef, ...],
+    context: ScheduleContext,
+    instant: Callable[[SecurityExchangeHours, date], int | None],
+    pick: Callable[[list[int]], int],
+) -> list[int]:
+    """Return, per date on which any of the exchanges has an instant, the one `pick` chooses."""
+    schedules = [context.hours(ref) for ref in ((symbol,) if symbol is not None else candidates)]
+    times: list[int] = []
+    for day in dates:
+        found = [utc for hours in schedules if (utc := instant(hours, day)) is not None]
+        if found:
+            times.append(pick(found))
+    return times
 
 
 def _open_utc(hours: SecurityExchangeHours, day: date, offset: timedelta, extended: bool) -> int | None:
@@ -84,14 +96,11 @@ class MarketOpen(TimeRule, frozen=True, kw_only=True):
     def utc_times(self, dates: Sequence[date], context: ScheduleContext) -> list[int]:
         """Return, per date the market opens, the (earliest) open shifted by the offset."""
         offset = timedelta(minutes=self.minutes_after_open)
-        schedules = _market_hours(self.symbol, self.candidates, context)
-        times: list[int] = []
-        for day in dates:
-            found = [_open_utc(hours, day, offset, self.extended_market_open) for hours in schedules]
-            opens = [utc for utc in found if utc is not None]
-            if opens:
-                times.append(min(opens))
-        return times
+
+        def market_open(hours: SecurityExchangeHours, day: date) -> int | None:
+            return _open_utc(hours, day, offset, self.extended_market_open)
+
+        return _pick_per_day(dates, self.symbol, self.candidates, context, market_open, min)
 
 
 class MarketClose(TimeRule, frozen=True, kw_only=True):
@@ -121,14 +130,11 @@ class MarketClose(TimeRule, frozen=True, kw_only=True):
     def utc_times(self, dates: Sequence[date], context: ScheduleContext) -> list[int]:
         """Return, per date the market trades, the (latest) last close shifted by the offset."""
         offset = timedelta(minutes=self.minutes_before_close)
-        schedules = _market_hours(self.symbol, self.candidates, context)
-        times: list[int] = []
-        for day in dates:
-            found = [_close_utc(hours, day, offset, self.extended_market_close) for hours in schedules]
-            closes = [utc for utc in found if utc is not None]
-            if closes:
-                times.append(max(closes))
-        return times
+
+        def market_close(hours: SecurityExchangeHours, day: date) -> int | None:
+            return _close_utc(hours, day, offset, self.extended_market_close)
+
+        return _pick_per_day(dates, self.symbol, self.candidates, context, market_close, max)
 
 
 class SecurityEndOfDay(TimeRule, frozen=True, kw_only=True):
@@ -152,9 +158,9 @@ class SecurityEndOfDay(TimeRule, frozen=True, kw_only=True):
         """Return each date's end-of-day instant (LEAN's `ScheduledEventFactory.EverySecurityEndOfDay`)."""
         hours = context.hours(self.symbol)
         if hours.is_always_open:
-            return [local_to_utc_ns(midnight(day) + _ONE_DAY, hours.time_zone) for day in dates]
+            return locals_to_utc_ns([midnight(day) + _ONE_DAY for day in dates], hours.time_zone)
         offset = timedelta(minutes=self.minutes_before_close)
-        closes = (
+        closes = [
             hours.get_last_daily_market_close(midnight(day), self.extended_market_hours) for day in dates
-        )
-        return [local_to_utc_ns(close - offset, hours.time_zone) for close in closes]
+        ]
+        return locals_to_utc_ns([close - offset for close in closes], hours.time_zone)

@@ -14,14 +14,18 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from lean_core.data.bars import local_to_ns
 from lean_core.enums import Market, SecurityType
 from lean_core.symbols import Symbol
+from lean_core.symbols.symbol_properties import database_ticker
 from lean_core.time.exchange_hours import SecurityExchangeHours
 from lean_core.time.market_hours_database import MarketHoursDatabase
+from lean_core.time.time_zones import TimeZones, local_ns_to_utc_ns, local_to_utc_ns
 
 __all__ = [
     "DateRule",
     "ExchangeHoursLookup",
+    "RuleBuilder",
     "ScheduleContext",
     "SymbolArgument",
     "SymbolLookup",
@@ -31,8 +35,10 @@ __all__ = [
     "default_symbol_lookup",
     "format_amount",
     "local_to_utc_ns",
+    "locals_to_utc_ns",
     "midnight",
     "resolve_symbol",
+    "span_ns",
 ]
 
 #: Exchange hours of a symbol: the algorithm's security if it has one, else the market-hours database.
@@ -40,7 +46,6 @@ ExchangeHoursLookup = Callable[[Symbol], SecurityExchangeHours]
 #: The symbol a ticker stands for in the algorithm (LEAN's symbol cache).
 SymbolLookup = Callable[[str], Symbol]
 
-_EPOCH: Final = datetime(1970, 1, 1)
 _ONE_MICROSECOND: Final = timedelta(microseconds=1)
 
 
@@ -91,20 +96,9 @@ def database_exchange_hours(database: MarketHoursDatabase) -> ExchangeHoursLooku
     """Return a lookup reading the market-hours database with LEAN's key for each kind of symbol."""
 
     def lookup(symbol: Symbol) -> SecurityExchangeHours:
-        return database.get_exchange_hours(symbol.id.market, _database_ticker(symbol), symbol.security_type)
+        return database.get_exchange_hours(symbol.id.market, database_ticker(symbol), symbol.security_type)
 
     return lookup
-
-
-def _database_ticker(symbol: Symbol) -> str:
-    """Return the ticker LEAN keys the database with (`BaseSecurityDatabase.GetDatabaseSymbolKey`)."""
-    match symbol.security_type:
-        case SecurityType.OPTION:
-            return symbol.underlying.value if symbol.underlying is not None else ""
-        case SecurityType.INDEX_OPTION | SecurityType.FUTURE_OPTION | SecurityType.BASE | SecurityType.FUTURE:
-            return symbol.id.symbol
-        case _:
-            return symbol.value
 
 
 class ScheduleContext:
@@ -134,6 +128,45 @@ class ScheduleContext:
             found = self._lookup(symbol.to_symbol())
             self._hours[symbol] = found
         return found
+
+
+class RuleBuilder:
+    """What `DateRules` and `TimeRules` share: the hours lookup, the algorithm's zone, clock and tickers."""
+
+    def __init__(
+        self,
+        exchange_hours: ExchangeHoursLookup,
+        time_zone: ZoneInfo,
+        *,
+        symbol_lookup: SymbolLookup = default_symbol_lookup,
+        utc_now: Callable[[], datetime] | None = None,
+    ) -> None:
+        """Build the helper.
+
+        `exchange_hours` gives a symbol's hours (the security's, else the market-hours database's);
+        `utc_now` returns the algorithm's current naive UTC time (for `today`, `tomorrow` and `now`).
+        """
+        self._exchange_hours = exchange_hours
+        self._time_zone = time_zone
+        self._symbol_lookup = symbol_lookup
+        self._utc_now = utc_now
+
+    def set_default_time_zone(self, time_zone: ZoneInfo) -> None:
+        """Change the algorithm's zone the rules fall back on."""
+        self._time_zone = time_zone
+
+    def resolve(self, symbol: SymbolArgument) -> Symbol:
+        """Return the symbol a ticker, symbol, reference or security stands for."""
+        return resolve_symbol(symbol, self._symbol_lookup)
+
+    def _ref(self, symbol: SymbolArgument) -> SymbolRef:
+        return symbol if isinstance(symbol, SymbolRef) else SymbolRef.of(self.resolve(symbol))
+
+    def _now(self, needed_by: str) -> datetime:
+        """Return the algorithm's naive UTC time; `needed_by` names the rules in the error without a clock."""
+        if self._utc_now is None:
+            raise RuntimeError(f"{needed_by} the algorithm's clock: pass utc_now to {type(self).__name__}")
+        return self._utc_now()
 
 
 class DateRule(msgspec.Struct, frozen=True, tag=True, kw_only=True):
@@ -172,37 +205,20 @@ def midnight(day: date) -> datetime:
     return datetime.combine(day, time())
 
 
-def _to_ns(utc: datetime) -> int:
-    return (utc - _EPOCH) // _ONE_MICROSECOND * 1000
+def span_ns(span: timedelta) -> int:
+    """Return a span in nanoseconds (a timedelta holds whole microseconds)."""
+    return span // _ONE_MICROSECOND * 1000
 
 
-def local_to_utc_ns(local: datetime, time_zone: ZoneInfo) -> int:
-    """Convert a naive wall time to UTC nanoseconds, resolving DST as LEAN's `ConvertToUtc` does.
+def locals_to_utc_ns(local: Sequence[datetime], time_zone: ZoneInfo) -> list[int]:
+    """Convert naive wall times to UTC nanoseconds, resolving DST as LEAN's `ConvertToUtc` does.
 
     A wall time that happens twice (clocks fall back) maps to the later instant; one that never happens
     (clocks spring forward) maps to the instant of the transition, the first moment after the gap.
     """
-    first = local.replace(tzinfo=time_zone).utcoffset() or timedelta(0)
-    second = local.replace(tzinfo=time_zone, fold=1).utcoffset() or timedelta(0)
-    if first == second:
-        return _to_ns(local - first)
-    if first > second:
-        # Ambiguous: fold=1 is the second occurrence, the later instant.
-        return _to_ns(local - second)
-    return _to_ns(_transition_instant(local - second, local - first, second, time_zone))
-
-
-def _transition_instant(low: datetime, high: datetime, after: timedelta, time_zone: ZoneInfo) -> datetime:
-    """Return the first UTC instant in (low, high] at which the zone's offset is `after` (bisection)."""
-    utc = ZoneInfo("UTC")
-    while high - low > _ONE_MICROSECOND:
-        middle = low + (high - low) / 2
-        offset = middle.replace(tzinfo=utc).astimezone(time_zone).utcoffset()
-        if offset == after:
-            high = middle
-        else:
-            low = middle
-    return high
+    walls = [local_to_ns(moment, TimeZones.UTC) for moment in local]
+    utc: list[int] = local_ns_to_utc_ns(walls, time_zone).tolist()
+    return utc
 
 
 def format_amount(value: float) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Final, overload
 import msgspec
 
 from lean_core.scheduling.date_rules import AnyTradingDay, DateRules, DateRuleSpec, EveryDay
-from lean_core.scheduling.rule_support import DateRule, ScheduleContext, SymbolRef, TimeRule
+from lean_core.scheduling.rule_support import DateRule, ScheduleContext, SymbolRef, TimeRule, span_ns
 from lean_core.scheduling.time_rules import At, SecurityEndOfDay, TimeRules, TimeRuleSpec
 from lean_core.symbols import Symbol
 
@@ -87,7 +87,7 @@ def iter_event_times(
     chunk: timedelta = timedelta(days=7),
 ) -> Iterator[int]:
     """Yield, lazily and in order, the instants in [start_ns, end_ns), computing a chunk at a time."""
-    step = chunk // timedelta(microseconds=1) * 1000
+    step = span_ns(chunk)
     if step <= 0:
         raise ValueError(f"chunk must be positive, got {chunk}")
     window_start = start_ns

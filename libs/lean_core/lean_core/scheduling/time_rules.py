@@ -12,10 +12,14 @@ from datetime import date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
+from lean_core.data.bars import local_to_ns
 from lean_core.enums import Market, SecurityType
 from lean_core.scheduling.market_rules import MarketClose, MarketOpen, SecurityEndOfDay
 from lean_core.scheduling.rule_support import (
     ExchangeHoursLookup,
+    RuleBuilder,
     ScheduleContext,
     SymbolArgument,
     SymbolLookup,
@@ -23,11 +27,12 @@ from lean_core.scheduling.rule_support import (
     TimeRule,
     default_symbol_lookup,
     format_amount,
-    local_to_utc_ns,
+    locals_to_utc_ns,
     midnight,
-    resolve_symbol,
+    span_ns,
 )
 from lean_core.symbols import Symbol
+from lean_core.time.time_zones import TimeZones, local_ns_to_utc_ns
 
 __all__ = [
     "At",
@@ -43,13 +48,7 @@ __all__ = [
     "TimeRules",
 ]
 
-_ONE_DAY: Final = timedelta(days=1)
 _NS_PER_DAY: Final = 86_400 * 10**9
-_ONE_MICROSECOND: Final = timedelta(microseconds=1)
-
-
-def _ns(span: timedelta) -> int:
-    return span // _ONE_MICROSECOND * 1000
 
 
 class At(TimeRule, frozen=True, kw_only=True):
@@ -70,8 +69,8 @@ class At(TimeRule, frozen=True, kw_only=True):
 
     def utc_times(self, dates: Sequence[date], context: ScheduleContext) -> list[int]:
         """Return date + time of day, read in the rule's zone, for each date."""
-        zone = context.zone(self.time_zone)
-        return [local_to_utc_ns(midnight(day) + self.time_of_day, zone) for day in dates]
+        walls = [midnight(day) + self.time_of_day for day in dates]
+        return locals_to_utc_ns(walls, context.zone(self.time_zone))
 
 
 class Midnight(TimeRule, frozen=True, kw_only=True):
@@ -86,8 +85,7 @@ class Midnight(TimeRule, frozen=True, kw_only=True):
 
     def utc_times(self, dates: Sequence[date], context: ScheduleContext) -> list[int]:
         """Return each date's midnight as UTC."""
-        zone = context.zone(self.time_zone)
-        return [local_to_utc_ns(midnight(day), zone) for day in dates]
+        return locals_to_utc_ns([midnight(day) for day in dates], context.zone(self.time_zone))
 
 
 class Noon(TimeRule, frozen=True, kw_only=True):
@@ -102,9 +100,8 @@ class Noon(TimeRule, frozen=True, kw_only=True):
 
     def utc_times(self, dates: Sequence[date], context: ScheduleContext) -> list[int]:
         """Return each date's UTC midnight plus twelve hours."""
-        zone = context.zone(self.time_zone)
-        half_day = _NS_PER_DAY // 2
-        return [local_to_utc_ns(midnight(day), zone) + half_day for day in dates]
+        midnights = locals_to_utc_ns([midnight(day) for day in dates], context.zone(self.time_zone))
+        return [utc + _NS_PER_DAY // 2 for utc in midnights]
 
 
 class Every(TimeRule, frozen=True, kw_only=True):
@@ -124,19 +121,10 @@ class Every(TimeRule, frozen=True, kw_only=True):
 
     def utc_times(self, dates: Sequence[date], context: ScheduleContext) -> list[int]:
         """Return the wall times 00:00, interval, 2 x interval, ... before 24:00 of each date, as UTC."""
-        zone = context.zone(self.time_zone)
-        step = _ns(self.interval)
-        times: list[int] = []
-        for day in dates:
-            start = local_to_utc_ns(midnight(day), zone)
-            if local_to_utc_ns(midnight(day) + _ONE_DAY, zone) - start == _NS_PER_DAY:
-                # No clock change that day: every wall time is the same offset away from UTC.
-                times.extend(range(start, start + _NS_PER_DAY, step))
-                continue
-            offset = timedelta(0)
-            while offset < _ONE_DAY:
-                times.append(local_to_utc_ns(midnight(day) + offset, zone))
-                offset += self.interval
+        midnights = np.array([local_to_ns(midnight(day), TimeZones.UTC) for day in dates], dtype=np.int64)
+        offsets = np.arange(0, _NS_PER_DAY, span_ns(self.interval), dtype=np.int64)
+        walls = (midnights[:, None] + offsets[None, :]).ravel()
+        times: list[int] = local_ns_to_utc_ns(walls, context.zone(self.time_zone)).tolist()
         return times
 
 
@@ -160,7 +148,7 @@ TimeRuleSpec = At | Midnight | Noon | Every | Now | MarketOpen | MarketClose | S
 _SPY: Final = Symbol.create("SPY", SecurityType.EQUITY, Market.USA)
 
 
-class TimeRules:
+class TimeRules(RuleBuilder):
     """Build time rules the way `QCAlgorithm.time_rules` does; clock rules default to the algorithm's zone."""
 
     def __init__(
@@ -172,20 +160,11 @@ class TimeRules:
         utc_now: Callable[[], datetime] | None = None,
         securities: Callable[[], Iterable[Symbol]] | None = None,
     ) -> None:
-        """Build the helper.
-
-        `exchange_hours` gives a symbol's hours; `utc_now` returns the algorithm's naive UTC time (for
-        `now`); `securities` lists the algorithm's securities (for the symbol-less market rules).
+        """Build the helper as `RuleBuilder` does; `securities` lists the algorithm's securities (for the
+        symbol-less market rules).
         """
-        self._exchange_hours = exchange_hours
-        self._time_zone = time_zone
-        self._symbol_lookup = symbol_lookup
-        self._utc_now = utc_now
+        super().__init__(exchange_hours, time_zone, symbol_lookup=symbol_lookup, utc_now=utc_now)
         self._securities = securities
-
-    def set_default_time_zone(self, time_zone: ZoneInfo) -> None:
-        """Change the zone `at` uses when none is given."""
-        self._time_zone = time_zone
 
     # -- clock rules -------------------------------------------------------------------------------------
     def at(
@@ -221,10 +200,7 @@ class TimeRules:
     @property
     def now(self) -> Now:
         """Return a rule at the algorithm's current time."""
-        if self._utc_now is None:
-            raise RuntimeError("now needs the algorithm's clock: pass utc_now to TimeRules")
-        utc = self._utc_now()
-        return Now(utc_ns=local_to_utc_ns(utc, ZoneInfo("UTC")))
+        return Now(utc_ns=local_to_ns(self._now("now needs"), TimeZones.UTC))
 
     def every(self, interval: timedelta) -> Every:
         """Return a rule every `interval` through each day, from midnight in the algorithm's zone."""
@@ -296,13 +272,6 @@ class TimeRules:
         )
 
     # -- helpers -----------------------------------------------------------------------------------------
-    def resolve(self, symbol: SymbolArgument) -> Symbol:
-        """Return the symbol a ticker, symbol, reference or security stands for."""
-        return resolve_symbol(symbol, self._symbol_lookup)
-
-    def _ref(self, symbol: SymbolArgument) -> SymbolRef:
-        return symbol if isinstance(symbol, SymbolRef) else SymbolRef.of(self.resolve(symbol))
-
     def _open_close_candidates(self) -> tuple[SymbolRef, ...]:
         """Return SPY plus one symbol per distinct, not-always-open exchange among the securities (LEAN).
 

@@ -22,11 +22,11 @@ from lean_core.securities.decimals import (
     ZERO,
     discretely_round_by,
     format_decimal,
-    smart_rounding,
-    strip_trailing_zeros,
+    format_normalized,
     to_decimal,
 )
 from lean_core.securities.order_value import order_value
+from lean_core.statistics.formatting import smart_round
 
 if TYPE_CHECKING:
     from lean_core.orders.fee_models import FeeModel
@@ -72,18 +72,12 @@ class GetMaximumOrderQuantityResult:
             object.__setattr__(self, "is_error", bool(self.reason))
 
 
-def _text(value: Decimal) -> str:
-    return format_decimal(strip_trailing_zeros(value))
-
-
 def insufficient_buying_power_message(
     orders: Sequence[tuple[Order, Security]], result: HasSufficientBuyingPowerForOrderResult
 ) -> str:
     """Return LEAN's text for an order refused for buying power (event message and algorithm error)."""
     ids = ",".join(str(order.id) for order, _ in orders)
-    values = ",".join(
-        format_decimal(smart_rounding(order_value(order, security))) for order, security in orders
-    )
+    values = ",".join(format_decimal(smart_round(order_value(order, security))) for order, security in orders)
     return (
         f"Order Error: ids: [{ids}], Insufficient buying power to complete orders (Value:[{values}]), "
         f"Reason: {result.reason}."
@@ -174,10 +168,7 @@ class BuyingPowerModel:
         total = portfolio.exact_total_portfolio_value
         result = portfolio.exact_margin_remaining_at(total)
         holdings = security.holdings
-        reverses = (holdings.is_long and direction == OrderDirection.SELL) or (
-            holdings.is_short and direction == OrderDirection.BUY
-        )
-        if reverses:
+        if holdings.is_reduced_by(direction):
             result += self.get_maintenance_margin(security)
             result += self.get_initial_margin_requirement(security, abs(holdings.exact_quantity))
         result -= total * self.required_free_buying_power_percent
@@ -206,8 +197,8 @@ class BuyingPowerModel:
         required_for_remainder = unfilled_fraction * required
         if abs(required_for_remainder) > free_margin:
             reason = (
-                f"Id: {order.id}, Initial Margin: {_text(required_for_remainder)}, "
-                f"Free Margin: {_text(free_margin)}"
+                f"Id: {order.id}, Initial Margin: {format_normalized(required_for_remainder)}, "
+                f"Free Margin: {format_normalized(free_margin)}"
             )
             return HasSufficientBuyingPowerForOrderResult(False, reason)
         return HasSufficientBuyingPowerForOrderResult(True)

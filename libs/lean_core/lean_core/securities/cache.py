@@ -258,7 +258,7 @@ class SecurityCache:
         exact = self._exact_trade_bar(bar)
         self.last_trade_bar, self.exact_trade_bar = bar, exact
         self._set_last_data(bar, exact, is_default=True)
-        self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close, is_default=True)
+        self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close)
         self._set_if_nonzero("volume", exact.volume)
 
     def update_quote_bar(self, bar: QuoteBar) -> None:
@@ -269,7 +269,8 @@ class SecurityCache:
         is_default = not self.is_equity
         self.last_quote_bar, self.exact_quote_bar = bar, exact
         self._set_last_data(bar, exact, is_default=is_default)
-        self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close, is_default=is_default)
+        if is_default:  # an equity quote sets no OHLC: skip computing its mids
+            self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close)
         self._last_quote_bar_update = exact.end_time
         if exact.ask is not None:
             self._set_if_nonzero("ask_price", exact.ask.close)
@@ -326,16 +327,9 @@ class SecurityCache:
             self.last_data, self.exact_last_data = data, exact
 
     def _set_ohlc(
-        self,
-        end_time: datetime,
-        open_: Decimal,
-        high: Decimal,
-        low: Decimal,
-        close: Decimal,
-        *,
-        is_default: bool,
+        self, end_time: datetime, open_: Decimal, high: Decimal, low: Decimal, close: Decimal
     ) -> None:
-        if not is_default or (self._last_quote_bar_update == end_time and self._last_ohlc_update == end_time):
+        if self._last_quote_bar_update == end_time and self._last_ohlc_update == end_time:
             return
         self._last_ohlc_update = end_time
         self._set_if_nonzero("open", open_)

@@ -17,7 +17,7 @@ from lean_core.securities.buying_power import (
     HasSufficientBuyingPowerForOrderResult,
     zero_price_message,
 )
-from lean_core.securities.decimals import ONE, ZERO, strip_trailing_zeros
+from lean_core.securities.decimals import ONE, ZERO, format_normalized
 from lean_core.securities.security import base_currency_of
 
 if TYPE_CHECKING:
@@ -31,8 +31,14 @@ __all__ = ["CashBuyingPowerModel"]
 _RESERVING_TYPES = (OrderType.LIMIT, OrderType.STOP_MARKET)
 
 
-def _n(value: Decimal) -> str:
-    return format(strip_trailing_zeros(value), "f")
+def _held_text(held: Decimal, reserved: Decimal, currency: str, order: Order, base: Cash) -> str:
+    """Return the start of LEAN's refusal: what is held and reserved of the currency the order spends."""
+    side = "Sell" if order.direction == OrderDirection.SELL else "Buy"
+    return (
+        f"Your portfolio holds {format_normalized(held)} {currency}, {format_normalized(reserved)} "
+        f"{currency} of which are reserved for open orders, but your {side} order is for "
+        f"{format_normalized(order.absolute_quantity)} {base.symbol}."
+    )
 
 
 def _order_price(security: Security, order: Order) -> Decimal:
@@ -63,15 +69,6 @@ class CashBuyingPowerModel(BuyingPowerModel):
                 "CashBuyingPowerModel does not allow setting leverage. Cash accounts have no leverage."
             )
 
-    def get_initial_margin_requirement(self, security: Security, quantity: Decimal) -> Decimal:
-        """Return the full value of `quantity` in the account currency."""
-        return (
-            security.quote_currency.exact_conversion_rate
-            * security.symbol_properties.contract_multiplier
-            * security.exact_price
-            * quantity
-        )
-
     def get_reserved_buying_power_for_position(self, security: Security) -> Decimal:
         """Return 0: a currency bought outright uses no buying power."""
         return ZERO
@@ -94,10 +91,9 @@ class CashBuyingPowerModel(BuyingPowerModel):
                 return HasSufficientBuyingPowerForOrderResult(True)
             return HasSufficientBuyingPowerForOrderResult(
                 False,
-                f"Your portfolio holds {_n(held)} {base.symbol}, {_n(reserved)} {base.symbol} of which are "
-                f"reserved for open orders, but your Sell order is for {_n(order.absolute_quantity)} "
-                f"{base.symbol}. Cash Modeling trading does not permit short holdings so ensure you only "
-                "sell what you have, including any additional open orders.",
+                _held_text(held, reserved, base.symbol, order, base)
+                + " Cash Modeling trading does not permit short holdings so ensure you only sell what you "
+                "have, including any additional open orders.",
             )
         return self._check_buy(portfolio, security, order, base, reserved)
 
@@ -132,10 +128,9 @@ class CashBuyingPowerModel(BuyingPowerModel):
                 return HasSufficientBuyingPowerForOrderResult(True)
         return HasSufficientBuyingPowerForOrderResult(
             False,
-            f"Your portfolio holds {_n(held)} {quote}, {_n(reserved)} {quote} of which are reserved for "
-            f"open orders, but your Buy order is for {_n(order.absolute_quantity)} {base.symbol}. Your order "
-            f"requires a total value of {_n(cost)} {quote}, but only a total value of {_n(abs(maximum))} "
-            f"{quote} is available.",
+            _held_text(held, reserved, quote, order, base)
+            + f" Your order requires a total value of {format_normalized(cost)} {quote}, but only a total "
+            f"value of {format_normalized(abs(maximum))} {quote} is available.",
         )
 
     def get_maximum_order_quantity_for_target_buying_power(

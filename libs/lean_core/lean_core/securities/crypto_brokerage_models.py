@@ -6,18 +6,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
-from lean_core.enums import AccountType, Market, OrderType, SecurityType
+from lean_core.enums import AccountType, Market, OrderType, SecurityType, pascal_name
 from lean_core.orders.fee_models import BinanceFeeModel, CoinbaseFeeModel, FeeModel
 from lean_core.orders.orders import Order
 from lean_core.securities.brokerage_name import BrokerageName
 from lean_core.securities.buying_power import BuyingPowerModel
 from lean_core.securities.cash_buying_power import CashBuyingPowerModel
 from lean_core.securities.decimals import ONE, as_utc
-from lean_core.securities.default_brokerage_model import (
-    DEFAULT_MARKETS,
-    DefaultBrokerageModel,
-    lean_order_type,
-)
+from lean_core.securities.default_brokerage_model import DEFAULT_MARKETS, DefaultBrokerageModel
 
 if TYPE_CHECKING:
     from lean_core.securities.security import Security
@@ -92,7 +88,7 @@ class CoinbaseBrokerageModel(DefaultBrokerageModel):
     def can_update_order(self, security: Security, order: Order) -> tuple[bool, str]:
         """Only limit orders can be updated."""
         if order.type != OrderType.LIMIT:
-            return False, f"Order with type {lean_order_type(order.type)} can't be modified, only LIMIT."
+            return False, f"Order with type {pascal_name(order.type)} can't be modified, only LIMIT."
         return True, ""
 
 

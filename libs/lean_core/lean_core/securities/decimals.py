@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 __all__ = [
     "ONE",
@@ -12,8 +11,7 @@ __all__ = [
     "as_utc",
     "discretely_round_by",
     "format_decimal",
-    "round_to_significant_digits",
-    "smart_rounding",
+    "format_normalized",
     "strip_trailing_zeros",
     "to_decimal",
 ]
@@ -45,6 +43,11 @@ def format_decimal(value: Decimal) -> str:
     return format(value, "f")
 
 
+def format_normalized(value: Decimal) -> str:
+    """Print a decimal without its trailing zeros (C#'s `value.Normalize().ToString()`)."""
+    return format_decimal(strip_trailing_zeros(value))
+
+
 def discretely_round_by(value: Decimal, quanta: Decimal, *, toward_negative: bool) -> Decimal:
     """Round to a multiple of `quanta` toward -inf or +inf (LEAN's directed `DiscretelyRoundBy`)."""
     if quanta == 0:
@@ -58,27 +61,3 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def _round_half_even(value: Decimal, places: int) -> Decimal:
-    """Round to at most `places` decimals, half to even, never adding digits (C#'s `Math.Round`)."""
-    exponent = value.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent >= -places:
-        return value
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-
-
-def round_to_significant_digits(value: Decimal, digits: int) -> Decimal:
-    """Round to `digits` significant digits as LEAN's `RoundToSignificantDigits` (double log10)."""
-    if value == 0:
-        return ZERO
-    scale = Decimal(10) ** (math.floor(math.log10(abs(float(value)))) + 1)
-    return scale * _round_half_even(value / scale, digits)
-
-
-def smart_rounding(value: Decimal) -> Decimal:
-    """Shorten a decimal as LEAN's `SmartRounding`: above 1000 to 4 places, else to 7 significant digits."""
-    value = strip_trailing_zeros(value)
-    if value > 1000:
-        return _round_half_even(value, 4)
-    return strip_trailing_zeros(round_to_significant_digits(value, 7))

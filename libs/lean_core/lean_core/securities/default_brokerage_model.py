@@ -26,13 +26,7 @@ from lean_core.securities.settlement import DelayedSettlementModel, ImmediateSet
 if TYPE_CHECKING:
     from lean_core.securities.security import Security
 
-__all__ = ["DEFAULT_MARKETS", "DefaultBrokerageModel", "InteractiveBrokersBrokerageModel", "lean_order_type"]
-
-
-def lean_order_type(order_type: OrderType) -> str:
-    """Return LEAN's name of an order type ("StopMarket")."""
-    return pascal_name(order_type)
-
+__all__ = ["DEFAULT_MARKETS", "DefaultBrokerageModel", "InteractiveBrokersBrokerageModel"]
 
 DEFAULT_MARKETS: Final = {
     SecurityType.BASE: Market.USA, SecurityType.EQUITY: Market.USA, SecurityType.OPTION: Market.USA,
@@ -153,9 +147,9 @@ class DefaultBrokerageModel:
         return False, f"The {type(self).__name__} does not support {security.type.lean_name} security type."
 
     def _unsupported_order_type(self, order: Order, supported: tuple[OrderType, ...]) -> tuple[bool, str]:
-        names = ",".join(lean_order_type(t) for t in supported)
+        names = ",".join(pascal_name(t) for t in supported)
         return False, (
-            f"The {type(self).__name__} does not support {lean_order_type(order.type)} order type. "
+            f"The {type(self).__name__} does not support {pascal_name(order.type)} order type. "
             f"Only supports [{names}]"
         )
 

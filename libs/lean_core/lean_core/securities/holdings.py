@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
-from lean_core.enums import OrderType, SecurityType
+from lean_core.enums import OrderDirection, OrderType, SecurityType
 from lean_core.orders.orders import Order
 from lean_core.securities.decimals import ZERO
 
@@ -86,7 +86,7 @@ class SecurityHolding:
     @property
     def exact_leverage(self) -> Decimal:
         """Return the leverage of the security's buying power model."""
-        return self._security.buying_power_model.get_leverage(self._security)
+        return self._security.exact_leverage
 
     def get_quantity_value(self, quantity: Decimal, price: Decimal | None = None) -> ConvertibleCashAmount:
         """Return quantity x price x contract multiplier, in the quote and in the account currency."""
@@ -311,6 +311,12 @@ class SecurityHolding:
     def is_short(self) -> bool:
         """Tell whether the position is short."""
         return self._quantity < 0
+
+    def is_reduced_by(self, direction: OrderDirection) -> bool:
+        """Tell whether an order in `direction` cuts into the position: a sell when long, a buy if short."""
+        return (self.is_long and direction == OrderDirection.SELL) or (
+            self.is_short and direction == OrderDirection.BUY
+        )
 
     @property
     def invested(self) -> bool:

@@ -283,10 +283,7 @@ class SecurityPortfolioManager(Mapping[Symbol, SecurityHolding]):
         security = self.securities[symbol]
         remaining = self.exact_margin_remaining
         holdings = security.holdings
-        reduces = (holdings.is_long and direction == OrderDirection.SELL) or (
-            holdings.is_short and direction == OrderDirection.BUY
-        )
-        if reduces:
+        if holdings.is_reduced_by(direction):
             model = security.buying_power_model
             remaining += model.get_maintenance_margin(security, holdings.exact_quantity)
             remaining += abs(model.get_initial_margin_requirement(security, holdings.exact_quantity))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from lean_core.enums import OrderDirection, SecurityType
+from lean_core.enums import SecurityType
 from lean_core.orders.events import OrderEvent
 from lean_core.securities.cash_book import CashAmount
 from lean_core.securities.decimals import ZERO
@@ -38,14 +38,11 @@ class SecurityPortfolioModel:
     def process_fill(self, portfolio: SecurityPortfolioManager, security: Security, fill: OrderEvent) -> None:
         """Apply one (partial) fill to cash and holdings."""
         holdings = security.holdings
-        was_long, was_short = holdings.is_long, holdings.is_short
+        closes = holdings.is_reduced_by(fill.direction)
         sale_value = holdings.get_quantity_value(abs(fill.fill_quantity), fill.fill_price).in_account_currency
         holdings.add_new_sale(sale_value)
         fee = self._pay_fee(portfolio, security, fill)
         self._apply_funds(portfolio, security, fill)
-        closes = (was_long and fill.direction == OrderDirection.SELL) or (
-            was_short and fill.direction == OrderDirection.BUY
-        )
         if closes:
             profit = self.close_trade_profit(portfolio, security, fill)
             holdings.add_new_profit(profit)

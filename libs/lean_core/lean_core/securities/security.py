@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
-from zoneinfo import ZoneInfo
 
 from lean_core.data.bars import QuoteBar, Tick, TradeBar
 from lean_core.data.normalization import adjusted_price_decimal
@@ -23,6 +22,7 @@ from lean_core.securities.cash_book import Cash
 from lean_core.securities.decimals import ONE, ZERO, as_utc, to_decimal
 from lean_core.securities.exchange import SecurityExchange
 from lean_core.securities.holdings import SecurityHolding
+from lean_core.securities.market_prices import to_local
 from lean_core.symbols import Symbol
 from lean_core.symbols.symbol_properties import SymbolProperties
 from lean_core.time.exchange_hours import SecurityExchangeHours
@@ -72,10 +72,6 @@ def default_tick_types(security_type: SecurityType, resolution: Resolution) -> t
     return types
 
 
-def _to_local(utc: datetime, time_zone: ZoneInfo) -> datetime:
-    return as_utc(utc).astimezone(time_zone).replace(tzinfo=None)
-
-
 class Security:
     """A security: symbol, exchange, prices, holdings and trading models."""
 
@@ -96,6 +92,8 @@ class Security:
     ) -> None:
         """Build a security; the portfolio finds a pair's `base_currency` when it is omitted."""
         self.symbol = symbol
+        #: The security type, read once: the identifier decodes it on every access.
+        self.type: SecurityType = symbol.security_type
         self.exchange_hours = exchange_hours
         self.exchange = SecurityExchange(self)
         self.symbol_properties = symbol_properties
@@ -127,12 +125,6 @@ class Security:
 
         DefaultBrokerageModel().initialize_security(self)
 
-    # -- identity --------------------------------------------------------------------------------------------
-    @property
-    def type(self) -> SecurityType:
-        """Return the security type."""
-        return self.symbol.security_type
-
     # -- time -----------------------------------------------------------------------------------------------
     def set_utc_time(self, utc: datetime) -> None:
         """Set the algorithm's current time (LEAN's local time keeper)."""
@@ -143,11 +135,11 @@ class Security:
         """Return the current time in the exchange time zone (naive), or None before any time was set."""
         if self.utc_time is None:
             return None
-        return _to_local(self.utc_time, self.exchange_hours.time_zone)
+        return to_local(self, self.utc_time)
 
     def is_market_open(self, utc: datetime, extended: bool = False) -> bool:
         """Tell whether the exchange is open at a UTC moment."""
-        return self.exchange_hours.is_open(_to_local(utc, self.exchange_hours.time_zone), extended)
+        return self.exchange_hours.is_open(to_local(self, utc), extended)
 
     # -- subscriptions ---------------------------------------------------------------------------------------
     @property

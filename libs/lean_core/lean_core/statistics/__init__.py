@@ -8,7 +8,6 @@ from lean_core.statistics.performance import (
     build_summary,
     generate_statistics,
     runtime_statistics,
-    summary_statistics,
 )
 from lean_core.statistics.portfolio_statistics import PortfolioStatistics
 from lean_core.statistics.risk_free import (
@@ -38,6 +37,5 @@ __all__ = [
     "order_to_json",
     "order_to_json_dict",
     "runtime_statistics",
-    "summary_statistics",
     "win_loss_statistics",
 ]

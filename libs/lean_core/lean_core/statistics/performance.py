@@ -13,7 +13,7 @@ import itertools
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from lean_core.statistics import dotnet
@@ -39,7 +39,6 @@ __all__ = [
     "generate_statistics",
     "rolling_period_ranges",
     "runtime_statistics",
-    "summary_statistics",
 ]
 
 logger = logging.getLogger(__name__)
@@ -122,7 +121,7 @@ class _Timeline:
         return sorted(values.items())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Inputs:
     """Everything a period's statistics read, prepared once per backtest."""
 
@@ -136,13 +135,21 @@ class _Inputs:
     trading_days_per_year: int
     fraction_memo: dict[datetime, float] = field(default_factory=dict)
     change_memo: dict[tuple[datetime, datetime], float] = field(default_factory=dict)
-    equity_days: list[date] = field(default_factory=list)
+    equity_days: list[date] = field(init=False)
+    trade_days: list[date] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.equity_days = [moment.date() for moment, _ in self.equity]
+        self.trade_days = [_naive_utc(record.utc_time).date() for record in self.trade_records]
 
     def equity_between(self, first: date, last: date) -> list[tuple[datetime, Decimal]]:
-        if not self.equity_days:
-            self.equity_days.extend(moment.date() for moment, _ in self.equity)
         days = self.equity_days
         return self.equity[bisect.bisect_left(days, first) : bisect.bisect_right(days, last)]
+
+    def trades_between(self, first: date, last: date) -> list[TradeRecord]:
+        """Return the trade records whose UTC date falls in [first, last], in their order."""
+        days = self.trade_days
+        return [record for record, day in zip(self.trade_records, days, strict=True) if first <= day <= last]
 
 
 def _benchmark_changes(
@@ -179,12 +186,7 @@ def _period_statistics(inputs: _Inputs, first: date, last: date) -> PortfolioSta
     period_equity = inputs.equity_between(first, last)
     if not period_equity:
         return PortfolioStatistics()
-    opening = datetime.combine(first, time())
-    records = [
-        r
-        for r in inputs.trade_records
-        if _naive_utc(r.utc_time) >= opening and _naive_utc(r.utc_time).date() <= last
-    ]
+    records = inputs.trades_between(first, last)
     benchmark = inputs.benchmark.between(first, last)
     performance = inputs.performance.between(first, last)
     if len(benchmark) != len(performance):
@@ -278,35 +280,6 @@ def generate_statistics(
         total, total_fees, total_orders, estimated_capacity, lowest_capacity_asset, currency_symbol
     )
     return StatisticsResults(total, windowed, summary)
-
-
-def summary_statistics(
-    series: StatisticsSeries,
-    starting_capital: Decimal,
-    trade_records: Sequence[TradeRecord],
-    total_fees: Decimal,
-    total_orders: int,
-    risk_free_model: RiskFreeInterestRateModel,
-    trading_days_per_year: int = 252,
-    *,
-    estimated_capacity: Decimal = _ZERO,
-    lowest_capacity_asset: str = "",
-    currency_symbol: str = "$",
-) -> dict[str, str]:
-    """Return LEAN's printed summary statistics, in LEAN's key order (see `generate_statistics`)."""
-    return generate_statistics(
-        series,
-        starting_capital,
-        trade_records,
-        total_fees,
-        total_orders,
-        risk_free_model,
-        trading_days_per_year,
-        estimated_capacity=estimated_capacity,
-        lowest_capacity_asset=lowest_capacity_asset,
-        currency_symbol=currency_symbol,
-        rolling=False,
-    ).summary
 
 
 def build_summary(

@@ -8,7 +8,13 @@ from lean_core.time.market_hours import (
     bars_open_mask,
     open_mask,
 )
-from lean_core.time.time_zones import TimeZones, get_time_zone, local_ns_to_utc_ns, utc_ns_to_local_ns
+from lean_core.time.time_zones import (
+    TimeZones,
+    get_time_zone,
+    local_ns_to_utc_ns,
+    local_to_utc_ns,
+    utc_ns_to_local_ns,
+)
 
 __all__ = [
     "MarketHoursDatabase",
@@ -19,6 +25,7 @@ __all__ = [
     "bars_open_mask",
     "get_time_zone",
     "local_ns_to_utc_ns",
+    "local_to_utc_ns",
     "open_mask",
     "utc_ns_to_local_ns",
 ]

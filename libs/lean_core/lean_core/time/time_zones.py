@@ -19,19 +19,21 @@ method assumes at most one transition a day, which holds for every zone in use b
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["TimeZones", "get_time_zone", "local_ns_to_utc_ns", "utc_ns_to_local_ns"]
+__all__ = ["TimeZones", "get_time_zone", "local_ns_to_utc_ns", "local_to_utc_ns", "utc_ns_to_local_ns"]
 
 Int64Array = npt.NDArray[np.int64]
 
 _NS_PER_SECOND: Final = 1_000_000_000
 _SECONDS_PER_DAY: Final = 86_400
+_EPOCH: Final = datetime(1970, 1, 1)
+_ONE_MICROSECOND: Final = timedelta(microseconds=1)
 # NodaTime reads "UTC-05" as a fixed offset; the tz database spells it Etc/GMT+5 (the sign is inverted).
 _FIXED_OFFSET_NAME = re.compile(r"^UTC([+-])(\d{1,2})(?::?00)?$")
 _FIXED_ZONE_KEYS: Final = frozenset({"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu"})
@@ -181,3 +183,13 @@ def local_ns_to_utc_ns(local_ns: npt.ArrayLike, tz: ZoneInfo) -> Int64Array:
     after_a_transition = index > 0
     floor = instants[np.maximum(index - 1, 0)]
     return np.where(after_a_transition & (utc < floor), floor, utc)
+
+
+def local_to_utc_ns(local: datetime, tz: ZoneInfo) -> int:
+    """Convert one naive wall time in `tz` to UTC nanoseconds, resolving DST as `local_ns_to_utc_ns` does."""
+    wall_ns = (local - _EPOCH) // _ONE_MICROSECOND * 1000
+    offset = local.replace(tzinfo=tz).utcoffset()
+    if offset is not None and offset == local.replace(tzinfo=tz, fold=1).utcoffset():
+        # Not near a clock change: the wall time happens exactly once.
+        return wall_ns - offset // _ONE_MICROSECOND * 1000
+    return int(local_ns_to_utc_ns(np.array([wall_ns], dtype=np.int64), tz)[0])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lean_core.enums import Resolution, SecurityType, TickType
+from lean_core.enums import Resolution, TickType
 from lean_core.errors import DataError, MissingDataError
 from lean_core.symbols import Symbol
 
@@ -156,7 +156,7 @@ def row_dates(
         location = paths.data_location(data_folder, symbol, resolution, tick_type, None, path_ticker)
         files, entry = [location.path], location.entry
     days: set[date] = set()
-    one_of_many = symbol.security_type in _MULTI_ENTRY_TYPES
+    one_of_many = paths.holds_many_contracts(symbol.security_type)
     for path in files:
         try:
             found, data = read_entry(path, entry, one_of_many=one_of_many)
@@ -164,15 +164,6 @@ def row_dates(
             continue
         days.update(_leading_dates(data, path, found))
     return sorted(days)
-
-
-_MULTI_ENTRY_TYPES = (
-    SecurityType.FUTURE,
-    SecurityType.CRYPTO_FUTURE,
-    SecurityType.OPTION,
-    SecurityType.INDEX_OPTION,
-    SecurityType.FUTURE_OPTION,
-)
 
 
 def _leading_dates(data: bytes, path: Path, entry: str) -> list[date]:

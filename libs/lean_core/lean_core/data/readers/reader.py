@@ -43,13 +43,6 @@ _FAMILIES: dict[SecurityType, ModuleType] = {
     SecurityType.INDEX_OPTION: option,
     SecurityType.FUTURE_OPTION: option,
 }
-_CHAIN_TYPES = (
-    SecurityType.FUTURE,
-    SecurityType.CRYPTO_FUTURE,
-    SecurityType.OPTION,
-    SecurityType.INDEX_OPTION,
-    SecurityType.FUTURE_OPTION,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +111,7 @@ def _read_columns(
         cached = cache.get(key)
         if cached is not None:
             return cached
-    one_of_many = request.symbol.security_type in _CHAIN_TYPES
+    one_of_many = paths.holds_many_contracts(request.symbol.security_type)
     pool = cache.archives if cache is not None else None
     found, data = read_entry(location.path, location.entry, one_of_many=one_of_many, pool=pool)
     parsed = parse_csv(data, form.spec, path=location.path, entry=found)
@@ -183,7 +176,7 @@ def list_zip_contracts(
     `future_expiry`, the exchange's rule from contract month to expiry date. A `cache` keeps the zip
     open for the contract reads that usually follow.
     """
-    if chain.security_type not in _CHAIN_TYPES:
+    if not paths.holds_many_contracts(chain.security_type):
         raise ValueError(f"{chain.security_type.lean_name} data has no contract chains")
     folder = paths.zip_directory(data_folder, chain, resolution, path_ticker)
     path = folder / paths.zip_file_name(chain, resolution, tick_type, day, path_ticker)
