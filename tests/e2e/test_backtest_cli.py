@@ -85,3 +85,26 @@ def test_error_in_initialize_ends_the_run_as_a_runtime_error(lean_data_folder: P
 
     assert done.returncode == 1
     assert "no cash configured" in done.stderr
+
+
+def test_runtime_error_log_names_the_failing_line(lean_data_folder: Path, tmp_path: Path) -> None:
+    failing = tmp_path / "failing.py"
+    failing.write_text(
+        "from AlgorithmImports import *\n\n"
+        "class Failing(QCAlgorithm):\n"
+        "    def initialize(self):\n"
+        "        self.set_start_date(2013, 10, 7)\n"
+        "        self.set_end_date(2013, 10, 7)\n"
+        "        self.add_equity('SPY')\n"
+        "    def on_data(self, data):\n"
+        "        raise ValueError('bad signal')\n"
+    )
+
+    done = _leanbus(
+        "backtest", str(failing), "--data-folder", str(lean_data_folder), "--output", str(tmp_path / "o")
+    )
+
+    assert done.returncode == 1
+    log = next((tmp_path / "o").glob("*-log.txt")).read_text()
+    assert "Runtime Error: ValueError: bad signal" in log
+    assert f'File "{failing}", line 9, in on_data' in log

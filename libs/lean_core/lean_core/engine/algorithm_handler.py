@@ -417,6 +417,7 @@ class AlgorithmHandler:
             text = f"{type(error).__name__}: {error}"
             stack = "".join(traceback.format_exception(error))
             algorithm.error(f"Runtime Error: {text}")
+            algorithm.error(f"Stack Trace: {stack.rstrip()}")  # operators read the log, not the JSON
         progress = self._progress_message()
         final = self._sample(algorithm._utc_ns) if self._start_ns else None
         capacity, lowest = Decimal(0), ""
