@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from lean_core.enums import TickType
 from lean_core.symbols import Symbol
+from lean_core.time.utc_offsets import utc_offset_ns
 
 Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -28,10 +29,9 @@ _UTC = ZoneInfo("UTC")
 
 def ns_to_local(ns: int, time_zone: ZoneInfo) -> datetime:
     """Convert UTC nanoseconds to a naive datetime in `time_zone` (microsecond precision)."""
-    utc = _EPOCH + timedelta(microseconds=ns // 1000)
     if time_zone is _UTC:
-        return utc  # the common case on the engine's hot path: no zone arithmetic
-    return utc.replace(tzinfo=_UTC).astimezone(time_zone).replace(tzinfo=None)
+        return _EPOCH + timedelta(microseconds=ns // 1000)
+    return _EPOCH + timedelta(microseconds=(ns + utc_offset_ns(ns, time_zone)) // 1000)
 
 
 def local_to_ns(local: datetime, time_zone: ZoneInfo) -> int:

@@ -18,8 +18,8 @@ matter.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -28,6 +28,7 @@ import numpy.typing as npt
 from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame
 from lean_core.data.factor_files import FactorFile
 from lean_core.enums import DataNormalizationMode, SecurityType, TickType
+from lean_core.time.utc_offsets import utc_offsets_ns
 
 __all__ = [
     "adjust_quote_bars",
@@ -51,6 +52,8 @@ _MINUTE_NS = 60 * 1_000_000_000
 _DAY_NS = 86_400 * 1_000_000_000
 _DECI_CENT = Decimal("0.0001")
 _TEN_THOUSAND = Decimal(10000)
+# C#'s decimal arithmetic, used through the context's methods: cheaper than a localcontext per price.
+_LEAN_DECIMAL = Context(prec=28, rounding=ROUND_HALF_EVEN)
 _EXACT_INTEGERS = 2.0**53
 _EXACT_POWERS_OF_TEN = 22  # 10**22 is the largest power of ten a double holds exactly
 # A float quotient this close to .5 may sit on the other side of the tie in decimal arithmetic.
@@ -68,17 +71,7 @@ def day_numbers(days: npt.NDArray[np.int64] | npt.NDArray[np.datetime64]) -> Int
 
 def local_day_numbers(times_ns: Int64Array, time_zone: ZoneInfo) -> Int64Array:
     """Return the local date of UTC-nanosecond times as days since 1970-01-01, in `time_zone`."""
-    # Offsets change only on whole minutes, so one zone lookup per distinct minute suffices.
-    minutes, inverse = np.unique(times_ns // _MINUTE_NS, return_inverse=True)
-    offsets = np.array(
-        [_utc_offset_ns(int(minute) * _MINUTE_NS, time_zone) for minute in minutes], dtype=np.int64
-    )
-    return (times_ns + offsets[inverse.reshape(-1)]) // _DAY_NS
-
-
-def _utc_offset_ns(ns: int, time_zone: ZoneInfo) -> int:
-    offset = datetime.fromtimestamp(ns // 1_000_000_000, UTC).astimezone(time_zone).utcoffset()
-    return int(offset.total_seconds()) * 1_000_000_000 if offset is not None else 0
+    return (times_ns + utc_offsets_ns(times_ns, time_zone)) // _DAY_NS
 
 
 def row_factors(
@@ -284,9 +277,10 @@ def adjusted_price_decimal(raw_scaled_int: int, factor: Decimal, *, tick: bool =
     Bars read x 0.0001 (1674400 -> 167.4400, scale 4); ticks read / 10000 (-> 167.44). With
     factor 0.8646266 the bar price becomes 144.77307790400, the digits LEAN prints.
     """
-    with localcontext(prec=28, rounding=ROUND_HALF_EVEN):
-        raw = Decimal(raw_scaled_int) / _TEN_THOUSAND if tick else Decimal(raw_scaled_int) * _DECI_CENT
-        return raw * factor
+    context = _LEAN_DECIMAL
+    if tick:
+        return context.multiply(context.divide(Decimal(raw_scaled_int), _TEN_THOUSAND), factor)
+    return context.multiply(context.multiply(Decimal(raw_scaled_int), _DECI_CENT), factor)
 
 
 def normalize_price_decimal(

@@ -8,9 +8,9 @@ per-moment view (`slice.bars[symbol]`, `slice["SPY"]`), are made only when asked
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -97,20 +97,100 @@ class CustomData(DataDictionary[Any]):
         return DataDictionary({s: v for s, v in self._items.items() if isinstance(v, data_type)})
 
 
-@dataclass(slots=True)
-class Slice:
-    """All data that arrived at one moment; `time` is in the algorithm's time zone."""
+class SliceContents(Protocol):
+    """Where a lazily built slice gets its data points from, the first time user code asks."""
 
-    time: datetime
-    utc_time: datetime
-    bars: TradeBars
-    quote_bars: QuoteBars
-    ticks: Ticks
-    custom: CustomData = field(default_factory=CustomData)
+    @property
+    def has_data(self) -> bool:
+        """Tell whether any data point arrived at this moment."""
+
+    def fill(self, bars: TradeBars, quotes: QuoteBars, ticks: Ticks, custom: CustomData) -> None:
+        """Put this moment's data points into the four collections."""
+
+    def find(self, symbol: Symbol, kind: type[T]) -> T | None:
+        """Return one symbol's point of a kind (TradeBar, QuoteBar) without building the others."""
+
+
+class Slice:
+    """All data that arrived at one moment; `time` is in the algorithm's time zone.
+
+    The engine builds its slices with `contents`: per-bar objects are made only when user
+    code reads the slice, so a step nobody looks at costs no allocation.
+    """
+
+    __slots__ = ("_bars", "_contents", "_custom", "_quote_bars", "_ticks", "time", "utc_time")
+
+    def __init__(
+        self,
+        time: datetime,
+        utc_time: datetime,
+        bars: TradeBars | None = None,
+        quote_bars: QuoteBars | None = None,
+        ticks: Ticks | None = None,
+        custom: CustomData | None = None,
+        *,
+        contents: SliceContents | None = None,
+    ) -> None:
+        self.time = time
+        self.utc_time = utc_time
+        self._contents = contents
+        self._bars = bars if bars is not None or contents is not None else TradeBars()
+        self._quote_bars = quote_bars if quote_bars is not None or contents is not None else QuoteBars()
+        self._ticks = ticks if ticks is not None or contents is not None else Ticks()
+        self._custom = custom if custom is not None or contents is not None else CustomData()
+
+    def _materialise(self) -> None:
+        contents, self._contents = self._contents, None
+        bars, quotes, ticks, custom = TradeBars(), QuoteBars(), Ticks(), CustomData()
+        if contents is not None:
+            contents.fill(bars, quotes, ticks, custom)
+        self._bars, self._quote_bars, self._ticks, self._custom = bars, quotes, ticks, custom
+
+    @property
+    def bars(self) -> TradeBars:
+        """Return the trade bars of this moment."""
+        if self._contents is not None:
+            self._materialise()
+        return self._bars  # type: ignore[return-value]
+
+    @property
+    def quote_bars(self) -> QuoteBars:
+        """Return the quote bars of this moment."""
+        if self._contents is not None:
+            self._materialise()
+        return self._quote_bars  # type: ignore[return-value]
+
+    @property
+    def ticks(self) -> Ticks:
+        """Return the ticks of this moment, a list per symbol."""
+        if self._contents is not None:
+            self._materialise()
+        return self._ticks  # type: ignore[return-value]
+
+    @property
+    def custom(self) -> CustomData:
+        """Return the custom data points of this moment."""
+        if self._contents is not None:
+            self._materialise()
+        return self._custom  # type: ignore[return-value]
+
+    def trade_bar_of(self, symbol: Symbol) -> TradeBar | None:
+        """Return one symbol's trade bar, building no other (for engine code reading a few symbols)."""
+        if self._contents is not None:
+            return self._contents.find(symbol, TradeBar)
+        return self.bars.get(symbol)
+
+    def quote_bar_of(self, symbol: Symbol) -> QuoteBar | None:
+        """Return one symbol's quote bar, building no other."""
+        if self._contents is not None:
+            return self._contents.find(symbol, QuoteBar)
+        return self.quote_bars.get(symbol)
 
     @property
     def has_data(self) -> bool:
         """Tell whether anything arrived at this moment."""
+        if self._contents is not None:
+            return self._contents.has_data
         return bool(self.bars or self.quote_bars or self.ticks or self.custom)
 
     def __getitem__(self, key: Symbol | str) -> Any:

@@ -24,22 +24,17 @@ from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array, unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import (
-    QuoteBar,
-    QuoteBarFrame,
-    TickFrame,
-    TradeBar,
-    TradeBarFrame,
     local_to_ns,
     ns_to_local,
 )
-from lean_core.data.custom_data import DynamicData
 from lean_core.data.custom_frame import CustomDataFrame
-from lean_core.data.slice import CustomData, QuoteBars, Slice, Ticks, TradeBars
+from lean_core.data.slice import Slice
 from lean_core.engine.capacity_feed import CapacityFeed
 from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
-from lean_core.engine.security_updates import PriceFactors, exact_factors, update_security
+from lean_core.engine.security_updates import exact_factors
+from lean_core.engine.step_data import BatchSteps, FrameRows
 from lean_core.enums import OrderType
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
@@ -49,6 +44,7 @@ from lean_core.time.time_zones import TimeZones
 logger = logging.getLogger(__name__)
 
 INITIAL_CREDIT = 2
+_HOUR_NS = 3_600_000_000_000
 _UTC = TimeZones.UTC
 _RESTING = frozenset(
     {
@@ -78,15 +74,6 @@ class SecurityChanges:
         added = ", ".join(s.symbol.value for s in self.added_securities)
         removed = ", ".join(s.symbol.value for s in self.removed_securities)
         return f"SecurityChanges: Added: {added} Removed: {removed}"
-
-
-@dataclass(slots=True)
-class _StepFrame:
-    security: Security
-    frame: TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
-    rows: npt.NDArray[np.int64]
-    factors: PriceFactors
-    is_internal: bool
 
 
 @dataclass(slots=True)
@@ -127,6 +114,8 @@ class AlgorithmHandler:
         self._data_points = 0
         self._capacity: CapacityFeed | None = None
         self._slice: Slice | None = None
+        self._batch: BatchSteps | None = None
+        self._next_settlement_scan_ns = 0
 
     # -- AlgorithmRuntime / OrderLink -----------------------------------------------------------
     @property
@@ -217,7 +206,7 @@ class AlgorithmHandler:
         if self.finished:
             return []
         times = unpack_times(batch)
-        frames = self._frames(batch)
+        self._enter(self._batch_steps(batch, len(times)))
         reply = self._request(
             Stream.CLOCK_REQUESTS,
             m.ClockEventsRequest(run_id=self._run_id, after_ns=self._clock_ns, until_ns=int(times[-1])),
@@ -226,7 +215,7 @@ class AlgorithmHandler:
         self._clock_ns = int(times[-1])
         self._data_points += batch.data_points
         try:
-            self._run_steps(times, frames, events)
+            self._run_steps(times, events)
         except RunStoppedError:
             return self._finish("Stopped")
         except Exception as error:
@@ -236,7 +225,7 @@ class AlgorithmHandler:
             (Stream.DATA_REQUESTS, m.DataBatchRequest(run_id=self._run_id, count=1)),
         ]
 
-    def _frames(self, batch: m.DataBatch) -> list[_StepFrame]:
+    def _batch_steps(self, batch: m.DataBatch, step_count: int) -> BatchSteps:
         frames = []
         for packed in batch.frames:
             security, internal = self._by_subscription[packed.subscription]
@@ -244,12 +233,17 @@ class AlgorithmHandler:
             if isinstance(frame, CustomDataFrame):  # points are rebuilt as the user's own class
                 frame = frame.with_class(self.algorithm._custom_data_info[security.symbol].data_class)
             factors = exact_factors(packed.price_factors)
-            frames.append(_StepFrame(security, frame, unpack_rows(packed), factors, internal))
-        return frames
+            frames.append(FrameRows(security, frame, unpack_rows(packed), factors, internal))
+        return BatchSteps(frames, step_count)
 
-    def _run_steps(
-        self, times: npt.NDArray[np.int64], frames: list[_StepFrame], events: list[m.ClockEvent]
-    ) -> None:
+    def _enter(self, batch: BatchSteps) -> None:
+        """Finish applying the previous batch's prices, then read them from the new one."""
+        if self._batch is not None:
+            self._batch.detach()
+        self._batch = batch
+        batch.attach()
+
+    def _run_steps(self, times: npt.NDArray[np.int64], events: list[m.ClockEvent]) -> None:
         next_event = 0
         for index in range(len(times)):
             if self.stop_requested or self.algorithm._quit_requested:
@@ -258,20 +252,23 @@ class AlgorithmHandler:
             if utc_ns < self._run_start_ns:
                 # Data read ahead of the run (the benchmark's previous day) only primes prices, as
                 # LEAN's feed hands it over before the first time slice.
-                self._update_prices(index, utc_ns, ns_to_local(utc_ns, _UTC), frames)
+                self._advance(index, utc_ns, ns_to_local(utc_ns, _UTC))
                 continue
             next_event = self._fire_events(events, next_event, utc_ns, inclusive=False)
-            self._step(index, utc_ns, frames)
+            self._step(index, utc_ns)
             next_event = self._fire_events(events, next_event, utc_ns, inclusive=True)
             self._after_events(utc_ns)
 
-    def _step(self, index: int, utc_ns: int, frames: list[_StepFrame]) -> None:
+    def _step(self, index: int, utc_ns: int) -> None:
         algorithm = self.algorithm
         algorithm._set_utc_ns(utc_ns)
         now = algorithm.utc_time
         algorithm.securities.set_utc_time(now)
-        algorithm.portfolio.scan(now)
-        self._slice = self._update_prices(index, utc_ns, now, frames)
+        self._slice = self._advance(index, utc_ns, now)
+        if utc_ns >= self._next_settlement_scan_ns:
+            # LEAN settles cash once an hour, after the step's prices (AlgorithmManager's model scan).
+            algorithm.portfolio.scan(now)
+            self._next_settlement_scan_ns = utc_ns - utc_ns % _HOUR_NS + _HOUR_NS
         if algorithm._is_warming_up and utc_ns >= self._start_ns:
             algorithm._is_warming_up = False
             self._start_equity = algorithm.portfolio.exact_total_portfolio_value
@@ -300,32 +297,13 @@ class AlgorithmHandler:
             if self._capacity is not None:
                 self._capacity.on_step(data.utc_time, data)
 
-    def _update_prices(self, index: int, utc_ns: int, utc_time: datetime, frames: list[_StepFrame]) -> Slice:
-        bars, quotes, ticks, custom = TradeBars(), QuoteBars(), Ticks(), CustomData()
-        for step in frames:
-            frame = step.frame
-            if isinstance(frame, TickFrame):
-                start, stop = int(step.rows[index]), int(step.rows[index + 1])
-                step_ticks = [
-                    update_security(step.security, frame, row, step.factors) for row in range(start, stop)
-                ]
-                if step_ticks and not step.is_internal:
-                    ticks._items[frame.symbol] = step_ticks  # type: ignore[assignment]
-                continue
-            row = int(step.rows[index])
-            if row < 0:
-                continue
-            data = update_security(step.security, frame, row, step.factors)
-            if step.is_internal:
-                continue
-            if isinstance(data, TradeBar):
-                bars._items[frame.symbol] = data
-            elif isinstance(data, QuoteBar):
-                quotes._items[frame.symbol] = data
-            elif isinstance(data, DynamicData):
-                custom._items[frame.symbol] = data
-        local_time = ns_to_local(utc_ns, self.algorithm.time_zone)
-        return Slice(local_time, utc_time, bars, quotes, ticks, custom)
+    def _advance(self, index: int, utc_ns: int, utc_time: datetime) -> Slice:
+        """Move the batch to step `index`: prices follow when read, and the step's slice."""
+        batch = self._batch
+        if batch is None:
+            raise RuntimeError("a time step ran outside a batch")
+        batch.advance(index)
+        return batch.slice(index, ns_to_local(utc_ns, self.algorithm.time_zone), utc_time)
 
     # -- scheduled events ---------------------------------------------------------------------
     def _fire_events(

@@ -82,7 +82,7 @@ class CapacityFeed:
             if security is None:
                 continue
             bar = _capacity_bar(
-                security, data.bars.get(security.symbol), data.quote_bars.get(security.symbol)
+                security, data.trade_bar_of(security.symbol), data.quote_bar_of(security.symbol)
             )
             if bar is not None:
                 bars[key] = bar

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
@@ -37,31 +38,41 @@ def factor_at(factors: PriceFactors, row: int) -> Decimal | None:
     return factors[max(index, 0)][1]
 
 
+def data_point(frame: BarFrame, row: int, zone: ZoneInfo) -> TradeBar | QuoteBar | Tick | DynamicData:
+    """Return row `row` of a frame as the object user code sees, times in `zone`."""
+    if isinstance(frame, CustomDataFrame):
+        return frame.point(row, zone)
+    if isinstance(frame, TickFrame):
+        return frame.tick(row, zone)
+    return frame.bar(row, zone)
+
+
+def put_point(
+    security: Security, point: TradeBar | QuoteBar | Tick | DynamicData, factor: Decimal | None
+) -> None:
+    """Put one data point into the security's cache; `factor` is its row's exact price factor."""
+    if isinstance(point, DynamicData):
+        # pythonnet stores a Python float value as C#'s (decimal)double would
+        exact = ExactCustomData(point.time, point.end_time, decimal_from_double(point.value))
+        security.cache.update_custom_data(point, exact, is_fill_forward=point.is_fill_forward)
+        return
+    if factor is not None:
+        security.price_factor = factor
+    if isinstance(point, TradeBar):
+        security.cache.update_trade_bar(point)
+    elif isinstance(point, QuoteBar):
+        security.cache.update_quote_bar(point)
+    else:
+        security.cache.update_tick(point)
+
+
 def update_security(
     security: Security, frame: BarFrame, row: int, factors: PriceFactors
 ) -> TradeBar | QuoteBar | Tick | DynamicData:
     """Put one row of a frame into the security's cache and return the object built for it."""
-    zone = security.exchange_hours.time_zone
-    if isinstance(frame, CustomDataFrame):
-        point = frame.point(row, zone)
-        # pythonnet stores a Python float value as C#'s (decimal)double would
-        exact = ExactCustomData(point.time, point.end_time, decimal_from_double(point.value))
-        security.cache.update_custom_data(point, exact, is_fill_forward=point.is_fill_forward)
-        return point
-    factor = factor_at(factors, row)
-    if factor is not None:
-        security.price_factor = factor
-    if isinstance(frame, TradeBarFrame):
-        bar = frame.bar(row, zone)
-        security.cache.update_trade_bar(bar)
-        return bar
-    if isinstance(frame, QuoteBarFrame):
-        quote = frame.bar(row, zone)
-        security.cache.update_quote_bar(quote)
-        return quote
-    tick = frame.tick(row, zone)
-    security.cache.update_tick(tick)
-    return tick
+    point = data_point(frame, row, security.exchange_hours.time_zone)
+    put_point(security, point, None if isinstance(frame, CustomDataFrame) else factor_at(factors, row))
+    return point
 
 
 def apply_row(

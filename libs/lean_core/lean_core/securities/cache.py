@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, Generic, Protocol, TypeVar, overload
 
 from lean_core.data.bars import Bar, QuoteBar, Tick, TradeBar
 from lean_core.enums import TickType
@@ -32,6 +33,7 @@ __all__ = [
     "ExactTick",
     "ExactTradeBar",
     "MarketData",
+    "PendingData",
     "PriceConverter",
     "SecurityCache",
     "default_price_converter",
@@ -173,29 +175,79 @@ _FIELDS = (
 )
 
 
+class PendingData(Protocol):
+    """Data that reached a security but is applied only when the cache is read (see `SecurityCache`)."""
+
+    def catch_up(self) -> None:
+        """Apply every data point due by now to the cache."""
+
+
+_T = TypeVar("_T")
+
+
+class _Synced(Generic[_T]):
+    """A cache field that first applies the pending data, so a read never sees a stale value."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.private = "_" + name
+
+    @overload
+    def __get__(self, cache: None, owner: type) -> _Synced[_T]: ...
+    @overload
+    def __get__(self, cache: SecurityCache, owner: type) -> _T: ...
+    def __get__(self, cache: SecurityCache | None, owner: type) -> Any:
+        if cache is None:
+            return self
+        pending = cache._pending
+        if pending is not None:
+            pending.catch_up()
+        return getattr(cache, self.private)
+
+
 class SecurityCache:
-    """The security's last prices and last data of each kind."""
+    """The security's last prices and last data of each kind.
+
+    The engine may attach a `PendingData` instead of pushing every data point: prices of a
+    security nobody reads then cost nothing, and every read of a field catches up first.
+    """
+
+    exact: _Synced[dict[str, Decimal]] = _Synced()
+    last_data: _Synced[MarketData | None] = _Synced()
+    exact_last_data: _Synced[ExactData | None] = _Synced()
+    last_trade_bar: _Synced[TradeBar | None] = _Synced()
+    exact_trade_bar: _Synced[ExactTradeBar | None] = _Synced()
+    last_quote_bar: _Synced[QuoteBar | None] = _Synced()
+    exact_quote_bar: _Synced[ExactQuoteBar | None] = _Synced()
+    trade_ticks: _Synced[list[ExactTick]] = _Synced()
+    quote_ticks: _Synced[list[ExactTick]] = _Synced()
+    last_tick: _Synced[Tick | None] = _Synced()
+    last_custom_data: _Synced[object | None] = _Synced()
 
     def __init__(
         self, *, is_equity: bool = False, converter: PriceConverter = default_price_converter
     ) -> None:
         self.is_equity = is_equity
         self.converter = converter
+        self._pending: PendingData | None = None
         self.reset()
+
+    def attach(self, pending: PendingData | None) -> None:
+        """Take data from `pending` when read (None: only what is pushed through the update methods)."""
+        self._pending = pending
 
     def reset(self) -> None:
         """Forget every price and data point."""
-        self.exact: dict[str, Decimal] = dict.fromkeys(_FIELDS, ZERO)
-        self.last_data: MarketData | None = None
-        self.exact_last_data: ExactData | None = None
-        self.last_trade_bar: TradeBar | None = None
-        self.exact_trade_bar: ExactTradeBar | None = None
-        self.last_quote_bar: QuoteBar | None = None
-        self.exact_quote_bar: ExactQuoteBar | None = None
-        self.trade_ticks: list[ExactTick] = []
-        self.quote_ticks: list[ExactTick] = []
-        self.last_tick: Tick | None = None
-        self.last_custom_data: object | None = None
+        self._exact: dict[str, Decimal] = dict.fromkeys(_FIELDS, ZERO)
+        self._last_data: MarketData | None = None
+        self._exact_last_data: ExactData | None = None
+        self._last_trade_bar: TradeBar | None = None
+        self._exact_trade_bar: ExactTradeBar | None = None
+        self._last_quote_bar: QuoteBar | None = None
+        self._exact_quote_bar: ExactQuoteBar | None = None
+        self._trade_ticks: list[ExactTick] = []
+        self._quote_ticks: list[ExactTick] = []
+        self._last_tick: Tick | None = None
+        self._last_custom_data: object | None = None
         self._last_quote_bar_update: datetime | None = None
         self._last_ohlc_update: datetime | None = None
 
@@ -255,8 +307,8 @@ class SecurityCache:
         """Take a trade bar (fill-forward bars are ignored)."""
         if bar.is_fill_forward:
             return
-        exact = self._exact_trade_bar(bar)
-        self.last_trade_bar, self.exact_trade_bar = bar, exact
+        exact = self._to_exact_trade_bar(bar)
+        self._last_trade_bar, self._exact_trade_bar = bar, exact
         self._set_last_data(bar, exact, is_default=True)
         self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close)
         self._set_if_nonzero("volume", exact.volume)
@@ -265,9 +317,9 @@ class SecurityCache:
         """Take a quote bar (fill-forward bars are ignored)."""
         if bar.is_fill_forward:
             return
-        exact = self._exact_quote_bar(bar)
+        exact = self._to_exact_quote_bar(bar)
         is_default = not self.is_equity
-        self.last_quote_bar, self.exact_quote_bar = bar, exact
+        self._last_quote_bar, self._exact_quote_bar = bar, exact
         self._set_last_data(bar, exact, is_default=is_default)
         if is_default:  # an equity quote sets no OHLC: skip computing its mids
             self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close)
@@ -283,11 +335,11 @@ class SecurityCache:
         """Take the ticks of one time step, all of one tick type (LEAN keeps the step's list per type)."""
         if not ticks:
             return
-        exact_ticks = [self._exact_tick(tick) for tick in ticks]
+        exact_ticks = [self._to_exact_tick(tick) for tick in ticks]
         if ticks[-1].tick_type == TickType.TRADE:
-            self.trade_ticks = exact_ticks
+            self._trade_ticks = exact_ticks
         elif ticks[-1].tick_type == TickType.QUOTE:
-            self.quote_ticks = exact_ticks
+            self._quote_ticks = exact_ticks
         for tick, exact in zip(ticks, exact_ticks, strict=True):
             self._process_tick(tick, exact)
 
@@ -299,13 +351,13 @@ class SecurityCache:
         """Take a custom data point: its value sets the price unless zero (LEAN's base data rule)."""
         if is_fill_forward:
             return
-        self.last_custom_data, self.exact_last_data = data, exact
+        self._last_custom_data, self._exact_last_data = data, exact
         self._set_if_nonzero("price", exact.value)
 
     def _process_tick(self, tick: Tick, exact: ExactTick) -> None:
         if tick.tick_type == TickType.OPEN_INTEREST:
             return
-        self.last_tick = tick
+        self._last_tick = tick
         is_default = not (self.is_equity and tick.tick_type == TickType.QUOTE)
         self._set_last_data(tick, exact, is_default=is_default)
         self._set_if_nonzero("price", exact.price)
@@ -320,11 +372,11 @@ class SecurityCache:
         if not is_default:
             return
         if (
-            self.last_data is None
+            self._last_data is None
             or self._last_quote_bar_update != exact.end_time
             or not isinstance(data, TradeBar)
         ):
-            self.last_data, self.exact_last_data = data, exact
+            self._last_data, self._exact_last_data = data, exact
 
     def _set_ohlc(
         self, end_time: datetime, open_: Decimal, high: Decimal, low: Decimal, close: Decimal
@@ -336,15 +388,15 @@ class SecurityCache:
         self._set_if_nonzero("high", high)
         self._set_if_nonzero("low", low)
         if close != 0:
-            self.exact["price"] = close
-            self.exact["close"] = close
+            self._exact["price"] = close
+            self._exact["close"] = close
 
     def _set_if_nonzero(self, name: str, value: Decimal) -> None:
         if value != 0:
-            self.exact[name] = value
+            self._exact[name] = value
 
     # -- exact views -------------------------------------------------------------------------------------
-    def _exact_trade_bar(self, bar: TradeBar) -> ExactTradeBar:
+    def _to_exact_trade_bar(self, bar: TradeBar) -> ExactTradeBar:
         convert = self.converter
         return ExactTradeBar(
             bar.time,
@@ -367,7 +419,7 @@ class SecurityCache:
             convert(side.close, False),
         )
 
-    def _exact_quote_bar(self, bar: QuoteBar) -> ExactQuoteBar:
+    def _to_exact_quote_bar(self, bar: QuoteBar) -> ExactQuoteBar:
         return ExactQuoteBar(
             bar.time,
             bar.end_time,
@@ -377,7 +429,7 @@ class SecurityCache:
             to_decimal(bar.last_ask_size),
         )
 
-    def _exact_tick(self, tick: Tick) -> ExactTick:
+    def _to_exact_tick(self, tick: Tick) -> ExactTick:
         convert = self.converter
         bid = convert(tick.bid_price, True) if tick.bid_price else ZERO
         ask = convert(tick.ask_price, True) if tick.ask_price else ZERO

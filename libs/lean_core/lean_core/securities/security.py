@@ -72,6 +72,15 @@ def default_tick_types(security_type: SecurityType, resolution: Resolution) -> t
     return types
 
 
+class SecurityClock:
+    """The current time of the securities sharing it (LEAN's time keeper)."""
+
+    __slots__ = ("utc_time",)
+
+    def __init__(self) -> None:
+        self.utc_time: datetime | None = None
+
+
 class Security:
     """A security: symbol, exchange, prices, holdings and trading models."""
 
@@ -107,7 +116,7 @@ class Security:
         self.price_factor = ONE
         self.is_tradable = True
         self.is_delisted = False
-        self.utc_time: datetime | None = None
+        self._clock = SecurityClock()
         self._subscriptions: list[SubscriptionDataConfig] = []
         self.cache = SecurityCache(is_equity=self.type == SecurityType.EQUITY, converter=self.to_exact)
         self.holdings = SecurityHolding(self)
@@ -126,9 +135,22 @@ class Security:
         DefaultBrokerageModel().initialize_security(self)
 
     # -- time -----------------------------------------------------------------------------------------------
+    @property
+    def utc_time(self) -> datetime | None:
+        """Return the current time (aware UTC), or None before any time was set."""
+        return self._clock.utc_time
+
+    @utc_time.setter
+    def utc_time(self, utc: datetime | None) -> None:
+        self._clock.utc_time = utc
+
     def set_utc_time(self, utc: datetime) -> None:
         """Set the algorithm's current time (LEAN's local time keeper)."""
-        self.utc_time = as_utc(utc)
+        self._clock.utc_time = as_utc(utc)
+
+    def share_clock(self, clock: SecurityClock) -> None:
+        """Keep time with `clock` (a security manager's), so one update moves every security."""
+        self._clock = clock
 
     @property
     def local_time(self) -> datetime | None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lean_core.securities.decimals import as_utc
+from lean_core.securities.security import SecurityClock
 from lean_core.symbols import Symbol
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class SecurityManager(Mapping[Symbol, "Security"]):
         self._by_id: dict[str, Security] = {}
         self._on_added: list[Callable[[Security], None]] = []
         self.utc_time: datetime | None = None
+        self._clock = SecurityClock()
 
     def _resolve(self, key: Symbol | str) -> Symbol | None:
         if isinstance(key, Symbol):
@@ -89,8 +91,7 @@ class SecurityManager(Mapping[Symbol, "Security"]):
             return existing
         self._securities[security.symbol] = security
         self._by_id[str(security.symbol.id)] = security
-        if self.utc_time is not None:
-            security.set_utc_time(self.utc_time)
+        security.share_clock(self._clock)
         for callback in self._on_added:
             callback(security)
         return security
@@ -101,6 +102,4 @@ class SecurityManager(Mapping[Symbol, "Security"]):
 
     def set_utc_time(self, utc: datetime) -> None:
         """Set the current time of every security (LEAN's time keeper)."""
-        self.utc_time = as_utc(utc)
-        for security in self._securities.values():
-            security.utc_time = self.utc_time
+        self.utc_time = self._clock.utc_time = as_utc(utc)

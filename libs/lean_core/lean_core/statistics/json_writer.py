@@ -8,6 +8,7 @@ escaped. `Formatting.Indented` uses two spaces and one value per line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -38,21 +39,17 @@ _ESCAPES = {
     "\b": "\\b",
     "\f": "\\f",
 }
-# Json.NET also escapes these three line separators so the text is safe inside JavaScript.
-_ALSO_ESCAPED = frozenset("\u0085\u2028\u2029")
+# Control characters, and the three line separators Json.NET escapes so the text is safe in JavaScript.
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\u0085\u2028\u2029]')
+
+
+def _escaped_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
 
 def _escape(text: str) -> str:
-    parts = ['"']
-    for char in text:
-        if char in _ESCAPES:
-            parts.append(_ESCAPES[char])
-        elif char < " " or char in _ALSO_ESCAPED:
-            parts.append(f"\\u{ord(char):04x}")
-        else:
-            parts.append(char)
-    parts.append('"')
-    return "".join(parts)
+    return '"' + _NEEDS_ESCAPE.sub(_escaped_char, text) + '"'
 
 
 def format_json_time(value: datetime) -> str:
@@ -82,7 +79,16 @@ _SCALAR_WRITERS: tuple[tuple[type, Callable[[Any], str]], ...] = (
 )
 
 
+# The exact types written most, looked up before walking the isinstance chain.
+_EXACT_WRITERS: dict[type, Callable[[Any], str]] = {
+    kind: writer for kind, writer in _SCALAR_WRITERS if kind not in (RawJson, IntEnum)
+}
+
+
 def _scalar(value: JsonValue) -> str | None:
+    writer = _EXACT_WRITERS.get(type(value))
+    if writer is not None:
+        return writer(value)
     for kind, writer in _SCALAR_WRITERS:
         if isinstance(value, kind):
             return writer(value)

@@ -1,0 +1,241 @@
+"""One data batch as the algorithm walks it: a step cursor, lazy prices and lazy slices.
+
+Nothing is built per step for a security nobody looks at. Each security's cache holds a
+`PendingRows` that applies the batch's rows up to the cursor when a price is read, and each
+step's `Slice` makes its bar objects only when user code reads it. Both give exactly what
+applying every row in step order gives: the replay only skips rows whose every field a later
+row overwrites.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.data.bars import QuoteBar, QuoteBarFrame, Tick, TickFrame, TradeBar, TradeBarFrame
+from lean_core.data.custom_data import DynamicData
+from lean_core.data.slice import CustomData, QuoteBars, Slice, Ticks, TradeBars
+from lean_core.engine.security_updates import BarFrame, PriceFactors, data_point, factor_at, put_point
+from lean_core.securities.security import Security
+from lean_core.symbols import Symbol
+
+T = TypeVar("T")
+
+DataPoint = TradeBar | QuoteBar | Tick | DynamicData
+BoolArray = npt.NDArray[np.bool_]
+Int64Array = npt.NDArray[np.int64]
+
+
+class StepCursor:
+    """The step of the current batch the algorithm has reached (-1 before the first)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self) -> None:
+        self.index = -1
+
+
+@dataclass(slots=True)
+class FrameRows:
+    """One subscription's frame in a batch and the row (or tick rows) it has at each step."""
+
+    security: Security
+    frame: BarFrame
+    rows: Int64Array
+    factors: PriceFactors
+    is_internal: bool
+    last_real_step: Int64Array | None = None
+    """Per step, the latest step up to it with a real (not filled-forward) bar; None for ticks and custom."""
+    complete: BoolArray | None = None
+    """Per row, whether every cache field the bar sets is non-zero (so it hides all earlier rows)."""
+    _points: dict[int, DataPoint] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        frame = self.frame
+        if isinstance(frame, TradeBarFrame | QuoteBarFrame):
+            self.last_real_step = _last_real_steps(self.rows, frame.is_fill_forward)
+            self.complete = _complete_rows(frame)
+
+    def point(self, row: int) -> DataPoint:
+        """Return a row's data point, built once and shared by the cache and the slice."""
+        point = self._points.get(row)
+        if point is None:
+            point = data_point(self.frame, row, self.security.exchange_hours.time_zone)
+            self._points[row] = point
+        return point
+
+    def apply(self, step: int) -> None:
+        """Put this frame's rows of one step into its security's cache."""
+        if isinstance(self.frame, TickFrame):
+            for row in range(int(self.rows[step]), int(self.rows[step + 1])):
+                put_point(self.security, self.point(row), factor_at(self.factors, row))
+            return
+        row = int(self.rows[step])
+        if row >= 0:
+            put_point(self.security, self.point(row), factor_at(self.factors, row))
+
+
+def _last_real_steps(rows: Int64Array, is_fill_forward: BoolArray) -> Int64Array:
+    real = rows >= 0
+    real[real] = ~is_fill_forward[rows[real]]
+    steps = np.where(real, np.arange(len(rows), dtype=np.int64), -1)
+    return np.maximum.accumulate(steps) if len(steps) else steps
+
+
+def _complete_rows(frame: TradeBarFrame | QuoteBarFrame) -> BoolArray:
+    columns: tuple[npt.NDArray[np.float64], ...]
+    if isinstance(frame, TradeBarFrame):
+        columns = (frame.open, frame.high, frame.low, frame.close, frame.volume)
+    else:
+        columns = (
+            frame.bid_open, frame.bid_high, frame.bid_low, frame.bid_close, frame.bid_size,
+            frame.ask_open, frame.ask_high, frame.ask_low, frame.ask_close, frame.ask_size,
+        )  # fmt: skip
+    complete = np.ones(len(frame), dtype=np.bool_)
+    for column in columns:
+        complete &= (column != 0) & ~np.isnan(column)  # NaN: a missing quote side
+    return complete
+
+
+class PendingRows:
+    """A security's rows in the batch, applied to its cache up to the cursor when it is read."""
+
+    __slots__ = ("_applied", "_cursor", "_frames", "_security")
+
+    def __init__(self, security: Security, frames: list[FrameRows], cursor: StepCursor) -> None:
+        self._security = security
+        self._frames = frames
+        self._cursor = cursor
+        self._applied = -1
+
+    def catch_up(self) -> None:
+        """Apply the rows of every step up to the cursor that were not applied yet."""
+        target = self._cursor.index
+        if target <= self._applied:
+            return
+        first, self._applied = self._applied + 1, target
+        for step in range(self._replay_start(first, target), target + 1):
+            for frame in self._frames:
+                frame.apply(step)
+
+    def _replay_start(self, first: int, target: int) -> int:
+        """Return the first step whose rows can change what the cache shows after `target`.
+
+        A frame's last real bar sets every field that frame writes when none of them is zero,
+        so earlier steps matter only when some frame's last bar leaves a field to an older one.
+        """
+        start = target + 1
+        for frame in self._frames:
+            if frame.last_real_step is None or frame.complete is None:
+                return first  # ticks and custom data replay in full
+            step = int(frame.last_real_step[target])
+            if step < first:
+                continue
+            if not frame.complete[int(frame.rows[step])]:
+                return first
+            start = min(start, step)
+        if start > first and self._security.cache._last_data is None:
+            return first  # the first default point decides the tie rules: replay everything
+        return start
+
+
+class StepContents:
+    """The slice contents of one step: the non-internal frames' points at that step."""
+
+    __slots__ = ("_by_symbol", "_frames", "_step", "has_data")
+
+    def __init__(
+        self, frames: list[FrameRows], by_symbol: dict[Symbol, list[FrameRows]], step: int, has_data: bool
+    ) -> None:
+        self._frames = frames
+        self._by_symbol = by_symbol
+        self._step = step
+        self.has_data = has_data
+
+    def find(self, symbol: Symbol, kind: type[T]) -> T | None:
+        """Return the symbol's point of a kind at this step, or None."""
+        for frame in self._by_symbol.get(symbol, ()):
+            if isinstance(frame.frame, TickFrame):
+                continue
+            row = int(frame.rows[self._step])
+            if row >= 0:
+                point = frame.point(row)
+                if isinstance(point, kind):
+                    return point
+        return None
+
+    def fill(self, bars: TradeBars, quotes: QuoteBars, ticks: Ticks, custom: CustomData) -> None:
+        """Put the step's points into the slice's collections."""
+        step = self._step
+        for frame in self._frames:
+            symbol = frame.frame.symbol
+            if isinstance(frame.frame, TickFrame):
+                start, stop = int(frame.rows[step]), int(frame.rows[step + 1])
+                if stop > start:
+                    ticks._items[symbol] = [frame.point(row) for row in range(start, stop)]  # type: ignore[misc]
+                continue
+            row = int(frame.rows[step])
+            if row < 0:
+                continue
+            point = frame.point(row)
+            if isinstance(point, TradeBar):
+                bars._items[symbol] = point
+            elif isinstance(point, QuoteBar):
+                quotes._items[symbol] = point
+            else:
+                custom._items[symbol] = point
+
+
+class BatchSteps:
+    """A batch's frames, the cursor over its steps, and each security's pending rows."""
+
+    def __init__(self, frames: list[FrameRows], step_count: int) -> None:
+        self.cursor = StepCursor()
+        self._visible = [frame for frame in frames if not frame.is_internal]
+        self._by_symbol: dict[Symbol, list[FrameRows]] = {}
+        for frame in self._visible:
+            self._by_symbol.setdefault(frame.frame.symbol, []).append(frame)
+        self._has_data = _steps_with_data(self._visible, step_count)
+        by_security: dict[int, list[FrameRows]] = {}
+        securities: dict[int, Security] = {}
+        for frame in frames:
+            by_security.setdefault(id(frame.security), []).append(frame)
+            securities[id(frame.security)] = frame.security
+        self._pending = [
+            (securities[key], PendingRows(securities[key], group, self.cursor))
+            for key, group in by_security.items()
+        ]
+
+    def attach(self) -> None:
+        """Make the securities read their prices from this batch."""
+        for security, pending in self._pending:
+            security.cache.attach(pending)
+
+    def detach(self) -> None:
+        """Apply what is left of the batch to every security and stop reading from it."""
+        for security, pending in self._pending:
+            pending.catch_up()
+            security.cache.attach(None)
+
+    def advance(self, step: int) -> None:
+        """Move to a step: its prices become what the securities show."""
+        self.cursor.index = step
+
+    def slice(self, step: int, local_time: datetime, utc_time: datetime) -> Slice:
+        """Return the step's slice (its bar objects are built when read)."""
+        contents = StepContents(self._visible, self._by_symbol, step, bool(self._has_data[step]))
+        return Slice(local_time, utc_time, contents=contents)
+
+
+def _steps_with_data(frames: list[FrameRows], step_count: int) -> BoolArray:
+    has_data = np.zeros(step_count, dtype=np.bool_)
+    for frame in frames:
+        if isinstance(frame.frame, TickFrame):
+            has_data |= np.diff(frame.rows) > 0
+        else:
+            has_data |= frame.rows >= 0
+    return has_data

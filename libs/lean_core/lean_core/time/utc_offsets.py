@@ -1,0 +1,49 @@
+"""UTC offsets of time zones at UTC-nanosecond instants, looked up once per hour.
+
+Converting every bar time through `datetime.astimezone` dominated the engine's per-step
+cost. An offset is constant within an hour unless a transition falls inside it, which the
+lookup detects by comparing the hour's two ends; such hours are resolved per instant.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+_SECOND_NS = 1_000_000_000
+_HOUR_NS = 3600 * _SECOND_NS
+
+
+def _exact_offset_ns(ns: int, zone: ZoneInfo) -> int:
+    offset = datetime.fromtimestamp(ns // _SECOND_NS, UTC).astimezone(zone).utcoffset()
+    return int(offset.total_seconds()) * _SECOND_NS if offset is not None else 0
+
+
+@lru_cache(maxsize=1 << 16)
+def _hour_offset_ns(zone: ZoneInfo, hour: int) -> int | None:
+    """Return the offset of a whole UTC hour, or None when it changes within that hour."""
+    first = _exact_offset_ns(hour * _HOUR_NS, zone)
+    last = _exact_offset_ns((hour + 1) * _HOUR_NS - _SECOND_NS, zone)
+    return first if first == last else None
+
+
+def utc_offset_ns(ns: int, zone: ZoneInfo) -> int:
+    """Return `zone`'s UTC offset at an instant, in nanoseconds (local = UTC + offset)."""
+    offset = _hour_offset_ns(zone, ns // _HOUR_NS)
+    return offset if offset is not None else _exact_offset_ns(ns, zone)
+
+
+def utc_offsets_ns(times_ns: npt.NDArray[np.int64], zone: ZoneInfo) -> npt.NDArray[np.int64]:
+    """Return the UTC offset at each instant of an array, one lookup per distinct hour."""
+    hours, inverse = np.unique(times_ns // _HOUR_NS, return_inverse=True)
+    by_hour = [_hour_offset_ns(zone, int(hour)) for hour in hours]
+    offsets = np.array([0 if o is None else o for o in by_hour], dtype=np.int64)[inverse.reshape(-1)]
+    for position, offset in enumerate(by_hour):
+        if offset is None:  # a transition inside this hour: resolve its instants one by one
+            rows = np.flatnonzero(inverse.reshape(-1) == position)
+            offsets[rows] = [_exact_offset_ns(int(times_ns[row]), zone) for row in rows]
+    return offsets
