@@ -7,6 +7,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lean_core.statistics import EquityChartRecorder
 from lean_core.statistics.charts import resample_period_ticks
@@ -181,3 +183,23 @@ class TestChartsJson:
             [1381118400, Decimal("145.4129")]
         ]
         assert set(result) == {"Strategy Equity", "Benchmark", "Drawdown"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    steps=st.lists(
+        st.tuples(st.sampled_from([100000.0, 100000.5, 99999.25, 100123.0]), st.booleans()), max_size=60
+    )
+)
+def test_per_step_float_values_chart_like_exact_steps(steps: list[tuple[float, bool]]) -> None:
+    """Skipping repeated values gives the charts that updating on every step gives, daily samples included."""
+    every, fast = recorder(), recorder()
+    start = datetime(2013, 10, 7, 13, 31, tzinfo=UTC)
+    for minute, (value, daily) in enumerate(steps):
+        moment = start + timedelta(minutes=3 * minute)
+        if daily:
+            for chart in (every, fast):
+                chart.sample_daily(moment, Decimal(100001), Decimal(150), Decimal(0))
+        every.process_step(moment, Decimal(repr(value)))
+        fast.process_step_value(int(moment.timestamp()) * 1_000_000_000, value)
+    assert fast.charts_json() == every.charts_json()

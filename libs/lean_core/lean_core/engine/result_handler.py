@@ -112,7 +112,7 @@ class ResultHandler:
             while pending is not None and pending.utc_ns <= utc_ns:
                 self._sample_daily(recorder, pending)
                 pending = next(daily, None)
-            recorder.process_step(_utc(utc_ns), Decimal(repr(value)))
+            recorder.process_step_value(utc_ns, value)
         while pending is not None:
             self._sample_daily(recorder, pending)
             pending = next(daily, None)

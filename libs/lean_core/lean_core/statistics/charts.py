@@ -200,6 +200,7 @@ class EquityChartRecorder:
         self.portfolio_value = starting_portfolio_value
         self.warming_up = False
         self._candle: _Bar | None = None
+        self._candle_value: float | None = None
         self._next_sample_ticks: int | None = None
         self._previous_sales_volumes: list[Decimal] = [Decimal(0)]
         self._previous_turnover_time: datetime | None = None
@@ -220,6 +221,7 @@ class EquityChartRecorder:
     def update_equity(self, utc: datetime, total_portfolio_value: Decimal) -> None:
         """Update the running equity candle with `Math.Round(tpv, 4)` (`utc` is the step time)."""
         del utc  # the candle takes its time when it is sampled
+        self._candle_value = None
         self.portfolio_value = total_portfolio_value
         self._current_candle().update(dotnet.math_round(total_portfolio_value, 4))
 
@@ -250,6 +252,17 @@ class EquityChartRecorder:
         self._next_sample_ticks = now + self.period_ticks
         self._sample_equity(utc)
         return True
+
+    def process_step_value(self, utc_ns: int, total_portfolio_value: float) -> None:
+        """`process_step` for the engine's per-step values: a repeated value leaves the candle as it is."""
+        if self._candle is None or total_portfolio_value != self._candle_value:
+            self.update_equity(_EPOCH, Decimal(repr(total_portfolio_value)))  # the time is unused
+            self._candle_value = total_portfolio_value
+        now = utc_ns // 100
+        if self._next_sample_ticks is not None and now <= self._next_sample_ticks:
+            return
+        self._next_sample_ticks = now + self.period_ticks
+        self._sample_equity(_EPOCH + timedelta(microseconds=utc_ns // 1000))
 
     def sample_daily(
         self,
@@ -294,6 +307,7 @@ class EquityChartRecorder:
         """Re-capture the starting value after warm-up (LEAN 2026-08): baselines move, the candle restarts."""
         value = total_portfolio_value
         self.portfolio_value = value
+        self._candle_value = None
         if self.cumulative_max_portfolio_value != value:
             self.cumulative_max_portfolio_value = value
         if self.daily_portfolio_value != value:
