@@ -7,21 +7,16 @@ from decimal import Decimal
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import numpy.typing as npt
-
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, Tick, TickFrame, TradeBar, TradeBarFrame
 from lean_core.data.custom_data import DynamicData
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.securities.cache import ExactCustomData
 from lean_core.securities.security import Security
 from lean_core.statistics.dotnet import decimal_from_double
-from lean_core.time.time_zones import TimeZones
 
 BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
 PriceFactors = list[tuple[int, Decimal]]
 """(first row, exact factor) runs of a frame."""
-_UTC = TimeZones.UTC
 _FIRST_ROW = itemgetter(0)
 
 
@@ -73,29 +68,3 @@ def update_security(
     point = data_point(frame, row, security.exchange_hours.time_zone)
     put_point(security, point, None if isinstance(frame, CustomDataFrame) else factor_at(factors, row))
     return point
-
-
-def apply_row(
-    security: Security,
-    frame: BarFrame,
-    rows: npt.NDArray[np.int64],
-    low: int,
-    high: int,
-    factors: PriceFactors,
-) -> None:
-    """Update the security with the latest real row among steps [low, high) of a batch.
-
-    Fill-forward rows change no price (the cache ignores them), so the last real row is the
-    one the security must show; taking the last row blindly would leave it on an older price
-    whenever the window ends in a fill-forward bar.
-    """
-    if isinstance(frame, TickFrame):
-        start, stop = int(rows[low]), int(rows[high])
-        for row in range(start, stop):
-            update_security(security, frame, row, factors)
-        return
-    window = rows[low:high]
-    present = window[window >= 0]
-    real = present[~frame.is_fill_forward[present]]
-    if len(real):
-        update_security(security, frame, int(real[-1]), factors)

@@ -19,11 +19,12 @@ import numpy.typing as npt
 from lean_core.algorithm.custom_securities import register_custom_securities
 from lean_core.algorithm.security_factory import SecurityFactory
 from lean_core.bus import messages as m
-from lean_core.bus.codec import AnyFrame, unpack_frame, unpack_rows, unpack_times
+from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
-from lean_core.engine.security_updates import PriceFactors, apply_row, exact_factors
+from lean_core.engine.security_updates import exact_factors
+from lean_core.engine.step_data import BatchSteps, FrameRows
 from lean_core.enums import OrderStatus, OrderType, pascal_name
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.order_rules import OrderErrorCode, check_submit, round_order_prices
@@ -55,9 +56,9 @@ class _OrderProgress:
 
 
 @dataclass(slots=True)
-class _BatchData:
+class _Batch:
     times: npt.NDArray[np.int64]
-    frames: list[tuple[int, AnyFrame, npt.NDArray[np.int64], PriceFactors]]
+    steps: BatchSteps
 
 
 class TransactionHandler:
@@ -75,7 +76,7 @@ class TransactionHandler:
         # The open orders by id, kept as statuses change, so a scan never walks the closed ones.
         self._open: dict[int, Order] = {}
         self._subscriptions: dict[int, Security] = {}
-        self._batches: list[_BatchData] = []
+        self._batches: list[_Batch] = []
         self._applied_until_ns = -1
         self._time_ns = 0
         self._price_rounding_reported = False
@@ -120,19 +121,17 @@ class TransactionHandler:
             security = self._subscriptions.get(packed.subscription)
             if security is None:
                 continue
-            frames.append(
-                (
-                    packed.subscription,
-                    unpack_frame(packed, security.symbol),
-                    unpack_rows(packed),
-                    exact_factors(packed.price_factors),
-                )
-            )
-        self._batches.append(_BatchData(unpack_times(batch), frames))
+            frame = unpack_frame(packed, security.symbol)
+            factors = exact_factors(packed.price_factors)
+            frames.append(FrameRows(security, frame, unpack_rows(packed), factors, is_internal=False))
+        times = unpack_times(batch)
+        self._batches.append(_Batch(times, BatchSteps(frames, len(times))))
+        if len(self._batches) == 1:
+            self._batches[0].steps.attach()
         return []
 
     def _advance(self, utc_ns: int) -> None:
-        """Bring every security's cache and clock up to `utc_ns`; settle cash that is due."""
+        """Bring every security's prices and clock up to `utc_ns`; settle cash that is due."""
         self._time_ns = utc_ns
         if utc_ns <= self._applied_until_ns:
             return
@@ -140,20 +139,14 @@ class TransactionHandler:
         self.securities.set_utc_time(now)
         self.portfolio.scan(now)
         while len(self._batches) > 1 and self._batches[1].times[0] <= utc_ns:
-            self._apply(self._batches[0], utc_ns)
-            self._batches.pop(0)
+            finished = self._batches.pop(0)
+            finished.steps.advance(len(finished.times) - 1)
+            finished.steps.detach()
+            self._batches[0].steps.attach()
         if self._batches:
-            self._apply(self._batches[0], utc_ns)
+            current = self._batches[0]
+            current.steps.advance(int(np.searchsorted(current.times, utc_ns, side="right")) - 1)
         self._applied_until_ns = utc_ns
-
-    def _apply(self, batch: _BatchData, utc_ns: int) -> None:
-        low = int(np.searchsorted(batch.times, self._applied_until_ns, side="right"))
-        high = int(np.searchsorted(batch.times, utc_ns, side="right"))
-        if high <= low:
-            return
-        for index, frame, rows, factors in batch.frames:
-            security = self._subscriptions[index]
-            apply_row(security, frame, rows, low, high, factors)
 
     # -- requests -----------------------------------------------------------------------------
     def on_submit(self, request: m.SubmitOrderRequest) -> m.OrderReply:
