@@ -121,14 +121,6 @@ CASES = [
         "bybit_custom_data_crypto_regression_algorithm.py",
         BYBIT_CUSTOM_DATA_CRYPTO,
         id="BybitCustomDataCryptoRegressionAlgorithm",
-        marks=known_gap(
-            "Start Equity '100000' vs LEAN's '100000.00': LEAN seeds the BTC conversion rate from "
-            "history before the start, so 0 BTC x rate adds a scale-2 zero to the starting value. "
-            "OrderListHash 5b74879407aa546468a19de6fb58c848 vs 52ddb7dfcaaf1ea4f70cc614c49f0cd0: order "
-            "records carry only the symbol's identifier and ticker, so the custom symbol's underlying "
-            "(BTCUSDT 2UZ) is missing from the order JSON; with it the hash is LEAN's. "
-            "Every other figure matches."
-        ),
     ),
     pytest.param(
         "custom_benchmark_regression_algorithm.py",
@@ -158,20 +150,6 @@ def test_custom_data_properties_counts_lean_s_data_points_but_the_engine_s_own(
     result = run_regression("custom_data_properties_regression_algorithm.py", lean_data_folder, tmp_path)
 
     assert result.data_points + 1 == 50
-
-
-def test_bybit_custom_data_matches_lean_but_the_two_known_figures(
-    lean_data_folder: Path, tmp_path: Path
-) -> None:
-    # Guards everything the strict xfail above cannot: only the two explained figures may differ.
-    result = run_regression("bybit_custom_data_crypto_regression_algorithm.py", lean_data_folder, tmp_path)
-
-    assert result.status == "Completed", result.error
-    differences = statistics_differences(result.statistics, BYBIT_CUSTOM_DATA_CRYPTO)
-    assert differences == {
-        "Start Equity": ("100000.00", "100000"),
-        "OrderListHash": ("52ddb7dfcaaf1ea4f70cc614c49f0cd0", "5b74879407aa546468a19de6fb58c848"),
-    }
 
 
 def test_custom_benchmark_matches_lean_but_capacity(lean_data_folder: Path, tmp_path: Path) -> None:

@@ -130,3 +130,38 @@ def test_slices_merge_equity_forex_and_crypto_in_time_order(reader: Subscription
     middle = batch.slice(len(batch) // 2, new_york)
     assert "EURUSD" in middle.quote_bars
     assert middle.quote_bars["EURUSD"].end_time <= middle.time
+
+
+def test_daily_equity_data_follows_the_map_file_across_renames(reader: SubscriptionDataReader) -> None:
+    # WM traded as UW to 1998-07-16, as WMI to 2009-08-04, then as WM; wm.zip also holds an older
+    # namesake's bars from 1998-12-09, which must not be read for those years.
+    wm = reader.map_files.create_equity_symbol("WM", Market.USA, date(2013, 10, 7))
+    config = reader.create_config(wm, Resolution.DAILY, data_normalization_mode=DataNormalizationMode.RAW)
+
+    data = reader.read(config, datetime(1998, 7, 15), datetime(2009, 8, 7))
+
+    zone = config.exchange_time_zone
+    days = [data.frame.bar(row, zone).time.date() for row in range(len(data.frame))]
+    closes = {
+        day: data.frame.bar(row, zone).close
+        for row, day in enumerate(days)
+        if day in {date(1998, 7, 16), date(1998, 7, 17), date(2009, 8, 4), date(2009, 8, 5)}
+    }
+    assert days[0] == date(1998, 7, 15) and days == sorted(set(days))
+    # uw.zip's last close, wmi.zip's first and last, then wm.zip (raw deci-cents / 10000)
+    assert closes[date(1998, 7, 16)] == pytest.approx(57.75)
+    assert closes[date(1998, 7, 17)] == pytest.approx(57.5)
+    assert closes[date(2009, 8, 4)] == pytest.approx(28.5)
+    assert date(2009, 8, 5) in closes
+
+
+def test_ticker_runs_merge_rows_of_the_same_ticker(reader: SubscriptionDataReader) -> None:
+    wm = reader.map_files.create_equity_symbol("WM", Market.USA, date(2013, 10, 7))
+
+    segments = reader._ticker_segments(wm, date(1997, 1, 1), date(2013, 10, 7))
+
+    assert segments == [
+        ("UW", date(1998, 1, 2), date(1998, 7, 16)),
+        ("WMI", date(1998, 7, 17), date(2009, 8, 4)),
+        ("WM", date(2009, 8, 5), date(2013, 10, 7)),
+    ]

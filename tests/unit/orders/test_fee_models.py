@@ -12,6 +12,7 @@ from lean_core.orders.fee_models import (
     InteractiveBrokersFeeModel,
     OrderFee,
 )
+from lean_core.orders.orders import OrderSubmissionData
 from lean_core.securities.brokerage_model import DefaultBrokerageModel
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
@@ -142,6 +143,17 @@ class TestCryptoExchanges:
         security = self._btc()
         placed = order(BTCUSD, quantity, order_type, NOW, limit_price=Decimal(10_000))
 
+        assert CoinbaseFeeModel().get_order_fee(security, placed) == OrderFee(Decimal(expected), "USD")
+
+    @pytest.mark.parametrize(("quantity", "limit", "expected"), [(1, 10_010, "80.08"), (-1, 9_990, "79.92")])
+    def test_coinbase_limits_through_the_submission_quote_pay_the_taker_fee(
+        self, quantity: int, limit: int, expected: str
+    ) -> None:
+        security = self._btc()
+        placed = order(BTCUSD, quantity, OrderType.LIMIT, NOW, limit_price=Decimal(limit))
+        placed.submission_data = OrderSubmissionData(Decimal(9990), Decimal(10010), Decimal(10000))
+
+        assert placed.is_marketable
         assert CoinbaseFeeModel().get_order_fee(security, placed) == OrderFee(Decimal(expected), "USD")
 
     def test_coinbase_used_other_tiers_before_2019(self) -> None:

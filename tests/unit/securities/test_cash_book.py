@@ -122,3 +122,45 @@ class TestConversionRates:
         book.update_conversion_rates([security])
 
         assert book["BTC"].exact_conversion_rate == Decimal("7000.5")
+
+
+class TestConversionLegs:
+    def test_set_legs_are_recomputed_on_every_update(self) -> None:
+        book = cash_book()
+        security = forex(book)
+        book["EUR"].set_conversion([(security, False)])
+        security.update_quote_bar(quote_bar(EURUSD, datetime(2020, 1, 1, 0, 1), 1.1, 1.1002))
+
+        book.update_rates()
+        first = book["EUR"].exact_conversion_rate
+        security.update_quote_bar(quote_bar(EURUSD, datetime(2020, 1, 1, 0, 2), 1.2, 1.2002))
+        book.update_rates()
+
+        assert (first, book["EUR"].exact_conversion_rate) == (Decimal("1.1001"), Decimal("1.2001"))
+        assert book["EUR"].conversion_securities == (security,)
+
+    def test_no_legs_keep_the_constant_rate(self) -> None:
+        book = cash_book()
+        book.add("CHF", Decimal(1), Decimal("1.07"))
+        book["CHF"].set_conversion(())
+
+        book.update_rates()
+
+        assert book["CHF"].exact_conversion_rate == Decimal("1.07")
+        assert book["CHF"].conversion_securities == ()
+
+    def test_a_leg_without_data_gives_zero(self) -> None:
+        book = cash_book()
+        security = forex(book)
+        book["EUR"].set_conversion_rate(Decimal("1.1"))
+        book["EUR"].set_conversion([(security, False)])
+
+        book.update_rates()
+
+        assert book["EUR"].exact_conversion_rate == 0
+
+    def test_the_rates_the_transaction_handler_is_sent_leave_out_the_account_currency(self) -> None:
+        book = cash_book()
+        book.add("EUR", Decimal(5), Decimal("1.1"))
+
+        assert book.exact_conversion_rates() == {"EUR": Decimal("1.1")}

@@ -90,9 +90,17 @@ class TestTradeAndQuoteBars:
         for bar in (quote, trade) if quote_first else (trade, quote):
             security.set_market_price(bar)
 
-        assert security.exact_price == Decimal(102)
+        assert security.exact_close == Decimal(102)
         assert security.cache.exact_last_data is not None
         assert security.cache.exact_last_data.value == Decimal(102)
+        # LEAN's Crypto.Price is the last trade bar's close all the same.
+        assert security.exact_price == Decimal("100.0")
+
+    def test_crypto_price_without_trade_bars_is_the_quote_mid(self) -> None:
+        security = crypto(cash_book())
+        security.set_market_price(quote_bar(BTCUSD, datetime(2020, 1, 1, 0, 1), 101.0, 103.0))
+
+        assert security.exact_price == Decimal(102)
 
     def test_forex_price_is_the_exact_mid(self) -> None:
         security = forex(cash_book())

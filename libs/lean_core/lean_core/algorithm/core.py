@@ -47,8 +47,9 @@ class AlgorithmCore:
         self.name = type(self).__name__
         self._runtime: AlgorithmRuntime | None = None
         self._time_zone: ZoneInfo = TimeZones.NEW_YORK
-        self._utc_ns = 0
         self._start_date = _DEFAULT_START
+        # LEAN's clock starts at the default start date, read as UTC, until a start date is set.
+        self._utc_ns = local_to_ns(_DEFAULT_START, TimeZones.UTC)
         self._end_date = datetime.combine(date.today() - timedelta(days=1), datetime.max.time())
         self._warm_up: timedelta | int | None = None
         self._warm_up_resolution: Any = None
@@ -165,9 +166,10 @@ class AlgorithmCore:
     def set_start_date(
         self, year: int | date | datetime, month: int | None = None, day: int | None = None
     ) -> None:
-        """Set the first day of the backtest."""
+        """Set the first day of the backtest; the algorithm's clock moves to its first moment (LEAN)."""
         self._check_unlocked("set_start_date")
         self._start_date = datetime.combine(_to_date(year, month, day), datetime.min.time())
+        self._utc_ns = self._start_ns()
 
     def set_end_date(
         self, year: int | date | datetime, month: int | None = None, day: int | None = None
@@ -203,9 +205,16 @@ class AlgorithmCore:
         )
 
     def set_time_zone(self, time_zone: str | ZoneInfo) -> None:
-        """Set the time zone of `self.time` and of the time rules."""
+        """Set the time zone of `self.time` and of the date and time rules, even those already built.
+
+        As in LEAN's backtests, the clock moves to the start date's first moment in the new zone.
+        """
         self._check_unlocked("set_time_zone")
         self._time_zone = time_zone if isinstance(time_zone, ZoneInfo) else get_time_zone(time_zone)
+        if self._schedule is not None:
+            self._schedule.date_rules.set_default_time_zone(self._time_zone)
+            self._schedule.time_rules.set_default_time_zone(self._time_zone)
+        self._utc_ns = self._start_ns()
 
     def set_warm_up(self, period: int | timedelta, resolution: Any = None) -> None:
         """Warm up over a number of bars or a time span before the start date."""

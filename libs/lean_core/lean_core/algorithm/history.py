@@ -18,6 +18,7 @@ call overrides them. The data feed reads it, through the runtime, as one `Histor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -55,6 +56,7 @@ from lean_core.time.exchange_hours import SecurityExchangeHours
 from lean_core.time.market_hours_database import MarketHoursEntry
 
 DataType = type[TradeBar] | type[QuoteBar] | type[Tick]
+logger = logging.getLogger(__name__)
 
 #: LEAN's `UniverseSettings.Resolution`: the resolution of a symbol without a usable subscription.
 DEFAULT_RESOLUTION = Resolution.MINUTE
@@ -153,6 +155,30 @@ class HistoryMixin(AlgorithmCore):
                 else:
                     value = bar.value if selector is None else selector(bar)
                     indicator.update(IndicatorDataPoint(bar.symbol, bar.end_time, value))
+
+    def _last_known_bar(
+        self, symbol: Symbol, tick_type: TickType, resolution: Resolution, periods: int
+    ) -> TradeBar | QuoteBar | None:
+        """Return the last of the `periods` bars of one data type before now, not filled forward.
+
+        None when there is none, or the data cannot be read (LEAN's `GetLastKnownPrices` requests).
+        """
+        data_type = TradeBar if tick_type == TickType.TRADE else QuoteBar
+        call = _Call(data_type, [symbol], periods, None, None, resolution, fill_forward=False)
+        try:
+            parts = self._history_parts(call)
+        except LeanError as error:
+            logger.info("no last known %s of %s: %s", data_type.__name__, symbol.value, error)
+            return None
+        last: TradeBar | QuoteBar | None = None
+        for part in parts:
+            frame = part.frame
+            if isinstance(frame, TickFrame) or not len(frame):
+                continue
+            bar = frame.bar(len(frame) - 1, part.time_zone)
+            if last is None or bar.end_time > last.end_time:
+                last = bar
+        return last
 
     # -- arguments ------------------------------------------------------------------------------
     def _parse_history_call(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> _Call:

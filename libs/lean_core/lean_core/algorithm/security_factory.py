@@ -15,11 +15,14 @@ from lean_core.enums import DataNormalizationMode, Resolution, SecurityType
 from lean_core.errors import MarketHoursError
 from lean_core.securities.brokerage_model import BrokerageModel
 from lean_core.securities.cash_book import Cash, CashBook
-from lean_core.securities.security import Security
+from lean_core.securities.security import Crypto, Security
 from lean_core.symbols import Symbol
 from lean_core.symbols.symbol_properties import SymbolProperties, SymbolPropertiesDatabase, database_ticker
 from lean_core.time.market_hours_database import MarketHoursDatabase, MarketHoursEntry
 from lean_core.time.time_zones import TimeZones
+
+# Securities whose behaviour differs from the base class (LEAN's security subclasses).
+_SECURITY_CLASSES: dict[SecurityType, type[Security]] = {SecurityType.CRYPTO: Crypto}
 
 
 class SecurityFactory:
@@ -76,7 +79,7 @@ class SecurityFactory:
         quote = properties.quote_currency
         if quote not in cash_book:
             cash_book.add(Cash(quote, Decimal(0), Decimal(0)))
-        security = Security(
+        security = _SECURITY_CLASSES.get(symbol.security_type, Security)(
             symbol,
             entry.exchange_hours,
             properties,

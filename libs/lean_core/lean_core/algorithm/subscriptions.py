@@ -21,6 +21,8 @@ class Subscription:
     fill_forward: bool
     extended_market_hours: bool
     is_internal: bool = False
+    #: An internal feed that only converts a cash currency (it starts with the run).
+    converts_currency: bool = False
 
 
 @dataclass(slots=True)

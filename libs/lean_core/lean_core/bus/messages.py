@@ -58,6 +58,8 @@ class SubscriptionSpec(msgspec.Struct, frozen=True, kw_only=True):
     """Custom data only: the zone its points are stamped in (other data takes the market-hours database's)."""
     exchange_time_zone: str = ""
     """Custom data only: the zone of its always-open exchange."""
+    converts_currency: bool = False
+    """An internal feed of a cash currency's conversion pair: read from the run's start, filled forward."""
 
 
 class CustomSymbolProperties(msgspec.Struct, frozen=True, kw_only=True):
@@ -117,6 +119,8 @@ class AlgorithmInitialized(Message, frozen=True, kw_only=True):
     benchmark_symbol_value: str = ""
     parameters: dict[str, str] = {}
     cash_book: dict[str, Decimal] = {}
+    starting_portfolio_value: Decimal | None = None
+    """The cash book's value in the account currency once the conversion rates were seeded."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -242,6 +246,8 @@ class SubmitOrderRequest(Message, frozen=True, kw_only=True):
     trailing_amount: Decimal | None = None
     trailing_as_percentage: bool = False
     time_in_force: TimeInForce = TimeInForce.GOOD_TIL_CANCELED
+    conversion_rates: dict[str, Decimal] = {}
+    """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
 
 
 class UpdateOrderRequest(Message, frozen=True, kw_only=True):
@@ -255,6 +261,8 @@ class UpdateOrderRequest(Message, frozen=True, kw_only=True):
     trigger_price: Decimal | None = None
     trailing_amount: Decimal | None = None
     tag: str | None = None
+    conversion_rates: dict[str, Decimal] = {}
+    """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
 
 
 class CancelOrderRequest(Message, frozen=True, kw_only=True):
@@ -263,12 +271,16 @@ class CancelOrderRequest(Message, frozen=True, kw_only=True):
     utc_ns: int
     order_id: int
     tag: str | None = None
+    conversion_rates: dict[str, Decimal] = {}
+    """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
 
 
 class ScanOrdersRequest(Message, frozen=True, kw_only=True):
     """Let resting orders fill on the data up to `utc_ns` (one step of the algorithm)."""
 
     utc_ns: int
+    conversion_rates: dict[str, Decimal] = {}
+    """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
 
 
 class OrderReply(Message, frozen=True, kw_only=True):
@@ -315,6 +327,9 @@ class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):
     submission_ask: Decimal | None = None
     submission_last: Decimal | None = None
     price_adjustment_mode: DataNormalizationMode = DataNormalizationMode.ADJUSTED
+    underlying_id: str = ""
+    """A custom data symbol's underlying, which its identifier does not carry ("" for none)."""
+    underlying_value: str = ""
 
 
 class OrderEvents(Message, frozen=True, kw_only=True):

@@ -29,7 +29,13 @@ from lean_core.data.calendar import daily_calendar, uses_strict_end_times
 from lean_core.data.factor_files import FactorFileProvider
 from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
 from lean_core.data.map_files import MapFileProvider
-from lean_core.data.normalization import adjust_quote_bars, adjust_ticks, adjust_trade_bars, row_factors
+from lean_core.data.normalization import (
+    adjust_quote_bars,
+    adjust_ticks,
+    adjust_trade_bars,
+    local_day_numbers,
+    row_factors,
+)
 from lean_core.data.paths import is_hour_or_daily
 from lean_core.data.readers import FrameCache, ReadRequest, read_frame
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
@@ -43,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 _UTC = ZoneInfo("UTC")
 _NS_PER_DAY = 86_400 * 1_000_000_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,12 +172,7 @@ class SubscriptionDataReader:
         self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, start: datetime, end: datetime
     ) -> tuple[Frame, list[date]]:
         if is_hour_or_daily(config.resolution):
-            try:
-                return read_frame(self._request(config, None, None), self.cache), []
-            except MissingDataError as error:
-                # LEAN reads nothing and carries on (a benchmark without data stays at zero).
-                logger.warning("no data file for %s: %s", config.symbol, error.path)
-                return _concat(config, []), []
+            return self._read_whole_files(config, start.date() - timedelta(days=1), end.date()), []
         frames: list[Frame] = []
         missing: list[date] = []
         day = start.date() - timedelta(days=1)
@@ -185,6 +187,56 @@ class SubscriptionDataReader:
                     missing.append(day)
             day += timedelta(days=1)
         return _concat(config, frames), missing
+
+    def _read_whole_files(self, config: SubscriptionDataConfig, first: date, last: date) -> Frame:
+        """Read hour or daily data, from the file of each ticker the map file gives over [first, last].
+
+        A renamed equity's history is spread over one file per ticker; each contributes the days
+        its ticker was in use, as LEAN's reader switches files when the mapped ticker changes.
+        """
+        segments = self._ticker_segments(config.symbol, first, last)
+        if segments is None:
+            return self._read_whole_file(config, None)
+        frames: list[Frame] = []
+        for ticker, since, until in segments:
+            frame = self._read_whole_file(config, ticker.lower())
+            if isinstance(frame, OpenInterestFrame):
+                continue  # equities have none
+            days = local_day_numbers(frame.time, config.data_time_zone)
+            frames.append(frame.select((days >= _day_number(since)) & (days <= _day_number(until))))
+        return _concat(config, frames)
+
+    def _read_whole_file(self, config: SubscriptionDataConfig, path_ticker: str | None) -> Frame:
+        try:
+            return read_frame(self._request(config, None, path_ticker), self.cache)
+        except MissingDataError as error:
+            # LEAN reads nothing and carries on (a benchmark without data stays at zero).
+            logger.warning("no data file for %s: %s", config.symbol, error.path)
+            return _concat(config, [])
+
+    def _ticker_segments(
+        self, symbol: Symbol, first: date, last: date
+    ) -> list[tuple[str, date, date]] | None:
+        """Return (ticker, first day, last day) runs of an equity's map file over [first, last].
+
+        None for a security without a map file: its one file holds everything.
+        """
+        if symbol.security_type != SecurityType.EQUITY:
+            return None
+        map_file = self.map_files.resolve_symbol(symbol)
+        if map_file is None or not len(map_file):
+            return None
+        segments: list[tuple[str, date, date]] = []
+        since = map_file.first_date
+        for row in map_file.rows:
+            low, high = max(since, first), min(row.date, last)
+            if low <= high:
+                if segments and segments[-1][0] == row.ticker and segments[-1][2] + timedelta(days=1) == low:
+                    segments[-1] = (row.ticker, segments[-1][1], high)
+                else:
+                    segments.append((row.ticker, low, high))
+            since = row.date + timedelta(days=1)
+        return segments
 
     def _request(
         self, config: SubscriptionDataConfig, day: date | None, path_ticker: str | None
@@ -227,6 +279,11 @@ class SubscriptionDataReader:
         if isinstance(frame, TickFrame):
             return adjust_ticks(frame, factors)
         return frame
+
+
+def _day_number(day: date) -> int:
+    """Return a date as days since 1970-01-01."""
+    return day.toordinal() - _EPOCH_ORDINAL
 
 
 def _concat(config: SubscriptionDataConfig, frames: list[Frame]) -> Frame:

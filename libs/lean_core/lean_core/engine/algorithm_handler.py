@@ -13,7 +13,9 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
+import msgspec
 import numpy as np
 import numpy.typing as npt
 
@@ -45,6 +47,9 @@ logger = logging.getLogger(__name__)
 
 INITIAL_CREDIT = 2
 _HOUR_NS = 3_600_000_000_000
+_RatedRequest = TypeVar(
+    "_RatedRequest", m.SubmitOrderRequest, m.UpdateOrderRequest, m.CancelOrderRequest, m.ScanOrdersRequest
+)
 _UTC = TimeZones.UTC
 _RESTING = frozenset(
     {
@@ -134,15 +139,15 @@ class AlgorithmHandler:
 
     def submit(self, request: m.SubmitOrderRequest) -> m.OrderReply:
         """Send an order submission to the transaction handler."""
-        return self._order_reply(self._request(Stream.ORDER_REQUESTS, request))
+        return self._order_reply(self._request(Stream.ORDER_REQUESTS, self._with_rates(request)))
 
     def update(self, request: m.UpdateOrderRequest) -> m.OrderReply:
         """Send an order update."""
-        return self._order_reply(self._request(Stream.ORDER_REQUESTS, request))
+        return self._order_reply(self._request(Stream.ORDER_REQUESTS, self._with_rates(request)))
 
     def cancel(self, request: m.CancelOrderRequest) -> m.OrderReply:
         """Send an order cancellation."""
-        return self._order_reply(self._request(Stream.ORDER_REQUESTS, request))
+        return self._order_reply(self._request(Stream.ORDER_REQUESTS, self._with_rates(request)))
 
     def schedule(self, event: ScheduledEvent) -> None:
         """Add an event to the realtime handler's schedule, from the algorithm's current time."""
@@ -168,6 +173,11 @@ class AlgorithmHandler:
         if self._capacity is not None and reply.events:
             self._capacity.on_order_events(list(reply.events))
         return reply
+
+    def _with_rates(self, request: _RatedRequest) -> _RatedRequest:
+        """Attach the cash conversion rates: the transaction handler takes them from the algorithm."""
+        rates = self.algorithm.portfolio.cash_book.exact_conversion_rates()
+        return msgspec.structs.replace(request, conversion_rates=rates) if rates else request
 
     def _has_resting_orders(self) -> bool:
         """Tell whether an open order waits for a price (the transactions index only open orders)."""
@@ -265,6 +275,7 @@ class AlgorithmHandler:
         now = algorithm.utc_time
         algorithm.securities.set_utc_time(now)
         self._slice = self._advance(index, utc_ns, now)
+        algorithm.portfolio.cash_book.update_rates()
         if utc_ns >= self._next_settlement_scan_ns:
             # LEAN settles cash once an hour, after the step's prices (AlgorithmManager's model scan).
             algorithm.portfolio.scan(now)
@@ -276,7 +287,10 @@ class AlgorithmHandler:
             algorithm.on_warmup_finished()
         if self._has_resting_orders():
             reply = self._order_reply(
-                self._request(Stream.ORDER_REQUESTS, m.ScanOrdersRequest(run_id=self._run_id, utc_ns=utc_ns))
+                self._request(
+                    Stream.ORDER_REQUESTS,
+                    self._with_rates(m.ScanOrdersRequest(run_id=self._run_id, utc_ns=utc_ns)),
+                )
             )
             algorithm.transactions.apply_reply(reply)
 

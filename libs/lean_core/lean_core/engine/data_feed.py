@@ -122,13 +122,16 @@ class DataFeedHandler:
         config = feed.config
         zone = config.exchange_time_zone
         start = ns_to_local(init.warmup_start_ns, zone).replace(tzinfo=None)
-        if config.is_internal:
+        # The benchmark starts a trading day early and is not filled forward; a currency
+        # conversion feed is read like the algorithm's own data.
+        primes = config.is_internal and not feed.spec.converts_currency
+        if primes:
             hours = self.reader.exchange_hours(config.symbol)
             start = datetime.combine(hours.get_previous_trading_day(start.date()), time())
         end = ns_to_local(init.end_ns, zone).replace(tzinfo=None)
         if feed.spec.custom_type:
             return FeedFrame(self._read_custom(feed, start, end, span), zone)
-        data = self.reader.read(config, start, end, None if config.is_internal else span)
+        data = self.reader.read(config, start, end, None if primes else span)
         if data.missing_days:
             logger.info("%s: no data file for %d day(s)", config.symbol.value, len(data.missing_days))
         frame = data.frame

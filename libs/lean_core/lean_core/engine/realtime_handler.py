@@ -50,9 +50,10 @@ class RealtimeHandler:
         """Start the clock for the run's span and schedule what was asked so far."""
         context = ScheduleContext(database_exchange_hours(self.market_hours), ZoneInfo(message.time_zone))
         self._queue = ScheduledEventQueue(context, message.end_ns + 1)
-        for event, from_ns in self._pending:
+        # Events scheduled in initialize() fire from the warm-up start (the clock then shows the start date).
+        for event, _ in self._pending:
             if event.id not in self._removed:
-                self._queue.add(event, max(from_ns, message.warmup_start_ns))
+                self._queue.add(event, message.warmup_start_ns)
         self._pending.clear()
         self._queue.add(daily_sampling_event(), message.warmup_start_ns)
         return []

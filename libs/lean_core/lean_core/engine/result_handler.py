@@ -87,9 +87,11 @@ class ResultHandler:
         self._state.initialized = message
         start = ns_to_local(message.start_ns, ZoneInfo(message.time_zone)).date()
         end = ns_to_local(message.end_ns, ZoneInfo(message.time_zone)).date()
-        starting_value = (
-            sum(message.cash_book.values(), Decimal(0)) if message.cash_book else message.starting_cash
-        )
+        starting_value = message.starting_portfolio_value
+        if starting_value is None:
+            starting_value = (
+                sum(message.cash_book.values(), Decimal(0)) if message.cash_book else message.starting_cash
+            )
         recorder = EquityChartRecorder(start, end, starting_value, ZoneInfo(message.time_zone))
         recorder.warming_up = message.warmup_start_ns < message.start_ns
         self._recorder = recorder

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from lean_core.algorithm.currency_feeds import ensure_currency_feeds, seed_conversion_rates
 from lean_core.algorithm.custom_securities import describe_custom_security, describe_custom_subscription
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.algorithm.security_factory import SecurityFactory
@@ -69,6 +70,7 @@ def prepare_run(algorithm: QCAlgorithm, factory: SecurityFactory, overrides: Run
         subscriptions.append(
             Subscription(benchmark, BENCHMARK_RESOLUTION, TickType.TRADE, False, False, True)
         )
+    subscriptions.extend(_currency_conversions(algorithm, factory))
     custom = algorithm._custom_data_info
     specs = [
         describe_custom_subscription(_subscription_spec(index, sub), custom)
@@ -82,6 +84,14 @@ def prepare_run(algorithm: QCAlgorithm, factory: SecurityFactory, overrides: Run
     start_ns = algorithm._start_ns()
     warmup_start_ns = _warmup_start_ns(algorithm, subscriptions, start_ns)
     return RunSetup(specs, securities, by_subscription, benchmark, warmup_start_ns)
+
+
+def _currency_conversions(algorithm: QCAlgorithm, factory: SecurityFactory) -> list[Subscription]:
+    """Set up the cash book's conversions and seed their rates at the start, as LEAN's setup handler."""
+    added = ensure_currency_feeds(algorithm, factory)
+    algorithm._set_utc_ns(algorithm._start_ns())
+    seed_conversion_rates(algorithm, added)
+    return added
 
 
 def build_initialized(algorithm: QCAlgorithm, setup: RunSetup, run_id: str) -> m.AlgorithmInitialized:
@@ -107,6 +117,7 @@ def build_initialized(algorithm: QCAlgorithm, setup: RunSetup, run_id: str) -> m
         benchmark_symbol_value=benchmark.symbol.value if benchmark else "",
         parameters=dict(algorithm._parameters),
         cash_book=cash_book,
+        starting_portfolio_value=algorithm.portfolio.exact_cash,
     )
 
 
@@ -149,6 +160,7 @@ def _subscription_spec(index: int, sub: Subscription) -> m.SubscriptionSpec:
         extended_market_hours=sub.extended_market_hours,
         data_normalization_mode=sub.security.data_normalization_mode,
         is_internal=sub.is_internal,
+        converts_currency=sub.converts_currency,
     )
 
 

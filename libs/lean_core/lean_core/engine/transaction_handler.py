@@ -148,10 +148,18 @@ class TransactionHandler:
             current.steps.advance(int(np.searchsorted(current.times, utc_ns, side="right")) - 1)
         self._applied_until_ns = utc_ns
 
+    def _take_rates(self, rates: dict[str, Decimal]) -> None:
+        """Use the algorithm's conversion rates: it prices the conversion pairs, this replica does not."""
+        book = self.cash_book
+        for currency, rate in rates.items():
+            if currency in book and currency != book.account_currency:
+                book[currency].set_conversion_rate(rate)
+
     # -- requests -----------------------------------------------------------------------------
     def on_submit(self, request: m.SubmitOrderRequest) -> m.OrderReply:
         """Create an order, validate it and, for a market order, fill it at once."""
         self._advance(request.utc_ns)
+        self._take_rates(request.conversion_rates)
         symbol = Symbol.parse(request.symbol_id, request.symbol_value)
         security = self.securities.get(symbol)
         order = self._new_order(request, symbol, security)
@@ -196,7 +204,8 @@ class TransactionHandler:
         time = ns_to_local(request.utc_ns, _UTC)
         order = Order(
             id=order_id,
-            symbol=symbol,
+            # The security's symbol: a custom data symbol's underlying is not in its identifier.
+            symbol=security.symbol if security is not None else symbol,
             quantity=request.quantity,
             type=request.order_type,
             time=time,
@@ -236,6 +245,7 @@ class TransactionHandler:
     def on_update(self, request: m.UpdateOrderRequest) -> m.OrderReply:
         """Change an open order, or only the tag of a closed one (LEAN sends no event for that)."""
         self._advance(request.utc_ns)
+        self._take_rates(request.conversion_rates)
         order = self.orders.get(request.order_id)
         if order is None:
             return self._request_refused(request.order_id, order)
@@ -266,6 +276,7 @@ class TransactionHandler:
     def on_cancel(self, request: m.CancelOrderRequest) -> m.OrderReply:
         """Cancel an open order."""
         self._advance(request.utc_ns)
+        self._take_rates(request.conversion_rates)
         order = self.orders.get(request.order_id)
         if order is None or order.status.is_closed:
             return self._request_refused(request.order_id, order)
@@ -295,6 +306,7 @@ class TransactionHandler:
     def on_scan(self, request: m.ScanOrdersRequest) -> m.OrderReply:
         """Let resting orders fill on the data known at the request's time."""
         self._advance(request.utc_ns)
+        self._take_rates(request.conversion_rates)
         events: list[OrderEvent] = []
         changed: list[Order] = []
         now = ns_to_local(request.utc_ns, _UTC)
@@ -420,7 +432,8 @@ class TransactionHandler:
 
 
 def _submission_data(security: Security) -> OrderSubmissionData:
+    # LEAN keeps the bid, the ask and the close (not the price: a crypto's is its trade close).
     price = security.exact_price
     bid = security.exact_bid_price or price
     ask = security.exact_ask_price or price
-    return OrderSubmissionData(bid, ask, price)
+    return OrderSubmissionData(bid, ask, security.exact_close or price)

@@ -89,7 +89,13 @@ class Order:
 
     @property
     def is_marketable(self) -> bool:
-        """Tell whether the order executes at the market (LEAN: market and combo market orders)."""
+        """Tell whether the order takes liquidity: market orders, and limits through the submission quote.
+
+        A buy limit at or above the ask, or a sell limit at or below the bid, when it was submitted
+        is marketable (LEAN's `Order.IsMarketable`); so are market and combo market orders.
+        """
+        if self.type == OrderType.LIMIT:
+            return _limit_is_marketable(self)
         return self.type in (OrderType.MARKET, OrderType.COMBO_MARKET)
 
     @property
@@ -109,3 +115,13 @@ class Order:
         if self.trailing_as_percentage:
             return f"Trailing Amount: {self.trailing_amount * 100:f}%"
         return f"Trailing Amount: {currency_symbol}{self.trailing_amount:f}"
+
+
+def _limit_is_marketable(order: Order) -> bool:
+    data, limit = order.submission_data, order.limit_price
+    if data is None or limit is None:
+        return False
+    direction = order.direction
+    if direction == OrderDirection.BUY:
+        return limit >= data.ask_price
+    return direction == OrderDirection.SELL and limit <= data.bid_price

@@ -22,13 +22,31 @@ def _time(ns: int | None) -> datetime | None:
     return None if ns is None else ns_to_local(ns, _UTC)
 
 
+def _underlying_fields(symbol: Symbol) -> tuple[str, str]:
+    """Return the underlying the identifier string would lose: a custom data symbol's."""
+    underlying = symbol.underlying
+    if underlying is None or symbol.id.underlying is not None:
+        return "", ""
+    return str(underlying.id), underlying.value
+
+
+def _record_symbol(record: OrderRecord) -> Symbol:
+    symbol = Symbol.parse(record.symbol_id, record.symbol_value)
+    if not record.underlying_id:
+        return symbol
+    return Symbol(symbol.id, symbol.value, Symbol.parse(record.underlying_id, record.underlying_value))
+
+
 def order_to_record(order: Order) -> OrderRecord:
     """Return the wire form of an order."""
     data = order.submission_data
+    underlying_id, underlying_value = _underlying_fields(order.symbol)
     return OrderRecord(
         id=order.id,
         symbol_id=str(order.symbol.id),
         symbol_value=order.symbol.value,
+        underlying_id=underlying_id,
+        underlying_value=underlying_value,
         order_type=order.type,
         quantity=order.quantity,
         time_ns=_ns(order.time) or 0,
@@ -68,7 +86,7 @@ def order_from_record(record: OrderRecord) -> Order:
     assert time is not None
     return Order(
         id=record.id,
-        symbol=Symbol.parse(record.symbol_id, record.symbol_value),
+        symbol=_record_symbol(record),
         quantity=record.quantity,
         type=record.order_type,
         time=time,

@@ -1,14 +1,16 @@
 """Cash by currency and its conversion to the account currency (LEAN's `Cash` and `CashBook`).
 
 Amounts and rates are decimals; the float properties are what LEAN's Python API hands to user
-code. A currency other than the account currency takes its rate from a forex, crypto or CFD pair
-in the security manager (`CashBook.update_conversion_rates`), through one or two pairs, using the
-pair's last price, as LEAN's `SecurityCurrencyConversion` does.
+code. A currency other than the account currency takes its rate from one or two forex, crypto or
+CFD pairs, using each pair's last price, as LEAN's `SecurityCurrencyConversion` does: the engine
+gives each cash its pairs (`Cash.set_conversion`, see `algorithm.currency_feeds`) and refreshes
+the rates on every time step (`CashBook.update_rates`); `CashBook.update_conversion_rates` finds
+the pairs among given securities instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -117,6 +119,18 @@ class Cash:
     def set_conversion_rate(self, rate: Decimal | float) -> None:
         """Replace the conversion rate (a constant rate until a conversion pair provides one)."""
         self._conversion_rate = to_decimal(rate)
+
+    def set_conversion(self, steps: Sequence[tuple[Security, bool]]) -> None:
+        """Take the rate from these pairs from now on: (security, inverted) legs, multiplied in order.
+
+        No legs means no pair converts this currency: the rate stays whatever it was set to.
+        """
+        self._steps = tuple(_ConversionStep(security, inverted) for security, inverted in steps)
+
+    @property
+    def conversion_securities(self) -> tuple[Security, ...]:
+        """Return the securities whose prices give the rate (none for a constant rate)."""
+        return tuple(step.security for step in self._steps or ())
 
     def update(self) -> None:
         """Recompute the rate from the conversion pairs' last prices; a pair without data gives 0 (LEAN)."""
@@ -259,6 +273,20 @@ class CashBook(Mapping[str, Cash]):
                     continue
                 cash._steps = steps
             cash.update()
+
+    def update_rates(self) -> None:
+        """Recompute every rate that conversion pairs give (LEAN does it on every time slice)."""
+        for cash in self._currencies.values():
+            if cash._steps:
+                cash.update()
+
+    def exact_conversion_rates(self) -> dict[str, Decimal]:
+        """Return the rate of every currency but the account currency."""
+        return {
+            code: cash.exact_conversion_rate
+            for code, cash in self._currencies.items()
+            if code != self._account_currency
+        }
 
     def __repr__(self) -> str:
         return f"CashBook(account_currency={self._account_currency!r}, currencies={list(self._currencies)})"

@@ -428,7 +428,17 @@ class Forex(Security):
 
 
 class Crypto(Security):
-    """A crypto pair: a fill swaps base for quote currency."""
+    """A crypto pair: a fill swaps base for quote currency.
+
+    Its price is the last trade bar's close, even when a quote bar of the same time set the
+    cache's close to the mid (LEAN's `Crypto.Price`); without trade bars, the cache's price.
+    """
+
+    @property
+    def exact_price(self) -> Decimal:
+        """Return the last trade bar's close, else the last price."""
+        bar = self.cache.exact_trade_bar
+        return bar.close if bar is not None else self.cache.exact["price"]
 
 
 _PAIR_TYPES: Final = (SecurityType.FOREX, SecurityType.CRYPTO)
