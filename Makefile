@@ -42,7 +42,13 @@ backtest: install
 	$(BIN)/leanbus backtest examples/buy_and_hold.py --data-folder $(DATA) --output backtests/example
 
 bench: install
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@# nautilus_trader 1.221.0 needs pandas<3: it gets a venv of its own, with our numpy and msgspec.
+	@test -x bench/.venv-nautilus/bin/python || $(PYTHON) -m venv bench/.venv-nautilus
+	bench/.venv-nautilus/bin/pip install --quiet --disable-pip-version-check \
+		nautilus_trader==1.221.0 numpy==2.4.6 msgspec==0.22.0
 	$(BIN)/python -m bench.read_bench
+	$(BIN)/python -m bench.backtest_bench --nautilus-python bench/.venv-nautilus/bin/python
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache

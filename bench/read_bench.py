@@ -11,8 +11,6 @@ warm in-memory cache.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,22 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.datasets import dataset_folder, generate
 from lean_core.data.readers import FrameCache, ReadRequest, available_dates, read_frame
 from lean_core.enums import Market, Resolution, SecurityType, TickType
 from lean_core.symbols import Symbol
 from lean_core.time.time_zones import TimeZones
-
-
-def _generate(folder: Path, count: int, start: str, end: str) -> list[str]:
-    """Write `count` symbols of minute data (SPY is always among them) and return their tickers."""
-    command = [
-        sys.executable, "-m", "services.launcher.cli", "data", "generate",
-        "--start", start, "--end", end, "--symbol-count", str(count),
-        "--resolution", "minute", "--data-folder", str(folder), "--seed", "7",
-    ]  # fmt: skip
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    minute = folder / "equity" / "usa" / "minute"
-    return sorted(path.name.upper() for path in minute.iterdir())[:count]
 
 
 def _requests(folder: Path, tickers: list[str]) -> list[ReadRequest]:
@@ -80,8 +67,8 @@ def run(folder: Path, counts: list[int], start: str, end: str) -> None:
     print(f"{'symbols':>7} {'files':>6} {'bars':>10} {'pandas bars/s':>14} {'ours bars/s':>12} "
           f"{'cached bars/s':>14} {'ours/pandas':>11} {'cached/pandas':>13}")  # fmt: skip
     for count in counts:
-        target = folder / f"n{count}"
-        tickers = _generate(target, count, start, end)
+        target = dataset_folder(folder, count, start, end)
+        tickers = generate(target, count, start, end)
         requests = _requests(target, tickers)
         read_frame(requests[0])  # compile the parsing kernel once, outside the timings
         peer_rows, peer_seconds = _timed(partial(_pandas, target, requests))
@@ -101,7 +88,9 @@ def main() -> None:
     parser.add_argument("--symbols", default="1,100", help="comma-separated symbol counts")
     parser.add_argument("--start", default="20230103")
     parser.add_argument("--end", default="20231229")
-    parser.add_argument("--data-folder", type=Path, help="where to generate (default: a temporary folder)")
+    parser.add_argument(
+        "--data-folder", type=Path, help="where to generate or reuse (default: a temp folder)"
+    )
     args = parser.parse_args()
     counts = [int(part) for part in args.symbols.split(",")]
     if args.data_folder:
