@@ -132,3 +132,66 @@ def test_slice_builds_its_bars_only_when_read_and_finds_one_symbol() -> None:
     assert data.has_data
     assert data.bars[SPY] is found  # one object, shared by the slice and the security's cache
     assert not isinstance(data.bars[SPY], QuoteBar)
+
+
+def _two_symbol_steps(
+    data: st.DataObject, make: Callable[[Symbol], Security], first: Symbol, second: Symbol
+) -> tuple[BatchSteps, int]:
+    frames_by_symbol = [data.draw(frames(symbol)) for symbol in (first, second)]
+    flat = [frame for pair in frames_by_symbol for frame in pair]
+    layout = build_slice_batch([FeedFrame(frame, NEW_YORK) for frame in flat])
+    securities = [make(first), make(second)]
+    rows = [
+        FrameRows(securities[index // 2], frame, layout.rows[index], [], False)
+        for index, frame in enumerate(flat)
+    ]
+    return BatchSteps(rows, len(layout.times)), len(layout.times)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), crypto_pair=st.booleans())
+def test_slice_lookup_of_one_symbol_equals_the_materialised_slice(
+    data: st.DataObject, crypto_pair: bool
+) -> None:
+    make = (lambda _: crypto(cash_book())) if crypto_pair else (lambda _: equity(cash_book()))
+    first = BTCUSD if crypto_pair else SPY
+    second = Symbol.create("ETHUSD", first.security_type, first.id.market)
+    steps, count = _two_symbol_steps(data, make, first, second)
+    moment = new_york(2013, 10, 7, 9, 32)
+    for step in range(count):
+        lazy, eager = steps.slice(step, moment, moment), steps.slice(step, moment, moment)
+        eager.bars  # noqa: B018 (materialises the whole slice)
+        for symbol in (first, second):
+            assert lazy.contains_key(symbol) == eager.contains_key(symbol), (step, symbol)
+            assert lazy.get(symbol) is eager.get(symbol), (step, symbol)
+
+
+def test_slice_lookup_builds_only_the_asked_symbol_s_points() -> None:
+    spy, aapl = equity(cash_book()), equity(cash_book())
+    aapl_symbol = Symbol.create("AAPL", SPY.security_type, SPY.id.market)
+    ends = _ends([0])
+    columns = (np.array([101.0]),) * 4
+    trade = TradeBarFrame(SPY, ends - _MINUTE, ends, *columns, np.array([5.0]))
+    other = TradeBarFrame(aapl_symbol, ends - _MINUTE, ends, *columns, np.array([7.0]))
+    layout = build_slice_batch([FeedFrame(trade, NEW_YORK), FeedFrame(other, NEW_YORK)])
+    aapl_rows = FrameRows(aapl, other, layout.rows[1], [], False)
+    steps = BatchSteps([FrameRows(spy, trade, layout.rows[0], [], False), aapl_rows], len(layout.times))
+    data = steps.slice(0, new_york(2013, 10, 7, 9, 31), new_york(2013, 10, 7, 9, 31))
+
+    assert data.contains_key(SPY) and data[SPY].volume == 5.0
+    assert aapl_rows._points == {}  # AAPL's bar was never built
+    assert data[aapl_symbol].volume == 7.0
+
+
+@settings(max_examples=50, deadline=None)
+@given(data=st.data())
+def test_bars_built_from_list_columns_equal_the_frame_s_own(data: st.DataObject) -> None:
+    rows = list(range(40))  # past the rows a frame builds from its arrays before copying to lists
+    trade, quote = _trade_frame(data.draw, SPY, rows), _quote_frame(data.draw, SPY, rows)
+    spy = equity(cash_book())
+    for frame in (trade, quote):
+        layout = build_slice_batch([FeedFrame(frame, NEW_YORK)])
+        frame_rows = FrameRows(spy, frame, layout.rows[0], [], False)
+        built = [frame_rows.point(row) for row in rows]
+        assert frame_rows._lists is not None
+        assert built == [frame.bar(row, NEW_YORK) for row in rows]

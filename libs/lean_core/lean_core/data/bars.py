@@ -7,6 +7,8 @@ their `time`/`end_time` are naive datetimes in the exchange time zone, as LEAN's
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -203,17 +205,14 @@ class TradeBarFrame:
 
     def bar(self, index: int, time_zone: ZoneInfo) -> TradeBar:
         """Return row `index` as a `TradeBar` with times in `time_zone`."""
-        return TradeBar(
-            self.symbol,
-            ns_to_local(int(self.time[index]), time_zone),
-            ns_to_local(int(self.end_time[index]), time_zone),
-            float(self.open[index]),
-            float(self.high[index]),
-            float(self.low[index]),
-            float(self.close[index]),
-            float(self.volume[index]),
-            bool(self.is_fill_forward[index]),
-        )
+        return trade_bar_at(self.symbol, self.columns(), index, time_zone)
+
+    def columns(self) -> tuple[npt.NDArray[Any], ...]:
+        """Return the columns in `TRADE_COLUMNS` order."""
+        return (
+            self.time, self.end_time, self.open, self.high, self.low, self.close, self.volume,
+            self.is_fill_forward,
+        )  # fmt: skip
 
     def select(self, index: slice | npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> TradeBarFrame:
         """Return the rows picked by a slice, an index array or a mask."""
@@ -263,16 +262,15 @@ class QuoteBarFrame:
 
     def bar(self, index: int, time_zone: ZoneInfo) -> QuoteBar:
         """Return row `index` as a `QuoteBar` with times in `time_zone`."""
-        return QuoteBar(
-            self.symbol,
-            ns_to_local(int(self.time[index]), time_zone),
-            ns_to_local(int(self.end_time[index]), time_zone),
-            _side(self.bid_open, self.bid_high, self.bid_low, self.bid_close, index),
-            _side(self.ask_open, self.ask_high, self.ask_low, self.ask_close, index),
-            float(self.bid_size[index]),
-            float(self.ask_size[index]),
-            bool(self.is_fill_forward[index]),
-        )
+        return quote_bar_at(self.symbol, self.columns(), index, time_zone)
+
+    def columns(self) -> tuple[npt.NDArray[Any], ...]:
+        """Return the columns in `QUOTE_COLUMNS` order."""
+        return (
+            self.time, self.end_time, self.bid_open, self.bid_high, self.bid_low, self.bid_close,
+            self.bid_size, self.ask_open, self.ask_high, self.ask_low, self.ask_close, self.ask_size,
+            self.is_fill_forward,
+        )  # fmt: skip
 
     def select(self, index: slice | npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> QuoteBarFrame:
         """Return the rows picked by a slice, an index array or a mask."""
@@ -291,10 +289,49 @@ class QuoteBarFrame:
         return cls(symbol, *(np.concatenate([getattr(f, name) for f in frames]) for name in QUOTE_COLUMNS))
 
 
-def _side(o: FloatArray, h: FloatArray, low: FloatArray, c: FloatArray, index: int) -> Bar | None:
-    if np.isnan(c[index]):
+Columns = Sequence[Any]
+"""A frame's columns in its `*_COLUMNS` order: numpy arrays, or the same values as Python lists."""
+
+
+def trade_bar_at(symbol: Symbol, columns: Columns, index: int, time_zone: ZoneInfo) -> TradeBar:
+    """Return row `index` of trade-bar columns as a `TradeBar` with times in `time_zone`."""
+    time, end_time, open_, high, low, close, volume, is_fill_forward = columns
+    return TradeBar(
+        symbol,
+        ns_to_local(int(time[index]), time_zone),
+        ns_to_local(int(end_time[index]), time_zone),
+        float(open_[index]),
+        float(high[index]),
+        float(low[index]),
+        float(close[index]),
+        float(volume[index]),
+        bool(is_fill_forward[index]),
+    )
+
+
+def quote_bar_at(symbol: Symbol, columns: Columns, index: int, time_zone: ZoneInfo) -> QuoteBar:
+    """Return row `index` of quote-bar columns as a `QuoteBar` with times in `time_zone`."""
+    (time, end_time, bid_open, bid_high, bid_low, bid_close, bid_size,
+     ask_open, ask_high, ask_low, ask_close, ask_size, filled) = columns  # fmt: skip
+    return QuoteBar(
+        symbol,
+        ns_to_local(int(time[index]), time_zone),
+        ns_to_local(int(end_time[index]), time_zone),
+        _side(bid_open, bid_high, bid_low, bid_close, index),
+        _side(ask_open, ask_high, ask_low, ask_close, index),
+        float(bid_size[index]),
+        float(ask_size[index]),
+        bool(filled[index]),
+    )
+
+
+def _side(
+    open_: Sequence[Any], high: Sequence[Any], low: Sequence[Any], close: Sequence[Any], index: int
+) -> Bar | None:
+    last = close[index]
+    if math.isnan(last):  # the side is missing
         return None
-    return Bar(float(o[index]), float(h[index]), float(low[index]), float(c[index]))
+    return Bar(float(open_[index]), float(high[index]), float(low[index]), float(last))
 
 
 @dataclass(frozen=True, slots=True)

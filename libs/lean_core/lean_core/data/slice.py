@@ -110,6 +110,18 @@ class SliceContents(Protocol):
     def find(self, symbol: Symbol, kind: type[T]) -> T | None:
         """Return one symbol's point of a kind (TradeBar, QuoteBar) without building the others."""
 
+    def points_of(self, symbol: Symbol) -> SymbolPoints | None:
+        """Return one symbol's points as `fill` would file them, or None if only `fill` can tell."""
+
+
+@dataclass(slots=True)
+class SymbolPoints:
+    """One symbol's trade bar, quote bar and custom point at a moment (ticks are not covered)."""
+
+    bar: TradeBar | None = None
+    quote: QuoteBar | None = None
+    custom: Any = None
+
 
 class Slice:
     """All data that arrived at one moment; `time` is in the algorithm's time zone.
@@ -206,15 +218,17 @@ class Slice:
         default type, so an equity shows only its trade bar or trade ticks (and a minute with
         only quotes does not contain the equity at all). Custom data has its own symbols.
         """
+        if self._contents is not None and isinstance(key, Symbol):
+            # One symbol's lookup builds that symbol's points only, not the whole slice.
+            points = self._contents.points_of(key)
+            if points is not None:
+                return _default_point(points.custom, points.quote, points.bar)
         custom = self.custom.get(key)
-        if custom is not None:
-            return custom
         quote = self.quote_bars.get(key)
-        if quote is not None and quote.symbol.security_type != SecurityType.EQUITY:
-            return quote
         bar = self.bars.get(key)
-        if bar is not None:
-            return bar
+        data = _default_point(custom, quote, bar)
+        if data is not None:
+            return data
         ticks = [tick for tick in self.ticks.get(key) or [] if _is_default_tick(tick)]
         return ticks or None
 
@@ -332,6 +346,15 @@ def build_slice_batch(feeds: list[FeedFrame]) -> SliceBatch:
         step_rows[np.searchsorted(times, frame_ends)] = np.arange(len(frame_ends), dtype=np.int64)
         rows.append(step_rows)
     return SliceBatch(times, tuple(feeds), tuple(rows))
+
+
+def _default_point(custom: Any, quote: QuoteBar | None, bar: TradeBar | None) -> Any:
+    """Return the point `slice[symbol]` shows among a symbol's custom point, quote and trade bar."""
+    if custom is not None:
+        return custom
+    if quote is not None and quote.symbol.security_type != SecurityType.EQUITY:
+        return quote
+    return bar
 
 
 def _is_default_tick(tick: Tick) -> bool:

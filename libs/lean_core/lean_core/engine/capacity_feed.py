@@ -77,7 +77,7 @@ class CapacityFeed:
     def on_step(self, utc_time: datetime, data: Slice, *, force: bool = False) -> None:
         """Add the step's bars of the monitored symbols; snapshot when due."""
         bars: dict[str, CapacityBar] = {}
-        for key in self.estimator.monitored_symbols:
+        for key in self.estimator.monitored_keys():
             security = self._by_key.get(key)
             if security is None:
                 continue

@@ -36,7 +36,7 @@ How the engine drives it (LEAN's `BacktestingResultHandler`):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -371,6 +371,10 @@ class CapacityEstimator:
         """Return the SID strings whose bars the next `update_market_capacity` reads."""
         return frozenset(self._monitored)
 
+    def monitored_keys(self) -> Iterable[str]:
+        """Return the SID strings whose bars the next `update_market_capacity` reads, without a copy."""
+        return self._monitored.keys()
+
     def symbol_capacity(self, symbol_key: str) -> SymbolCapacity | None:
         """Return a tracked symbol's state."""
         return self._by_symbol.get(symbol_key)
@@ -405,6 +409,8 @@ class CapacityEstimator:
     ) -> None:
         """Add this step's market volume after recent fills, then take a snapshot when one is due."""
         now = _utc(utc_time)
+        if not self._monitored and not force and now < self.next_snapshot:
+            return  # nothing to measure and no snapshot due: the common step costs one comparison
         for key in reversed(list(self._monitored)):
             if self._monitored[key].update_market_capacity(now, bars.get(key)):
                 del self._monitored[key]
