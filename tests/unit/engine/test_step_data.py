@@ -81,21 +81,20 @@ def _state(security: Security) -> tuple[object, ...]:
 
 
 def _check(make: Callable[[], Security], symbol: Symbol, data: st.DataObject) -> None:
-    trade, quote = data.draw(frames(symbol))
-    layout = build_slice_batch([FeedFrame(trade, NEW_YORK), FeedFrame(quote, NEW_YORK)])
+    ordered: list[TradeBarFrame | QuoteBarFrame] = list(data.draw(frames(symbol)))
+    if data.draw(st.booleans(), label="quotes first"):  # a trade bar then ties with its step's quote
+        ordered.reverse()
+    layout = build_slice_batch([FeedFrame(frame, NEW_YORK) for frame in ordered])
     factors = [(0, Decimal("0.8646266"))]
     eager, lazy = make(), make()
     steps = BatchSteps(
-        [
-            FrameRows(lazy, trade, layout.rows[0], factors, False),
-            FrameRows(lazy, quote, layout.rows[1], factors, False),
-        ],
+        [FrameRows(lazy, frame, layout.rows[index], factors, False) for index, frame in enumerate(ordered)],
         len(layout.times),
     )
     steps.attach()
     reads = data.draw(st.sets(st.integers(0, len(layout.times) - 1)))
     for step in range(len(layout.times)):
-        for frame, rows in ((trade, layout.rows[0]), (quote, layout.rows[1])):
+        for frame, rows in zip(ordered, layout.rows, strict=True):
             if rows[step] >= 0:
                 update_security(eager, frame, int(rows[step]), factors)
         steps.advance(step)
@@ -195,3 +194,29 @@ def test_bars_built_from_list_columns_equal_the_frame_s_own(data: st.DataObject)
         built = [frame_rows.point(row) for row in rows]
         assert frame_rows._lists is not None
         assert built == [frame.bar(row, NEW_YORK) for row in rows]
+
+
+def test_first_catch_up_keeps_the_older_trade_bar_a_quote_tie_leaves_in_place() -> None:
+    # Quotes are applied before trades here, so the trade bar of a step with a quote bar does not
+    # replace the cache's last data: after steps 0-1 it is still step 0's bar, as eager updates say.
+    ends = _ends([0, 1])
+    trade = TradeBarFrame(SPY, ends - _MINUTE, ends, *(np.array([101.0, 102.0]),) * 4, np.array([5.0, 6.0]))
+    quote_ends = _ends([1])
+    quote_columns = (np.array([101.5]),) * 4 + (np.array([300.0]),)
+    quote = QuoteBarFrame(SPY, quote_ends - _MINUTE, quote_ends, *quote_columns, *quote_columns)
+    layout = build_slice_batch([FeedFrame(quote, NEW_YORK), FeedFrame(trade, NEW_YORK)])
+    eager, lazy = equity(cash_book()), equity(cash_book())
+    frames_in_order = [(quote, layout.rows[0]), (trade, layout.rows[1])]
+    steps = BatchSteps(
+        [FrameRows(lazy, f, rows, [], False) for f, rows in frames_in_order], len(layout.times)
+    )
+    steps.attach()
+    for step in range(len(layout.times)):
+        for frame, rows in frames_in_order:
+            if rows[step] >= 0:
+                update_security(eager, frame, int(rows[step]), [])
+    steps.advance(len(layout.times) - 1)
+
+    assert _state(lazy) == _state(eager)
+    last = lazy.cache.last_data
+    assert isinstance(last, TradeBar) and last.close == 101.0

@@ -163,9 +163,43 @@ class PendingRows:
             if not frame.complete[int(frame.rows[step])]:
                 return first
             start = min(start, step)
-        if start > first and self._security.cache._last_data is None:
-            return first  # the first default point decides the tie rules: replay everything
+        if (
+            start > first
+            and self._security.cache._last_data is None
+            and not self._keeps_last_data(first, target)
+        ):
+            return first  # an older point would stay the cache's last data: replay everything
         return start
+
+    def _keeps_last_data(self, first: int, target: int) -> bool:
+        """Tell whether a frame's last bar in the range becomes the cache's last data when replayed.
+
+        With no last data yet, the first point of a partial replay is kept whatever the tie rule
+        says, where a full replay might keep an older one. That cannot matter once some later
+        point is kept by the rule itself: a default-type bar that is not a trade bar arriving
+        after a quote bar of the same step (a quote ends at the step's time, as the trade does).
+        """
+        is_equity = self._security.cache.is_equity
+        for index, frame in enumerate(self._frames):
+            if frame.last_real_step is None:
+                return False
+            step = int(frame.last_real_step[target])
+            if step < first:
+                continue
+            if isinstance(frame.frame, QuoteBarFrame):
+                if not is_equity:  # a quote bar of another type is kept unconditionally
+                    return True
+            elif not any(_real_quote_at(other, step) for other in self._frames[:index]):
+                return True
+        return False
+
+
+def _real_quote_at(frame: FrameRows, step: int) -> bool:
+    """Tell whether a quote frame has a real (not filled-forward) bar at a step."""
+    if not isinstance(frame.frame, QuoteBarFrame):
+        return False
+    row = int(frame.rows[step])
+    return row >= 0 and not bool(frame.frame.is_fill_forward[row])
 
 
 class StepContents:
