@@ -9,6 +9,7 @@ least significant digit: security type (width 100), market code (1000), strike s
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -203,6 +204,10 @@ class SecurityIdentifier:
     @classmethod
     def parse(cls, text: str) -> SecurityIdentifier:
         """Parse LEAN's string form, underlyings included (`"AAPL 2ZQ...|AAPL R735QTJ8XC9X"`)."""
+        return _parse_cached(text)
+
+    @classmethod
+    def _parse_text(cls, text: str) -> SecurityIdentifier:
         parts = text.strip().split("|")
         identifier: SecurityIdentifier | None = None
         for part in reversed(parts):
@@ -286,3 +291,9 @@ def _option_type_for(underlying_type: SecurityType) -> SecurityType:
             return SecurityType.INDEX_OPTION
         case _:
             return SecurityType.OPTION
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str) -> SecurityIdentifier:
+    """Parse once per text: identifiers are immutable, and every order message carries one."""
+    return SecurityIdentifier._parse_text(text)
