@@ -2,6 +2,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lean_core.enums import Resolution, TickType
 from lean_core.securities.security import Security
@@ -190,3 +192,24 @@ class TestSubscriptionsAndHours:
 
         assert security.leverage == 4.0
         assert security.buying_power_model.initial_margin_requirement == Decimal("0.25")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    raw=st.lists(st.integers(min_value=-3, max_value=30), min_size=1, max_size=40),
+    factors=st.lists(st.sampled_from(["1", "0.8646266", "0.8646266", "0.1428572"]), min_size=1, max_size=40),
+    is_tick=st.booleans(),
+)
+def test_exact_prices_remembered_across_factor_changes_equal_fresh_conversions(
+    raw: list[int], factors: list[str], is_tick: bool
+) -> None:
+    remembered, fresh = equity(cash_book()), equity(cash_book())
+    parsed = {text: Decimal(text) for text in factors}  # one object per factor, as a batch parses them
+    for index, price in enumerate(raw):
+        factor = parsed[factors[index % len(factors)]]
+        value = price / 10000  # the same floats recur under other factors
+        remembered.price_factor = fresh.price_factor = factor
+        fresh._exact_memo.clear()
+        converted = remembered.to_exact(value, is_tick)
+        expected = fresh.to_exact(value, is_tick)
+        assert converted == expected and str(converted) == str(expected), (price, factor)

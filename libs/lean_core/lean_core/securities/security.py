@@ -45,6 +45,8 @@ __all__ = [
     "default_tick_types",
 ]
 
+_EXACT_MEMO_SIZE: Final = 4096
+"""Distinct prices a security remembers the decimals of before it starts over."""
 _DECI_CENT_BARS: Final = (SecurityType.EQUITY, SecurityType.OPTION, SecurityType.INDEX_OPTION)
 _DECI_CENT_TICKS: Final = (SecurityType.EQUITY, SecurityType.OPTION)
 _SUB_DOLLAR_INCREMENT: Final = Decimal("0.0001")  # SEC rule 612: quotes under $1
@@ -114,6 +116,8 @@ class Security:
         self.is_extended_market_hours = extended_market_hours
         self.fill_forward = fill_forward
         self.price_factor = ONE
+        self._exact_memo: dict[tuple[float, bool], Decimal] = {}
+        self._exact_memo_factor: Decimal | None = None
         self.is_tradable = True
         self.is_delisted = False
         self._clock = SecurityClock()
@@ -197,10 +201,25 @@ class Security:
     # -- data -----------------------------------------------------------------------------------------------
     def to_exact(self, value: float, is_tick: bool = False) -> Decimal:
         """Return the decimal LEAN holds for a float price of this security."""
+        factor = self.price_factor
+        if not value:  # 0.0 and -0.0 are equal keys but not equal decimals
+            return self._convert_exact(value, is_tick, factor)
+        if factor is not self._exact_memo_factor or len(self._exact_memo) >= _EXACT_MEMO_SIZE:
+            self._exact_memo.clear()
+            self._exact_memo_factor = factor
+        key = (value, is_tick)
+        exact = self._exact_memo.get(key)
+        if exact is None:
+            exact = self._exact_memo[key] = self._convert_exact(value, is_tick, factor)
+        return exact
+
+    def _convert_exact(self, value: float, is_tick: bool, factor: Decimal) -> Decimal:
+        # Bars repeat the same few prices step after step, hence the memo in `to_exact`.
         scaled = self.type in (_DECI_CENT_TICKS if is_tick else _DECI_CENT_BARS)
         if not scaled:
             return to_decimal(value)
-        factor = self.price_factor if self.type == SecurityType.EQUITY else ONE
+        if self.type != SecurityType.EQUITY:
+            factor = ONE
         raw = round(value / float(factor) * 10000)
         return adjusted_price_decimal(raw, factor, tick=is_tick)
 
