@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lean_core.data.bars import ns_to_local
+from lean_core.data.bars import local_datetimes, ns_to_local
 from lean_core.time.utc_offsets import utc_offset_ns, utc_offsets_ns
 
 ZONES = [
@@ -66,3 +66,17 @@ def test_array_offsets_match_single_lookups_across_a_transition() -> None:
     expected = [utc_offset_ns(int(t), zone) for t in times]
     assert utc_offsets_ns(times, zone).tolist() == expected
     assert len(set(expected)) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(times=st.lists(instants, min_size=1, max_size=50), zone=st.sampled_from([*ZONES, ZoneInfo("UTC")]))
+def test_whole_columns_convert_as_single_instants_do(times: list[int], zone: ZoneInfo) -> None:
+    column = np.array(times, dtype=np.int64)
+    assert local_datetimes(column, zone) == [ns_to_local(ns, zone) for ns in times]
+
+
+def test_whole_columns_around_every_transition_convert_as_single_instants_do() -> None:
+    for zone in ZONES:
+        for transition in _transitions(zone, 2021):
+            column = transition + np.arange(-90, 91, dtype=np.int64) * 60_000_000_000 + 1_500
+            assert local_datetimes(column, zone) == [ns_to_local(int(ns), zone) for ns in column], zone

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from lean_core.enums import TickType
 from lean_core.symbols import Symbol
-from lean_core.time.utc_offsets import utc_offset_ns
+from lean_core.time.utc_offsets import utc_offset_ns, utc_offsets_ns
 
 Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -205,14 +205,12 @@ class TradeBarFrame:
 
     def bar(self, index: int, time_zone: ZoneInfo) -> TradeBar:
         """Return row `index` as a `TradeBar` with times in `time_zone`."""
-        return trade_bar_at(self.symbol, self.columns(), index, time_zone)
+        time, end_time = (ns_to_local(int(ns[index]), time_zone) for ns in (self.time, self.end_time))
+        return trade_bar_at(self.symbol, time, end_time, self.value_columns(), index)
 
-    def columns(self) -> tuple[npt.NDArray[Any], ...]:
-        """Return the columns in `TRADE_COLUMNS` order."""
-        return (
-            self.time, self.end_time, self.open, self.high, self.low, self.close, self.volume,
-            self.is_fill_forward,
-        )  # fmt: skip
+    def value_columns(self) -> tuple[npt.NDArray[Any], ...]:
+        """Return the columns after the two times, in `TRADE_COLUMNS` order."""
+        return (self.open, self.high, self.low, self.close, self.volume, self.is_fill_forward)
 
     def select(self, index: slice | npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> TradeBarFrame:
         """Return the rows picked by a slice, an index array or a mask."""
@@ -262,14 +260,14 @@ class QuoteBarFrame:
 
     def bar(self, index: int, time_zone: ZoneInfo) -> QuoteBar:
         """Return row `index` as a `QuoteBar` with times in `time_zone`."""
-        return quote_bar_at(self.symbol, self.columns(), index, time_zone)
+        time, end_time = (ns_to_local(int(ns[index]), time_zone) for ns in (self.time, self.end_time))
+        return quote_bar_at(self.symbol, time, end_time, self.value_columns(), index)
 
-    def columns(self) -> tuple[npt.NDArray[Any], ...]:
-        """Return the columns in `QUOTE_COLUMNS` order."""
+    def value_columns(self) -> tuple[npt.NDArray[Any], ...]:
+        """Return the columns after the two times, in `QUOTE_COLUMNS` order."""
         return (
-            self.time, self.end_time, self.bid_open, self.bid_high, self.bid_low, self.bid_close,
-            self.bid_size, self.ask_open, self.ask_high, self.ask_low, self.ask_close, self.ask_size,
-            self.is_fill_forward,
+            self.bid_open, self.bid_high, self.bid_low, self.bid_close, self.bid_size,
+            self.ask_open, self.ask_high, self.ask_low, self.ask_close, self.ask_size, self.is_fill_forward,
         )  # fmt: skip
 
     def select(self, index: slice | npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> QuoteBarFrame:
@@ -290,16 +288,16 @@ class QuoteBarFrame:
 
 
 Columns = Sequence[Any]
-"""A frame's columns in its `*_COLUMNS` order: numpy arrays, or the same values as Python lists."""
+"""A frame's value columns (`value_columns()`): numpy arrays, or the same values as Python lists."""
 
 
-def trade_bar_at(symbol: Symbol, columns: Columns, index: int, time_zone: ZoneInfo) -> TradeBar:
-    """Return row `index` of trade-bar columns as a `TradeBar` with times in `time_zone`."""
-    time, end_time, open_, high, low, close, volume, is_fill_forward = columns
+def trade_bar_at(symbol: Symbol, time: datetime, end_time: datetime, values: Columns, index: int) -> TradeBar:
+    """Return row `index` of trade-bar value columns as a `TradeBar` spanning `time` to `end_time`."""
+    open_, high, low, close, volume, is_fill_forward = values
     return TradeBar(
         symbol,
-        ns_to_local(int(time[index]), time_zone),
-        ns_to_local(int(end_time[index]), time_zone),
+        time,
+        end_time,
         float(open_[index]),
         float(high[index]),
         float(low[index]),
@@ -309,20 +307,26 @@ def trade_bar_at(symbol: Symbol, columns: Columns, index: int, time_zone: ZoneIn
     )
 
 
-def quote_bar_at(symbol: Symbol, columns: Columns, index: int, time_zone: ZoneInfo) -> QuoteBar:
-    """Return row `index` of quote-bar columns as a `QuoteBar` with times in `time_zone`."""
-    (time, end_time, bid_open, bid_high, bid_low, bid_close, bid_size,
-     ask_open, ask_high, ask_low, ask_close, ask_size, filled) = columns  # fmt: skip
+def quote_bar_at(symbol: Symbol, time: datetime, end_time: datetime, values: Columns, index: int) -> QuoteBar:
+    """Return row `index` of quote-bar value columns as a `QuoteBar` spanning `time` to `end_time`."""
+    (bid_open, bid_high, bid_low, bid_close, bid_size,
+     ask_open, ask_high, ask_low, ask_close, ask_size, filled) = values  # fmt: skip
     return QuoteBar(
         symbol,
-        ns_to_local(int(time[index]), time_zone),
-        ns_to_local(int(end_time[index]), time_zone),
+        time,
+        end_time,
         _side(bid_open, bid_high, bid_low, bid_close, index),
         _side(ask_open, ask_high, ask_low, ask_close, index),
         float(bid_size[index]),
         float(ask_size[index]),
         bool(filled[index]),
     )
+
+
+def local_datetimes(times_ns: Int64Array, time_zone: ZoneInfo) -> list[datetime]:
+    """Return UTC nanoseconds as naive local datetimes, as `ns_to_local` gives them one by one."""
+    local_us = (times_ns + utc_offsets_ns(times_ns, time_zone)) // 1000
+    return local_us.astype("datetime64[us]").tolist()  # type: ignore[no-any-return]
 
 
 def _side(

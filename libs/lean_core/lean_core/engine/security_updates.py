@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
@@ -22,7 +23,13 @@ _FIRST_ROW = itemgetter(0)
 
 def exact_factors(runs: list[tuple[int, str]]) -> PriceFactors:
     """Parse a frame's wire factor runs once, rather than a factor for every row applied."""
-    return [(row, Decimal(text)) for row, text in runs]
+    return [(row, _factor(text)) for row, text in runs]
+
+
+@functools.lru_cache(maxsize=1024)
+def _factor(text: str) -> Decimal:
+    """Return one shared decimal per factor text: securities key their price memo on its identity."""
+    return Decimal(text)
 
 
 def factor_at(factors: PriceFactors, row: int) -> Decimal | None:

@@ -23,6 +23,7 @@ from lean_core.data.bars import (
     TickFrame,
     TradeBar,
     TradeBarFrame,
+    local_datetimes,
     quote_bar_at,
     trade_bar_at,
 )
@@ -65,6 +66,7 @@ class FrameRows:
     """Per row, whether every cache field the bar sets is non-zero (so it hides all earlier rows)."""
     _points: dict[int, DataPoint] = field(default_factory=dict)
     _lists: tuple[list[Any], ...] | None = None
+    _times: tuple[list[datetime], list[datetime]] = ([], [])
 
     def __post_init__(self) -> None:
         frame = self.frame
@@ -85,13 +87,16 @@ class FrameRows:
         if self._lists is None:
             if len(self._points) < _ROWS_BEFORE_LISTS or not isinstance(frame, TradeBarFrame | QuoteBarFrame):
                 return data_point(frame, row, zone)
-            # Python lists index several times faster than numpy scalars: worth a copy once a
-            # frame's rows are read step after step, not for the few rows a catch-up reads.
-            self._lists = tuple(column.tolist() for column in frame.columns())
+            # Python lists index several times faster than numpy scalars, and whole time columns
+            # convert at once: worth a copy once a frame's rows are read step after step, not for
+            # the few rows a catch-up reads.
+            self._times = (local_datetimes(frame.time, zone), local_datetimes(frame.end_time, zone))
+            self._lists = tuple(column.tolist() for column in frame.value_columns())
+        time, end_time = self._times[0][row], self._times[1][row]
         if isinstance(frame, TradeBarFrame):
-            return trade_bar_at(frame.symbol, self._lists, row, zone)
+            return trade_bar_at(frame.symbol, time, end_time, self._lists, row)
         assert isinstance(frame, QuoteBarFrame)
-        return quote_bar_at(frame.symbol, self._lists, row, zone)
+        return quote_bar_at(frame.symbol, time, end_time, self._lists, row)
 
     def apply(self, step: int) -> None:
         """Put this frame's rows of one step into its security's cache."""
