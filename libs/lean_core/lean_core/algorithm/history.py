@@ -23,11 +23,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from numbers import Integral
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import msgspec
-import pandas as pd
 
 from lean_core.algorithm.core import AlgorithmCore
 from lean_core.algorithm.securities_api import default_tick_types
@@ -45,7 +44,6 @@ from lean_core.data.bars import (
     ns_to_local,
 )
 from lean_core.data.calendar import uses_strict_end_times
-from lean_core.data.history_frames import HistoryPart, exact_equity_prices, history_data_frame
 from lean_core.data.history_start import start_for_bars
 from lean_core.data.slice import FeedFrame, Slice, build_slice_batch
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
@@ -54,6 +52,11 @@ from lean_core.indicators import IndicatorBase, IndicatorDataPoint
 from lean_core.symbols import Symbol
 from lean_core.time.exchange_hours import SecurityExchangeHours
 from lean_core.time.market_hours_database import MarketHoursEntry
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from lean_core.data.history_frames import HistoryPart
 
 DataType = type[TradeBar] | type[QuoteBar] | type[Tick]
 logger = logging.getLogger(__name__)
@@ -123,6 +126,9 @@ class HistoryMixin(AlgorithmCore):
         parts = self._history_parts(call)
         if call.symbols is None and call.data_type is None:
             return self._history_slices(parts)
+        # pandas is imported on first use: it costs a third of a second an algorithm may not need.
+        from lean_core.data.history_frames import history_data_frame
+
         return history_data_frame(parts)
 
     def warm_up_indicator(
@@ -442,6 +448,8 @@ class HistoryMixin(AlgorithmCore):
 
 # -- helpers ------------------------------------------------------------------------------------
 def _parts(batch: m.DataBatch, streams: list[_Stream]) -> list[HistoryPart]:
+    from lean_core.data.history_frames import HistoryPart, exact_equity_prices  # imports pandas
+
     parts = []
     for packed in batch.frames:
         stream = streams[packed.subscription]
