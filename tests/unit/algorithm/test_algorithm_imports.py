@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 
 def _run(code: str) -> str:
@@ -41,3 +42,24 @@ def test_pd_is_the_pandas_module_once_used() -> None:
         """
     )
     assert output == "True pandas module"
+
+
+def test_loading_an_algorithm_and_its_custom_data_types_leaves_pandas_unloaded(tmp_path: Path) -> None:
+    algorithm = tmp_path / "algo.py"
+    algorithm.write_text(
+        "from AlgorithmImports import *\n\nclass Algo(QCAlgorithm):\n"
+        "    def initialize(self):\n        pass\n"
+    )
+    output = _run(
+        f"""
+        import sys
+        from lean_core.algorithm.factory import load_algorithm_class
+        from lean_core.algorithm.qc_algorithm import QCAlgorithm
+        from lean_core.data.custom_data import CustomDataTypes
+        algorithm_class = load_algorithm_class(path={str(algorithm)!r}, base=QCAlgorithm)
+        module = sys.modules[algorithm_class.__module__]
+        CustomDataTypes.from_module(module)
+        print(algorithm_class.__name__, "pd" in vars(module), "pandas.core.frame" in sys.modules)
+        """
+    )
+    assert output == "Algo True False"

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from lean_core.errors import LeanError
+from lean_core.namespaces import subclasses_in
 
 __all__ = ["SOURCE_FILENAME", "AlgorithmLoadError", "load_algorithm_class", "validate_algorithm_class"]
 
@@ -169,14 +170,8 @@ def _import_source(source: str) -> tuple[types.ModuleType, _Origin]:
 
 
 def _find_class(module: types.ModuleType, origin: _Origin, type_name: str | None, base: type) -> object:
-    defined = [
-        value
-        for value in vars(module).values()
-        if isinstance(value, type)
-        and issubclass(value, base)
-        and value is not base
-        and value.__module__ == module.__name__
-    ]
+    classes: list[type] = subclasses_in(vars(module).values(), base)
+    defined = [value for value in classes if value.__module__ == module.__name__]
     if type_name:
         chosen = getattr(module, type_name, None)
         if chosen is not None:

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from lean_core.enums import Resolution, TickType
 from lean_core.errors import LeanError
+from lean_core.namespaces import subclasses_in
 from lean_core.symbols import Symbol
 from lean_core.time.time_zones import TimeZones
 
@@ -316,12 +317,7 @@ class CustomDataTypes:
     @classmethod
     def from_namespace(cls, namespace: Mapping[str, object]) -> CustomDataTypes:
         """Collect every `PythonData` subclass among a module's global names."""
-        found = [
-            value
-            for value in namespace.values()
-            if isinstance(value, type) and issubclass(value, PythonData) and value is not PythonData
-        ]
-        return cls(found)
+        return cls(subclasses_in(namespace.values(), PythonData))
 
     def add(self, data_class: type[PythonData]) -> None:
         """Make a class resolvable by its name."""
