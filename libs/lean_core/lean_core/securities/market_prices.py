@@ -303,27 +303,20 @@ def best_effort_price(
     if TICK in types:
         quote = _last_quote_tick(cache.ticks, side)
         if quote is not None:
-            stamp = _stale_text(security, quote.end_time)
-            text = f"Warning: fill at stale price ({stamp}), using Quote Tick data."
+            text = "Warning: fill at stale price ({stamp}), using Quote Tick data."
             candidates.append((quote, _tick_side(quote, side), text))
     if QUOTE_BAR in types and cache.exact_quote_bar is not None:
         bar = cache.exact_quote_bar
-        text = f"Warning: fill at stale price ({_stale_text(security, bar.end_time)}), using QuoteBar data."
+        text = "Warning: fill at stale price ({stamp}), using QuoteBar data."
         candidates.append((bar, _quote_close(bar, side), text))
     if TICK in types:
         trade = next((t for t in reversed(cache.ticks) if t.tick_type == TickType.TRADE), None)
         if trade is not None:
-            text = (
-                f"Warning: No quote information available at {_stale_text(security, trade.end_time)}, "
-                "order filled using Trade Tick data"
-            )
+            text = "Warning: No quote information available at {stamp}, order filled using Trade Tick data"
             candidates.append((trade, trade.price, text))
     if TRADE_BAR in types and cache.exact_trade_bar is not None:
         bar_t = cache.exact_trade_bar
-        text = (
-            f"Warning: No quote information available at {_stale_text(security, bar_t.end_time)}, "
-            "order filled using TradeBar data"
-        )
+        text = "Warning: No quote information available at {stamp}, order filled using TradeBar data"
         candidates.append((bar_t, bar_t.close, text))
     return _pick_best_effort(security, side, types, cutoff, candidates)
 
@@ -336,26 +329,35 @@ def _pick_best_effort(
     candidates: list[tuple[ExactData, Decimal, str]],
 ) -> BestEffortPrice:
     # Quotes are tried first; trade data only counts when newer than the best quote (LEAN's order).
+    # Texts are templates filled only for the message returned: most fills need none of them.
     chosen: tuple[ExactData, Decimal, str] | None = None
-    message = ""
-    for data, price, text in candidates:
+    message: tuple[str, ExactData] | None = None
+    for data, price, template in candidates:
         if chosen is not None and data.end_time <= chosen[0].end_time:
             continue
         is_trade = isinstance(data, ExactTradeBar) or (
             isinstance(data, ExactTick) and data.tick_type == TickType.TRADE
         )
         if is_trade:
-            message = text
+            message = (template, data)
         if data.end_time >= cutoff:
-            return BestEffortPrice(price, message)
-        chosen = (data, price, text)
-        message = text
+            return BestEffortPrice(price, _message(security, message))
+        chosen = (data, price, template)
+        message = (template, data)
     if chosen is None:
         raise ValueError(
             f"Cannot get {side} price to perform fill for {security.symbol.value} because no market data "
             "was found." + _subscribed_types_text(types)
         )
-    return BestEffortPrice(chosen[1], message, True, to_utc(security, chosen[0].end_time))
+    return BestEffortPrice(chosen[1], _message(security, message), True, to_utc(security, chosen[0].end_time))
+
+
+def _message(security: Security, message: tuple[str, ExactData] | None) -> str:
+    """Fill a best-effort template with the time its data ended, in the exchange's zone."""
+    if message is None:
+        return ""
+    template, data = message
+    return template.format(stamp=_stale_text(security, data.end_time))
 
 
 def best_effort_trade_bar(security: Security, order_utc: datetime) -> ExactTradeBar | None:
