@@ -337,7 +337,7 @@ def bench_near_empty(settings: Settings, count: int) -> None:
 
 
 def _warm_up(settings: Settings) -> None:
-    """Run one small backtest untimed, so numba's on-disk cache is filled before anything is timed."""
+    """Run one small backtest untimed, so numba's cache and the bytecode are on disk before timing."""
     count = min(settings.counts or [1])
     folder = dataset_folder(settings.root, count, settings.start, settings.end, corporate_actions=False)
     tickers = generate(folder, count, settings.start, settings.end, corporate_actions=False)
