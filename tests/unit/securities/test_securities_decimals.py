@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lean_core.securities.decimals import (
     discretely_round_by,
@@ -68,3 +70,11 @@ class TestDiscretelyRoundBy:
         assert discretely_round_by(Decimal(value), Decimal(lot), toward_negative=toward_negative) == Decimal(
             expected
         )
+
+
+@settings(max_examples=300)
+@given(values=st.lists(st.floats(allow_nan=False), min_size=1, max_size=20))
+def test_remembered_float_decimals_equal_fresh_ones_signed_zero_included(values: list[float]) -> None:
+    for value in [*values, *values, 0.0, -0.0]:  # each value twice: the second comes from the memo
+        converted = to_decimal(value)
+        assert str(converted) == str(Decimal(repr(value))), value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -26,7 +27,15 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
         return value
     if isinstance(value, int):
         return Decimal(value)
-    return Decimal(repr(float(value)))
+    value = float(value)
+    # 0.0 and -0.0 are one cache key but two decimals; NaN is never found again anyway.
+    return _float_to_decimal(value) if value else Decimal(repr(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _float_to_decimal(value: float) -> Decimal:
+    """Return a float's shortest decimal, remembered: sizes and prices recur step after step."""
+    return Decimal(repr(value))
 
 
 def strip_trailing_zeros(value: Decimal) -> Decimal:
