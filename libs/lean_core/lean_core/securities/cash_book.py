@@ -10,7 +10,7 @@ the pairs among given securities instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, Sequence, ValuesView
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final
@@ -199,6 +199,15 @@ class CashBook(Mapping[str, Cash]):
 
     def __len__(self) -> int:
         return len(self._currencies)
+
+    # The Mapping mixins iterate in Python; the portfolio value reads these on every time step.
+    def items(self) -> ItemsView[str, Cash]:
+        """Return (currency, cash) pairs."""
+        return self._currencies.items()
+
+    def values(self) -> ValuesView[Cash]:
+        """Return the cash entries."""
+        return self._currencies.values()
 
     def contains_key(self, currency: str) -> bool:
         """Tell whether the currency has an entry."""
