@@ -266,6 +266,27 @@ class TestSnapshots:
         estimator.update_market_capacity(datetime(2020, 1, 14, 0, 1, tzinfo=UTC), {}, NOBODY)
         assert estimator.capacity == Decimal("0.33") * 1_000_000 + Decimal("0.66") * 2_000_000
 
+    def test_a_completed_run_ends_with_two_forced_snapshots(self) -> None:
+        estimator = snapshot_scenario()
+        held = portfolio("1000", "500", True)
+        estimator.update_market_capacity(T0 + MINUTE, {}, held, force=True)
+
+        # After on_end_of_algorithm and again as the results exit: $4M blended in twice.
+        estimator.finish(T0 + MINUTE * 2, {}, held)
+
+        once = Decimal("0.33") * 4_000_000 + Decimal("0.66") * 2_000_000
+        assert estimator.unrounded_capacity == Decimal("0.33") * 4_000_000 + Decimal("0.66") * once
+        assert estimator.capacity == Decimal(3_062_000)
+
+    def test_a_run_stopped_by_an_error_ends_with_one_forced_snapshot(self) -> None:
+        estimator = snapshot_scenario()
+        held = portfolio("1000", "500", True)
+        estimator.update_market_capacity(T0 + MINUTE, {}, held, force=True)
+
+        estimator.finish(T0 + MINUTE * 2, {}, held, ran_to_end=False)
+
+        assert estimator.unrounded_capacity == Decimal("0.33") * 4_000_000 + Decimal("0.66") * 2_000_000
+
     def test_no_snapshot_without_portfolio_value(self) -> None:
         estimator = snapshot_scenario()
 
@@ -350,7 +371,7 @@ def replay(
     *,
     finish: bool = True,
 ) -> None:
-    """Drive the estimator as LEAN's engine does: fills in the step, the end-of-step update, a final call."""
+    """Drive the estimator as LEAN's engine does: fills in the step, the end-of-step update, the end."""
     account = Account()
     step_bars: dict[str, CapacityBar] = {}
     for bar in bars:
@@ -368,7 +389,7 @@ def replay(
         step_bars = {key: CapacityBar.from_trade_bar(bar.close, bar.volume, bar.period)}
         estimator.update_market_capacity(bar.end_utc, step_bars, account.state(key))
     if finish:
-        estimator.update_market_capacity(bars[-1].end_utc, step_bars, account.state(key), force=True)
+        estimator.finish(bars[-1].end_utc, step_bars, account.state(key))
 
 
 @pytest.mark.lean_data

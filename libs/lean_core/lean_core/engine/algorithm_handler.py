@@ -414,7 +414,9 @@ class AlgorithmHandler:
         final = self._sample(algorithm._utc_ns) if self._start_ns else None
         capacity, lowest = Decimal(0), ""
         if self._capacity is not None and self._slice is not None:
-            self._capacity.on_step(algorithm.utc_time, self._slice, force=True)
+            # LEAN's loop also ends normally on quit(); a stop request or an error cuts it short.
+            ran_to_end = status == "Completed" or (status == "Stopped" and not self.stop_requested)
+            self._capacity.on_finish(algorithm.utc_time, self._slice, ran_to_end=ran_to_end)
             capacity = self._capacity.estimator.capacity
             lowest = self._capacity.estimator.lowest_capacity_asset
         portfolio = algorithm.portfolio

@@ -74,8 +74,19 @@ class CapacityFeed:
                 contract_multiplier=multiplier,
             )
 
-    def on_step(self, utc_time: datetime, data: Slice, *, force: bool = False) -> None:
+    def on_step(self, utc_time: datetime, data: Slice) -> None:
         """Add the step's bars of the monitored symbols; snapshot when due."""
+        self.estimator.update_market_capacity(
+            utc_time, self._bars(data), _PortfolioView(self._portfolio, self._by_key)
+        )
+
+    def on_finish(self, utc_time: datetime, data: Slice, *, ran_to_end: bool) -> None:
+        """Take the end-of-run snapshots with the last step's bars."""
+        self.estimator.finish(
+            utc_time, self._bars(data), _PortfolioView(self._portfolio, self._by_key), ran_to_end=ran_to_end
+        )
+
+    def _bars(self, data: Slice) -> dict[str, CapacityBar]:
         bars: dict[str, CapacityBar] = {}
         for key in self.estimator.monitored_keys():
             security = self._by_key.get(key)
@@ -86,9 +97,7 @@ class CapacityFeed:
             )
             if bar is not None:
                 bars[key] = bar
-        self.estimator.update_market_capacity(
-            utc_time, bars, _PortfolioView(self._portfolio, self._by_key), force=force
-        )
+        return bars
 
 
 def _capacity_bar(security: Security, trade: TradeBar | None, quote: QuoteBar | None) -> CapacityBar | None:

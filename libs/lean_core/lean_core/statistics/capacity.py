@@ -28,8 +28,10 @@ How the engine drives it (LEAN's `BacktestingResultHandler`):
    a snapshot is taken: `total_portfolio_value` and, per SID string, `CapacityPosition(invested=
    holdings quantity != 0, used_buying_power=` the buying-power model's reserved buying power for
    the position x the security's leverage`)` (for a margin equity: |holdings value|).
-4. Once after the last step and `on_end_of_algorithm`: the same call at the last step's time and
-   with the last slice's bars, with `force=True`.
+4. At the end: `finish(algorithm.utc_time, bars, portfolio, ran_to_end=...)` with the last slice's
+   bars, which repeats the call with `force=True`: LEAN forces it once after `on_end_of_algorithm`
+   (skipped when the run ends on an error) and once more as its results handler exits, right
+   before the statistics are built.
 5. `capacity` feeds the "Capacity" chart at every sample and the summary's "Estimated Strategy
    Capacity" (`formatting.format_capacity`); `lowest_capacity_asset` is "Lowest Capacity Asset".
 """
@@ -417,6 +419,24 @@ class CapacityEstimator:
         today = datetime.combine(now.date(), time())
         if force or (today >= self.next_snapshot and self._by_symbol):
             self._take_snapshot(now, today, portfolio)
+
+    def finish(
+        self,
+        utc_time: datetime,
+        bars: Mapping[str, CapacityBar],
+        portfolio: CapacityPortfolio,
+        *,
+        ran_to_end: bool = True,
+    ) -> None:
+        """Take the end-of-run snapshots: two when the run reached its end, one after an error.
+
+        LEAN forces a snapshot after `on_end_of_algorithm`, which a run stopped by an error never
+        reaches, and another when its results handler exits, just before the statistics. Both see
+        the same last step, so a completed run blends the same new estimate in twice (and a symbol
+        still inside its window counts the last bar twice).
+        """
+        for _ in range(2 if ran_to_end else 1):
+            self.update_market_capacity(utc_time, bars, portfolio, force=True)
 
     def _take_snapshot(self, now: datetime, today: datetime, portfolio: CapacityPortfolio) -> None:
         """Estimate from the symbol with the least scaled market volume, then reset or drop symbols.
