@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from math import isfinite
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 from lean_core.data.bars import QuoteBar, TradeBar
 from lean_core.errors import LeanError
@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_new_object = object.__new__
 
 #: How many past values `IndicatorBase.window` keeps unless resized, as in LEAN.
 DEFAULT_WINDOW_SIZE = 2
@@ -175,6 +177,14 @@ class IndicatorBase(ABC, Generic[InputT]):
         "window",
     )
 
+    #: whether the class keeps the base `is_ready` (samples >= warm_up_period), which lets
+    #: `update` answer without a property call; set for each subclass as it is defined
+    _ready_by_samples: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._ready_by_samples = cls.is_ready is IndicatorBase.is_ready
+
     def __init__(self, name: str) -> None:
         self.name = name
         #: how many inputs were taken (since the last reset)
@@ -228,15 +238,18 @@ class IndicatorBase(ABC, Generic[InputT]):
         self._last_input = data
         result = self._compute_next_value(data)
         if result is not None:
-            # new_point skips the constructor's parsing; the value must be a float as it would make it
-            point = new_point(symbol, end_time, result if type(result) is float else float(result))
+            # new_point inlined, as a float like the constructor would make it
+            point = _new_object(IndicatorDataPoint)
+            point.symbol = symbol
+            point.time = end_time
+            point.value = result if type(result) is float else float(result)
             self.current = point
             self.window.add(point)
             handlers = self.updated.handlers
             if handlers:
                 for handler in handlers:
                     handler(self, point)
-        return self.is_ready
+        return self.samples >= self.warm_up_period if self._ready_by_samples else self.is_ready
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
