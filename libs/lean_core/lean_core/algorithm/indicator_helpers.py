@@ -10,6 +10,7 @@ family (price_, bar_ and volume_trend_indicator_helpers.py); this module builds 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from lean_core.algorithm.bar_indicator_helpers import BarIndicatorHelpers
@@ -18,7 +19,7 @@ from lean_core.algorithm.indicator_factory import IndicatorT
 from lean_core.algorithm.price_indicator_helpers import PriceIndicatorHelpers
 from lean_core.algorithm.subscriptions import Registration
 from lean_core.algorithm.volume_trend_indicator_helpers import VolumeTrendIndicatorHelpers
-from lean_core.data.bars import QuoteBar, TradeBar, ns_to_local
+from lean_core.data.bars import ns_to_local
 from lean_core.data.consolidators import (
     ConsolidatorBase,
     IdentityDataConsolidator,
@@ -30,6 +31,7 @@ from lean_core.enums import Resolution, TickType
 from lean_core.indicators import BarIndicator, IndicatorBase, IndicatorDataPoint, TradeBarIndicator
 from lean_core.indicators.volume_weighted import IntradayVwap
 from lean_core.securities.security import Security
+from lean_core.symbols import Symbol
 
 _RESOLUTION_SUFFIX = {
     Resolution.TICK: "tick",
@@ -102,18 +104,34 @@ class IndicatorHelpersMixin(
         self._registrations.append(Registration(security.symbol, tick_type, consolidator, time_zone))
 
     def _update_consolidators(self, data: Slice) -> None:
+        # This runs every time step for every registered consolidator, so the slice's bars are
+        # fetched once per step, keyed by Symbol directly, and each registration's decisions
+        # were made when it was registered.
+        trades: dict[Symbol, Any] | None = None
+        quotes: dict[Symbol, Any] | None = None
+        zone: Any = None
+        local_time: datetime | None = None
         for registration in self._registrations:
-            bar: TradeBar | QuoteBar | None
-            if registration.tick_type == TickType.TRADE:
-                bar = data.bars.get(registration.symbol)
+            symbol = registration.symbol
+            if registration.reads_trades:
+                if trades is None:
+                    trades = data.bars._items
+                bar = trades.get(symbol)
                 if bar is None:  # a custom data point feeds its consolidators as a trade bar would
-                    bar = data.custom.get(registration.symbol)
+                    bar = data.custom._items.get(symbol)
             else:
-                bar = data.quote_bars.get(registration.symbol)
+                if quotes is None:
+                    quotes = data.quote_bars._items
+                bar = quotes.get(symbol)
+            consolidator = registration.consolidator
             if bar is not None:
-                registration.consolidator.update(bar)
-            if getattr(registration.consolidator, "is_time_based", False):
-                registration.consolidator.scan(ns_to_local(self._utc_ns, registration.time_zone))
+                consolidator.update(bar)
+            time_based = registration.time_based
+            if time_based or (time_based is None and getattr(consolidator, "is_time_based", False)):
+                if registration.time_zone is not zone or local_time is None:
+                    zone = registration.time_zone
+                    local_time = ns_to_local(self._utc_ns, zone)
+                consolidator.scan(local_time)
 
     # -- naming and building -------------------------------------------------------------------
     def create_indicator_name(self, symbol: Any, type: str, resolution: Any = None) -> str:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from lean_core.data.consolidators import ConsolidatorBase
+from lean_core.data.consolidators import (
+    ConsolidatorBase,
+    IdentityDataConsolidator,
+    QuoteBarConsolidator,
+    TradeBarConsolidator,
+)
 from lean_core.enums import Resolution, TickType
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
@@ -27,12 +32,38 @@ class Subscription:
 
 @dataclass(slots=True)
 class Registration:
-    """A consolidator fed by one symbol's trades or quotes."""
+    """A consolidator fed by one symbol's trades or quotes.
+
+    What the algorithm's time step asks of it every step is decided here, once: whether it
+    reads trade bars (else quote bars), and whether the consolidator needs scanning.
+    """
 
     symbol: Symbol
     tick_type: TickType
     consolidator: ConsolidatorBase[Any]
     time_zone: Any
+    #: True when fed by the symbol's trade bars (or custom data), False for its quote bars
+    reads_trades: bool = field(init=False)
+    #: whether the consolidator is time based, or None when it must be asked every step
+    time_based: bool | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reads_trades = self.tick_type == TickType.TRADE
+        self.time_based = fixed_time_based(self.consolidator)
+
+
+def fixed_time_based(consolidator: object) -> bool | None:
+    """Return a built-in consolidator's `is_time_based` (it never changes), or None for any other.
+
+    A consolidator of the user's own class may compute `is_time_based` as it goes, so the time
+    step keeps asking it; an object without the attribute is not time based.
+    """
+    kind = type(consolidator)
+    if kind is IdentityDataConsolidator:
+        return False
+    if kind is TradeBarConsolidator or kind is QuoteBarConsolidator:
+        return bool(getattr(consolidator, "is_time_based", False))
+    return None
 
 
 class ConsolidatorHost(Protocol):

@@ -57,32 +57,35 @@ Handler = Callable[[Any, Any], object]
 class DataConsolidatedHandlers:
     """Hold the handlers of a `data_consolidated` event: `+=` adds, `-=` removes, each gets (sender, bar)."""
 
-    __slots__ = ("_handlers",)
+    __slots__ = ("handlers",)
 
     def __init__(self) -> None:
         """Start with no handlers."""
-        self._handlers: list[Handler] = []
+        # a tuple replaced on every change, so firing needs no copy for a handler to unsubscribe itself
+        self.handlers: tuple[Handler, ...] = ()
 
     def __iadd__(self, handler: Handler) -> DataConsolidatedHandlers:
-        self._handlers.append(handler)
+        self.handlers = (*self.handlers, handler)
         return self
 
     def __isub__(self, handler: Handler) -> DataConsolidatedHandlers:
-        if handler in self._handlers:
-            self._handlers.remove(handler)
+        handlers = list(self.handlers)
+        if handler in handlers:
+            handlers.remove(handler)
+            self.handlers = tuple(handlers)
         return self
 
     def __len__(self) -> int:
-        return len(self._handlers)
+        return len(self.handlers)
 
     def __call__(self, sender: object, bar: object) -> None:
-        """Call every handler in the order added (a copy, so a handler may unsubscribe itself)."""
-        for handler in list(self._handlers):
+        """Call every handler in the order added, as subscribed when the call began."""
+        for handler in self.handlers:
             handler(sender, bar)
 
     def clear(self) -> None:
         """Drop every handler."""
-        self._handlers.clear()
+        self.handlers = ()
 
 
 class ConsolidatorBase(Generic[DataT]):
@@ -496,8 +499,13 @@ class IdentityDataConsolidator(ConsolidatorBase[DataT]):
 
     def update(self, data: DataT) -> None:
         """Emit the point unless the previous one ended at the same time."""
-        if isinstance(data, Tick) or self._last is None or data.end_time != self._last.end_time:
-            self._emit(data)
+        last = self._last
+        if last is None or data.end_time != last.end_time or isinstance(data, Tick):
+            # _emit inlined: this runs once per bar for every indicator a helper registered
+            self._window.add(data)
+            self._consolidated = data
+            for handler in self.data_consolidated.handlers:
+                handler(self, data)
             self._last = data
 
     def reset(self) -> None:

@@ -18,7 +18,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
+from math import isfinite
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 from lean_core.data.bars import QuoteBar, TradeBar
 from lean_core.errors import LeanError
@@ -27,6 +28,7 @@ from lean_core.indicators.data_point import (
     DataBar,
     IndicatorDataPoint,
     TradeBarLike,
+    new_point,
     number_of,
 )
 from lean_core.indicators.rolling_window import RollingWindow
@@ -52,6 +54,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+_new_object = object.__new__
 
 #: How many past values `IndicatorBase.window` keeps unless resized, as in LEAN.
 DEFAULT_WINDOW_SIZE = 2
@@ -173,6 +177,14 @@ class IndicatorBase(ABC, Generic[InputT]):
         "window",
     )
 
+    #: whether the class keeps the base `is_ready` (samples >= warm_up_period), which lets
+    #: `update` answer without a property call; set for each subclass as it is defined
+    _ready_by_samples: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._ready_by_samples = cls.is_ready is IndicatorBase.is_ready
+
     def __init__(self, name: str) -> None:
         self.name = name
         #: how many inputs were taken (since the last reset)
@@ -226,14 +238,18 @@ class IndicatorBase(ABC, Generic[InputT]):
         self._last_input = data
         result = self._compute_next_value(data)
         if result is not None:
-            point = IndicatorDataPoint(symbol, end_time, result)
+            # new_point inlined, as a float like the constructor would make it
+            point = _new_object(IndicatorDataPoint)
+            point.symbol = symbol
+            point.time = end_time
+            point.value = result if type(result) is float else float(result)
             self.current = point
             self.window.add(point)
             handlers = self.updated.handlers
             if handlers:
                 for handler in handlers:
                     handler(self, point)
-        return self.is_ready
+        return self.samples >= self.warm_up_period if self._ready_by_samples else self.is_ready
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
@@ -257,9 +273,10 @@ class IndicatorBase(ABC, Generic[InputT]):
         return cast(InputT, point)
 
     def _from_time_and_value(self, time: Any, value: float | Decimal) -> InputT:
-        point = IndicatorDataPoint(None, time, value)
-        ensure_finite(self.name, time, point.value)
-        return cast(InputT, point)
+        number = value if type(value) is float else float(value)
+        if not isfinite(number):
+            ensure_finite(self.name, time, number)
+        return cast(InputT, new_point(None, time, number))
 
     @abstractmethod
     def _compute_next_value(self, input: InputT) -> float | None:
@@ -272,7 +289,7 @@ class IndicatorBase(ABC, Generic[InputT]):
     def _publish(self, symbol: Symbol | None, time: datetime, value: float) -> None:
         """Count a sample and make `value` current: for values an owning indicator computes."""
         self.samples += 1
-        point = IndicatorDataPoint(symbol, time, value)
+        point = new_point(symbol, time, value if type(value) is float else float(value))
         self.current = point
         self.window.add(point)
         handlers = self.updated.handlers
@@ -400,6 +417,22 @@ class Indicator(IndicatorBase[IndicatorDataPoint]):
     """An indicator of single values: bars and ticks it is given become their `value`."""
 
     __slots__ = ()
+
+    def _accept(self, input: Any) -> IndicatorDataPoint:
+        # the two inputs of nearly every update, a trade bar from a subscription and a point from
+        # another indicator, skip the general path's checks (exact types: a subclass may
+        # override `value`)
+        kind = type(input)
+        if kind is TradeBar:
+            close = input.close
+            point = new_point(input.symbol, input.end_time, close if type(close) is float else float(close))
+        elif kind is IndicatorDataPoint:
+            point = input
+        else:
+            return super()._accept(input)
+        if not isfinite(point.value):
+            ensure_finite(self.name, point.time, point.value)
+        return point
 
 
 class BarIndicator(IndicatorBase[DataBar]):

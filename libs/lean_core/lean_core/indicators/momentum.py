@@ -132,6 +132,10 @@ class LogReturn(WindowIndicator[IndicatorDataPoint]):
         return math.log(ratio)
 
 
+#: below this a non-negative loss rounds to 0 at 10 decimal places (see RelativeStrengthIndex)
+_LOSS_ROUNDS_TO_ZERO = 5e-11
+
+
 class RelativeStrengthIndex(Indicator):
     """RSI: 100 - 100 / (1 + average gain / average loss), averaged Wilder's way by default."""
 
@@ -180,8 +184,11 @@ class RelativeStrengthIndex(Indicator):
         # some averages (DEMA, say) can dip below zero: treat that as no movement
         average_loss = max(self.average_loss.current.value, 0.0)
         average_gain = max(self.average_gain.current.value, 0.0)
-        # LEAN rounds the loss so a vanishing one reads as all gains rather than overflowing
-        if round(average_loss, 10) == 0:
+        # LEAN rounds the loss to 10 places so a vanishing one reads as all gains rather than
+        # overflowing. For a non-negative float that rounding gives 0 exactly when it is below
+        # the float nearest 5e-11 (which lies just above the real 5e-11), and the comparison
+        # costs a tenth of round()
+        if average_loss < _LOSS_ROUNDS_TO_ZERO:
             return 100.0
         return 100.0 - 100.0 / (1 + average_gain / average_loss)
 

@@ -22,25 +22,46 @@ __all__ = [
 
 
 class _RunningSum:
-    """A sum over a rolling window, re-added exactly once per window length so no error builds up."""
+    """A sum over the last `size` values, re-added exactly once per window length so no error builds up.
 
-    __slots__ = ("total",)
+    It keeps the values as floats in a ring of its own rather than reading the indicator's
+    window of input points: the sums update once per bar of every `sma(...)` an algorithm makes.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("_next", "_samples", "_size", "_values", "total")
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._values: list[float] = []
+        # the slot of the oldest value once the ring is full
+        self._next = 0
+        self._samples = 0
         self.total = 0.0
 
-    def advance(self, window: RollingWindow[IndicatorDataPoint], value: float) -> float:
-        """Add `value` (already `window[0]`), drop what fell off, and return the sum."""
-        samples = window.samples
-        size = window.size
-        if samples % size == 0:
-            self.total = math.fsum(point.value for point in window)
-        else:
+    @property
+    def count(self) -> int:
+        """Return how many values the sum covers now."""
+        return len(self._values)
+
+    def add(self, value: float) -> float:
+        """Add `value`, drop the value `size` back, and return the sum of the last `size` values."""
+        samples = self._samples = self._samples + 1
+        values = self._values
+        size = self._size
+        if samples <= size:
+            values.append(value)
             total = self.total + value
-            if samples > size:
-                total -= window.most_recently_removed.value
-            self.total = total
-        return self.total
+        else:
+            slot = self._next
+            removed = values[slot]
+            values[slot] = value
+            self._next = slot + 1 if slot + 1 < size else 0
+            total = self.total + value - removed
+        if samples % size == 0:
+            # fsum is exact, so the order the ring holds the values in does not matter
+            total = math.fsum(values)
+        self.total = total
+        return total
 
 
 class Sum(WindowIndicator[IndicatorDataPoint]):
@@ -51,17 +72,21 @@ class Sum(WindowIndicator[IndicatorDataPoint]):
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"SUM({period})", period)
-        self._sum = _RunningSum()
+        self._sum = _RunningSum(period)
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
-        self._sum = _RunningSum()
+        self._sum = _RunningSum(self.period)
+
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        # the running sum keeps the values itself: the window of input points stays unused
+        return self._sum.add(input.value)
 
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        return self._sum.advance(window, input.value)
+        return math.fsum(point.value for point in window)
 
 
 class SimpleMovingAverage(WindowIndicator[IndicatorDataPoint]):
@@ -72,17 +97,22 @@ class SimpleMovingAverage(WindowIndicator[IndicatorDataPoint]):
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"SMA({period})", period)
-        self._sum = _RunningSum()
+        self._sum = _RunningSum(period)
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
-        self._sum = _RunningSum()
+        self._sum = _RunningSum(self.period)
+
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        # the running sum keeps the values itself: the window of input points stays unused
+        running = self._sum
+        return running.add(input.value) / len(running._values)
 
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
     ) -> float:
-        return self._sum.advance(window, input.value) / window.count
+        return math.fsum(point.value for point in window) / window.count
 
 
 class ExponentialMovingAverage(Indicator):

@@ -44,6 +44,12 @@ class Symbol:
     id: SecurityIdentifier
     value: str
     underlying: Symbol | None = field(default=None, compare=False)
+    # hash(id), computed once: symbols key the dictionaries every time step reads (the slice's
+    # bars, the securities), and hashing the identifier's fields costs ~0.5 us a lookup
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(self.id))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Symbol):
@@ -51,7 +57,12 @@ class Symbol:
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self.id)
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Symbol], tuple[SecurityIdentifier, str, Symbol | None]]:
+        # rebuilt from its fields, so the cached hash is recomputed (string hashes differ between
+        # processes)
+        return Symbol, (self.id, self.value, self.underlying)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
