@@ -31,7 +31,6 @@ from lean_core.enums import Resolution, TickType
 from lean_core.indicators import BarIndicator, IndicatorBase, IndicatorDataPoint, TradeBarIndicator
 from lean_core.indicators.volume_weighted import IntradayVwap
 from lean_core.securities.security import Security
-from lean_core.symbols import Symbol
 
 _RESOLUTION_SUFFIX = {
     Resolution.TICK: "tick",
@@ -104,25 +103,20 @@ class IndicatorHelpersMixin(
         self._registrations.append(Registration(security.symbol, tick_type, consolidator, time_zone))
 
     def _update_consolidators(self, data: Slice) -> None:
-        # This runs every time step for every registered consolidator, so the slice's bars are
-        # fetched once per step, keyed by Symbol directly, and each registration's decisions
+        # This runs every time step for every registered consolidator: it reads only the
+        # registered symbols' points (not the whole slice), and each registration's decisions
         # were made when it was registered.
-        trades: dict[Symbol, Any] | None = None
-        quotes: dict[Symbol, Any] | None = None
         zone: Any = None
         local_time: datetime | None = None
         for registration in self._registrations:
-            symbol = registration.symbol
+            points = data.points_of(registration.symbol)
+            bar: Any
             if registration.reads_trades:
-                if trades is None:
-                    trades = data.bars._items
-                bar = trades.get(symbol)
+                bar = points.bar
                 if bar is None:  # a custom data point feeds its consolidators as a trade bar would
-                    bar = data.custom._items.get(symbol)
+                    bar = points.custom
             else:
-                if quotes is None:
-                    quotes = data.quote_bars._items
-                bar = quotes.get(symbol)
+                bar = points.quote
             consolidator = registration.consolidator
             if bar is not None:
                 consolidator.update(bar)

@@ -198,6 +198,14 @@ class Slice:
             return self._contents.find(symbol, QuoteBar)
         return self.quote_bars.get(symbol)
 
+    def points_of(self, symbol: Symbol) -> SymbolPoints:
+        """Return one symbol's trade bar, quote bar and custom point, building no other symbol's."""
+        if self._contents is not None:
+            points = self._contents.points_of(symbol)
+            if points is not None:
+                return points
+        return SymbolPoints(self.bars.get(symbol), self.quote_bars.get(symbol), self.custom.get(symbol))
+
     @property
     def has_data(self) -> bool:
         """Tell whether anything arrived at this moment."""

@@ -53,7 +53,8 @@ class Symbol:
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Symbol):
-            return self.id == other.id
+            # Identifiers parsed from one string are one object: skip the field-by-field compare.
+            return self.id is other.id or self.id == other.id
         return NotImplemented
 
     def __hash__(self) -> int:
