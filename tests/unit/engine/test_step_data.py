@@ -163,6 +163,7 @@ def test_slice_lookup_of_one_symbol_equals_the_materialised_slice(
         for symbol in (first, second):
             assert lazy.contains_key(symbol) == eager.contains_key(symbol), (step, symbol)
             assert lazy.get(symbol) is eager.get(symbol), (step, symbol)
+            assert lazy.points_of(symbol) == eager.points_of(symbol), (step, symbol)
 
 
 def test_slice_lookup_builds_only_the_asked_symbol_s_points() -> None:
