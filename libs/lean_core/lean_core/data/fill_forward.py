@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from lean_core.data.bars import local_to_ns, ns_to_local
 from lean_core.data.calendar import CalendarInfo, ExchangeHoursLike, daily_calendar
+from lean_core.data.fill_forward_fast import GapPlan, plan_gaps, to_ns
 
 _UTC = ZoneInfo("UTC")
 _ONE_HOUR = timedelta(hours=1)
@@ -221,26 +222,52 @@ def _wall_time(utc: datetime, zone: ZoneInfo) -> datetime:
     return utc.replace(tzinfo=_UTC).astimezone(zone).replace(tzinfo=None)
 
 
+Plan = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]
+
+
 def fill_forward_plan(
     forwarder: FillForwarder,
     time_ns: npt.NDArray[np.int64],
     end_time_ns: npt.NDArray[np.int64],
     subscription_end: datetime | None,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+) -> Plan:
     """Plan the rows of a filled-forward frame: (source row, start ns, end ns, is fill-forward).
 
-    Only gaps wider than the smaller of the two resolutions are examined one by one;
-    contiguous bars (the bulk of any intraday file) pass through untouched.
+    Only gaps wider than the smaller of the two resolutions are examined; contiguous bars (the
+    bulk of any intraday file) pass through untouched. Gaps that are closed or contiguous are
+    decided in bulk (`fill_forward_fast`); the rest go through the per-gap search.
     """
+    return _plan(forwarder, time_ns, end_time_ns, subscription_end, fast=True)
+
+
+def reference_fill_forward_plan(
+    forwarder: FillForwarder,
+    time_ns: npt.NDArray[np.int64],
+    end_time_ns: npt.NDArray[np.int64],
+    subscription_end: datetime | None,
+) -> Plan:
+    """Plan as `fill_forward_plan` does, sending every gap through the per-gap search (for tests)."""
+    return _plan(forwarder, time_ns, end_time_ns, subscription_end, fast=False)
+
+
+def _plan(
+    forwarder: FillForwarder,
+    time_ns: npt.NDArray[np.int64],
+    end_time_ns: npt.NDArray[np.int64],
+    subscription_end: datetime | None,
+    *,
+    fast: bool,
+) -> Plan:
     count = len(time_ns)
     if count == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty, np.zeros(0, dtype=np.bool_)
-    step_ns = _to_ns(min(forwarder.fill_forward_resolution, forwarder.data_resolution))
-    gaps = np.flatnonzero(np.diff(time_ns) > step_ns)
+    step_ns = to_ns(min(forwarder.fill_forward_resolution, forwarder.data_resolution))
+    gaps = np.flatnonzero(np.diff(time_ns) > step_ns).astype(np.int64)
+    decided = plan_gaps(forwarder, time_ns, end_time_ns, gaps) if fast else GapPlan.all_slow(gaps)
     inserts: list[tuple[int, BarSpan]] = []
     zone = forwarder.time_zone
-    for row in gaps.tolist():
+    for row in decided.slow_rows.tolist():
         previous = BarSpan(ns_to_local(int(time_ns[row]), zone), ns_to_local(int(end_time_ns[row]), zone))
         following = BarSpan(
             ns_to_local(int(time_ns[row + 1]), zone), ns_to_local(int(end_time_ns[row + 1]), zone)
@@ -250,27 +277,38 @@ def fill_forward_plan(
         last = count - 1
         previous = BarSpan(ns_to_local(int(time_ns[last]), zone), ns_to_local(int(end_time_ns[last]), zone))
         inserts.extend((last, span) for span in forwarder.until_end(previous, subscription_end))
-    return _merge_plan(time_ns, end_time_ns, inserts, zone)
+    extra = _concatenate_inserts(decided, inserts, zone)
+    return _merge_plan(time_ns, end_time_ns, *extra)
+
+
+def _concatenate_inserts(
+    decided: GapPlan, inserts: list[tuple[int, BarSpan]], zone: ZoneInfo
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Join the bulk-decided fill bars with the searched ones, ordered by source row."""
+    source = np.concatenate([decided.source, np.array([row for row, _ in inserts], dtype=np.int64)])
+    starts = np.concatenate(
+        [decided.starts, np.array([local_to_ns(span.time, zone) for _, span in inserts], dtype=np.int64)]
+    )
+    ends = np.concatenate(
+        [decided.ends, np.array([local_to_ns(span.end_time, zone) for _, span in inserts], dtype=np.int64)]
+    )
+    # A stable sort keeps each gap's bars in order; bars of different gaps never share a row.
+    order = np.argsort(source, kind="stable")
+    return source[order], starts[order], ends[order]
 
 
 def _merge_plan(
     time_ns: npt.NDArray[np.int64],
     end_time_ns: npt.NDArray[np.int64],
-    inserts: list[tuple[int, BarSpan]],
-    zone: ZoneInfo,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    extra_source: npt.NDArray[np.int64],
+    extra_time: npt.NDArray[np.int64],
+    extra_end: npt.NDArray[np.int64],
+) -> Plan:
     count = len(time_ns)
-    extra_source = np.array([row for row, _ in inserts], dtype=np.int64)
-    extra_time = np.array([local_to_ns(span.time, zone) for _, span in inserts], dtype=np.int64)
-    extra_end = np.array([local_to_ns(span.end_time, zone) for _, span in inserts], dtype=np.int64)
     source = np.concatenate([np.arange(count, dtype=np.int64), extra_source])
     starts = np.concatenate([time_ns, extra_time])
     ends = np.concatenate([end_time_ns, extra_end])
-    filled = np.concatenate([np.zeros(count, dtype=np.bool_), np.ones(len(inserts), dtype=np.bool_)])
+    filled = np.concatenate([np.zeros(count, dtype=np.bool_), np.ones(len(extra_source), dtype=np.bool_)])
     # A fill-forward bar sorts after its source row and before the next real row.
     order = np.lexsort((filled, ends))
     return source[order], starts[order], ends[order], filled[order]
-
-
-def _to_ns(span: timedelta) -> int:
-    return (span.days * 86_400 + span.seconds) * 1_000_000_000 + span.microseconds * 1000

@@ -47,3 +47,34 @@ def utc_offsets_ns(times_ns: npt.NDArray[np.int64], zone: ZoneInfo) -> npt.NDArr
             rows = np.flatnonzero(inverse.reshape(-1) == position)
             offsets[rows] = [_exact_offset_ns(int(times_ns[row]), zone) for row in rows]
     return offsets
+
+
+@lru_cache(maxsize=256)
+def _offset_change_hours(zone: ZoneInfo, year: int) -> npt.NDArray[np.int64]:
+    """Return the UTC hours (numbers since the epoch) of `year` during which `zone`'s offset changes.
+
+    The offset is sampled at every hour boundary of the year, both ends included; an hour whose two
+    boundaries differ holds a transition. Two transitions that cancel within one hour do not occur.
+    """
+    first = int(datetime(year, 1, 1, tzinfo=UTC).timestamp()) // 3600
+    last = int(datetime(year + 1, 1, 1, tzinfo=UTC).timestamp()) // 3600
+    samples = np.array([_exact_offset_ns(hour * _HOUR_NS, zone) for hour in range(first, last + 1)])
+    return (first + np.flatnonzero(samples[1:] != samples[:-1])).astype(np.int64)
+
+
+def stable_offset_mask(
+    zone: ZoneInfo, low_ns: npt.NDArray[np.int64], high_ns: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """Tell, per span [low, high] of UTC instants, whether `zone`'s offset is the same all through it.
+
+    Conservative by up to an hour: a span touching an hour that holds a transition counts as unstable.
+    """
+    if low_ns.size == 0:
+        return np.ones(0, dtype=np.bool_)
+    first_year = datetime.fromtimestamp(int(low_ns.min()) // _SECOND_NS - 3600, UTC).year
+    last_year = datetime.fromtimestamp(int(high_ns.max()) // _SECOND_NS + 3600, UTC).year
+    changes = np.concatenate([_offset_change_hours(zone, year) for year in range(first_year, last_year + 1)])
+    before = np.searchsorted(changes, low_ns // _HOUR_NS - 1, side="left")
+    after = np.searchsorted(changes, high_ns // _HOUR_NS + 1, side="right")
+    stable: npt.NDArray[np.bool_] = before == after
+    return stable
