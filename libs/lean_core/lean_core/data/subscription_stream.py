@@ -117,7 +117,7 @@ class SubscriptionStream:
         """Remove and return the produced bars ending at or before `until_ns`."""
         count = int(np.searchsorted(self._ready.end_time, until_ns, side="right"))
         taken = self._ready.select(slice(0, count))
-        self._ready = self._ready.select(slice(count, None))
+        self._ready = _rest(self._ready, count)
         return taken
 
     def ready_end_times(self, until_ns: int) -> Int64Array:
@@ -147,7 +147,7 @@ class SubscriptionStream:
     def _finish_bars(self, count: int, *, final: bool) -> None:
         """Fill forward the first `count` ranged bars, filter them by market hours and keep them."""
         bars = self._ranged.select(slice(0, count))
-        self._ranged = self._ranged.select(slice(count, None))
+        self._ranged = _rest(self._ranged, count)
         if len(bars):
             self._frontier = int(bars.end_time[-1])
         if self._forwarder is not None and not isinstance(bars, TickFrame):
@@ -196,6 +196,13 @@ def _empty(config: SubscriptionDataConfig) -> StreamFrame:
     if isinstance(frame, OpenInterestFrame):
         raise TypeError("open interest has no bars to stream")
     return frame
+
+
+def _rest(frame: StreamFrame, count: int) -> StreamFrame:
+    """Return the rows after the first `count`: a copy when they are few, so the rest can be freed."""
+    if 2 * (len(frame) - count) <= len(frame):
+        return frame.select(np.arange(count, len(frame), dtype=np.intp))
+    return frame.select(slice(count, None))
 
 
 def _join(first: StreamFrame, second: StreamFrame) -> StreamFrame:
