@@ -168,7 +168,8 @@ class SubscriptionStream:
         joined = bars if carry is None else _join(carry, bars)
         if isinstance(joined, TickFrame):
             raise TypeError("ticks are not filled forward")
-        self._carry = joined.select(slice(len(joined) - 1, None))
+        # A copy: a view of the last row would keep the whole stretch's arrays alive.
+        self._carry = joined.select(np.array([len(joined) - 1], dtype=np.intp))
         filled = _fill_forward(joined, forwarder, self._end if final else None)
         # The carried bar went out with the stretch before; only what follows it is new.
         return filled if carry is None else filled.select(slice(1, None))
