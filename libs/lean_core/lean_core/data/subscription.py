@@ -1,33 +1,23 @@
-"""Subscriptions: what an algorithm asked for, and the pipeline that turns files into its bars.
+"""Subscriptions: what an algorithm asked for, and the reader of its files.
 
-The pipeline follows LEAN's subscription enumerators, as whole-array steps:
-read each tradable day's file (under the ticker the map file gives for that day) ->
-price normalisation from the factor file -> strict daily end times -> the request's
-time range -> fill-forward -> the market-hours filter.
+The reader reads each tradable day's file (under the ticker the map file gives for that
+day) and normalises prices from the factor file; `SubscriptionStream` runs the rest of
+LEAN's subscription pipeline (strict daily end times -> the request's time range ->
+fill-forward -> the market-hours filter), over a whole range or a few days at a time.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from lean_core.data.bars import (
-    Frame,
-    OpenInterestFrame,
-    QuoteBarFrame,
-    TickFrame,
-    TradeBarFrame,
-    local_to_ns,
-    ns_to_local,
-)
-from lean_core.data.calendar import daily_calendar, uses_strict_end_times
+from lean_core.data.bars import Frame, OpenInterestFrame, QuoteBarFrame, TickFrame, TradeBarFrame
 from lean_core.data.factor_files import FactorFileProvider
-from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
 from lean_core.data.map_files import MapFileProvider
 from lean_core.data.normalization import (
     adjust_quote_bars,
@@ -38,16 +28,15 @@ from lean_core.data.normalization import (
 )
 from lean_core.data.paths import is_hour_or_daily
 from lean_core.data.readers import FrameCache, ReadRequest, read_frame
+from lean_core.data.subscription_stream import END_OF_STREAM, SubscriptionStream, concat_frames
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
 from lean_core.errors import MissingDataError
 from lean_core.symbols import Symbol
 from lean_core.time.market_hours import MarketHoursDatabase, SecurityExchangeHours
-from lean_core.time.open_mask import bars_open_mask
 from lean_core.time.time_zones import utc_ns_to_local_ns
 
 logger = logging.getLogger(__name__)
 
-_UTC = ZoneInfo("UTC")
 _NS_PER_DAY = 86_400 * 1_000_000_000
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -143,40 +132,27 @@ class SubscriptionDataReader:
         fill_forward_span: timedelta | None = None,
     ) -> SubscriptionData:
         """Return the subscription's bars with end times in [start, end] (exchange-local times)."""
-        hours = self.exchange_hours(config.symbol)
-        frame, missing = self._read_files(config, hours, start, end)
-        frame = self._normalize(config, frame)
-        strict = uses_strict_end_times(config.symbol, config.increment, hours, self.daily_strict_end_times)
-        if strict and isinstance(frame, TradeBarFrame | QuoteBarFrame):
-            frame = _apply_strict_end_times(frame, hours)
-        frame = _clip_to_range(frame, local_to_ns(start, hours.time_zone), local_to_ns(end, hours.time_zone))
-        if (
-            config.fill_forward
-            and config.resolution != Resolution.TICK
-            and isinstance(frame, TradeBarFrame | QuoteBarFrame)
-        ):
-            forwarder = FillForwarder(
-                hours,
-                config.data_time_zone,
-                config.increment,
-                fill_forward_span or config.increment,
-                extended_market_hours=config.extended_market_hours,
-                strict_end_times=strict,
-            )
-            frame = _fill_forward(frame, forwarder, end)
-        if not isinstance(frame, OpenInterestFrame):
-            frame = _market_hours_filter(frame, hours, config.extended_market_hours)
-        return SubscriptionData(config, frame, tuple(missing))
+        if config.tick_type == TickType.OPEN_INTEREST:
+            hours = self.exchange_hours(config.symbol)
+            frame, missing = self.read_days(config, hours, start.date() - timedelta(days=1), end.date())
+            return SubscriptionData(config, frame, tuple(missing))
+        stream = SubscriptionStream(self, config, start, end, fill_forward_span)
+        stream.advance(END_OF_STREAM)
+        return SubscriptionData(config, stream.take(END_OF_STREAM), tuple(stream.missing_days))
 
-    def _read_files(
-        self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, start: datetime, end: datetime
+    def read_days(
+        self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, first: date, last: date
     ) -> tuple[Frame, list[date]]:
+        """Read the files of the days [first, last] (all history for hour and daily data).
+
+        Returns the raw file rows, before normalisation, and the open days without a file.
+        """
         if is_hour_or_daily(config.resolution):
-            return self._read_whole_files(config, start.date() - timedelta(days=1), end.date()), []
+            return self._read_whole_files(config, first, last), []
         frames: list[Frame] = []
         missing: list[date] = []
-        day = start.date() - timedelta(days=1)
-        while day <= end.date():
+        day = first
+        while day <= last:
             if hours.is_date_open(day, config.extended_market_hours):
                 trades, path_ticker = self._path_ticker(config.symbol, day)
                 try:
@@ -186,7 +162,7 @@ class SubscriptionDataReader:
                     logger.warning("no data file for %s on %s: %s", config.symbol, day, error.path)
                     missing.append(day)
             day += timedelta(days=1)
-        return _concat(config, frames), missing
+        return concat_frames(config, frames), missing
 
     def _read_whole_files(self, config: SubscriptionDataConfig, first: date, last: date) -> Frame:
         """Read hour or daily data, from the file of each ticker the map file gives over [first, last].
@@ -204,7 +180,7 @@ class SubscriptionDataReader:
                 continue  # equities have none
             days = local_day_numbers(frame.time, config.data_time_zone)
             frames.append(frame.select((days >= _day_number(since)) & (days <= _day_number(until))))
-        return _concat(config, frames)
+        return concat_frames(config, frames)
 
     def _read_whole_file(self, config: SubscriptionDataConfig, path_ticker: str | None) -> Frame:
         try:
@@ -212,7 +188,7 @@ class SubscriptionDataReader:
         except MissingDataError as error:
             # LEAN reads nothing and carries on (a benchmark without data stays at zero).
             logger.warning("no data file for %s: %s", config.symbol, error.path)
-            return _concat(config, [])
+            return concat_frames(config, [])
 
     def _ticker_segments(
         self, symbol: Symbol, first: date, last: date
@@ -261,7 +237,8 @@ class SubscriptionDataReader:
         ticker = map_file.ticker_on(day)
         return ticker is not None, ticker.lower() if ticker else None
 
-    def _normalize(self, config: SubscriptionDataConfig, frame: Frame) -> Frame:
+    def normalize(self, config: SubscriptionDataConfig, frame: Frame) -> Frame:
+        """Apply the subscription's price normalisation (factor file rows of each bar's day)."""
         if config.symbol.security_type != SecurityType.EQUITY or not len(frame):
             return frame
         if config.data_normalization_mode == DataNormalizationMode.RAW:
@@ -284,75 +261,3 @@ class SubscriptionDataReader:
 def _day_number(day: date) -> int:
     """Return a date as days since 1970-01-01."""
     return day.toordinal() - _EPOCH_ORDINAL
-
-
-def _concat(config: SubscriptionDataConfig, frames: list[Frame]) -> Frame:
-    symbol = config.symbol
-    if config.tick_type == TickType.OPEN_INTEREST:
-        parts = [f for f in frames if isinstance(f, OpenInterestFrame)]
-        return OpenInterestFrame(
-            symbol,
-            np.concatenate([f.time for f in parts]) if parts else np.zeros(0, dtype=np.int64),
-            np.concatenate([f.value for f in parts]) if parts else np.zeros(0, dtype=np.float64),
-        )
-    if config.resolution == Resolution.TICK:
-        return TickFrame.concat(symbol, config.tick_type, [f for f in frames if isinstance(f, TickFrame)])
-    if config.tick_type == TickType.QUOTE:
-        return QuoteBarFrame.concat(symbol, [f for f in frames if isinstance(f, QuoteBarFrame)])
-    return TradeBarFrame.concat(symbol, [f for f in frames if isinstance(f, TradeBarFrame)])
-
-
-def _apply_strict_end_times(
-    frame: TradeBarFrame | QuoteBarFrame, hours: SecurityExchangeHours
-) -> TradeBarFrame | QuoteBarFrame:
-    """Move daily bars to their session: start at the open, end at the close (LEAN's strict end times)."""
-    zone = hours.time_zone
-    local_end = utc_ns_to_local_ns(frame.end_time, zone)
-    local_start = utc_ns_to_local_ns(frame.time, zone)
-    starts, ends, keep = [], [], []
-    for index, end_ns in enumerate(local_end.tolist()):
-        calendar = daily_calendar(hours, ns_to_local(end_ns, _UTC))
-        if local_to_ns(calendar.end, _UTC) < int(local_start[index]):
-            continue  # an extended-hours point that belongs to no regular session
-        keep.append(index)
-        starts.append(local_to_ns(calendar.start, zone))
-        ends.append(local_to_ns(calendar.end, zone))
-    selected = frame.select(np.array(keep, dtype=np.intp))
-    return replace(selected, time=np.array(starts, dtype=np.int64), end_time=np.array(ends, dtype=np.int64))
-
-
-def _clip_to_range(frame: Frame, start_ns: int, end_ns: int) -> Frame:
-    """Keep rows ending in [start, end] with strictly increasing end times, as LEAN's reader does."""
-    if not len(frame) or isinstance(frame, OpenInterestFrame):
-        return frame
-    ends = frame.end_time
-    increasing = np.ones(len(ends), dtype=np.bool_)
-    if not isinstance(frame, TickFrame):
-        increasing[1:] = ends[1:] > np.maximum.accumulate(ends)[:-1]
-    keep = increasing & (ends >= start_ns) & (frame.time <= end_ns)
-    return frame if keep.all() else frame.select(keep)
-
-
-def _fill_forward(
-    frame: TradeBarFrame | QuoteBarFrame, forwarder: FillForwarder, end: datetime
-) -> TradeBarFrame | QuoteBarFrame:
-    source, starts, ends, filled = fill_forward_plan(forwarder, frame.time, frame.end_time, end)
-    if not filled.any():
-        return frame
-    result = replace(frame.select(source), time=starts, end_time=ends, is_fill_forward=filled)
-    if isinstance(result, TradeBarFrame):
-        # LEAN zeroes a fill-forward bar's volume so volume indicators are not skewed.
-        result = replace(result, volume=np.where(filled, 0.0, result.volume))
-    return result
-
-
-def _market_hours_filter(
-    frame: TradeBarFrame | QuoteBarFrame | TickFrame, hours: SecurityExchangeHours, extended: bool
-) -> TradeBarFrame | QuoteBarFrame | TickFrame:
-    if not len(frame):
-        return frame
-    zone = hours.time_zone
-    start = utc_ns_to_local_ns(frame.time, zone)
-    end = utc_ns_to_local_ns(frame.end_time, zone)
-    keep = bars_open_mask(hours, start, end, extended)
-    return frame if keep.all() else frame.select(keep)

@@ -1,9 +1,11 @@
-"""The data-feed handler: reads every subscription and hands out slice batches on credit.
+"""The data-feed handler: reads the subscriptions window by window and hands out slice batches on credit.
 
 LEAN's file-system data feed, as whole-array work: each subscription's bars come from the
-subscription pipeline, the steps of all of them are merged once, and batches of consecutive
-steps go out only as the consumer grants credit (`DataBatchRequest`), so memory stays
-bounded by the credit, never by the speed of the reader.
+subscription pipeline a window of days at a time (`feed_windows`), the steps of all of them
+are merged per window, and batches of consecutive steps go out only as the consumer grants
+credit (`DataBatchRequest`). The next window is read when the current one's steps run out,
+so memory holds about a window of data, never the whole run, and the batches are the same
+as a whole-run read would give.
 """
 
 from __future__ import annotations
@@ -29,6 +31,14 @@ from lean_core.data.subscription import (
     SubscriptionDataConfig,
     SubscriptionDataReader,
     fill_forward_resolution,
+)
+from lean_core.data.subscription_stream import SubscriptionStream
+from lean_core.engine.feed_windows import (
+    FeedWindows,
+    FrameStream,
+    WholeFrameStream,
+    default_window_days,
+    window_cuts,
 )
 from lean_core.engine.ports import Outbox
 from lean_core.enums import DataNormalizationMode, Resolution, SecurityType, TickType
@@ -85,27 +95,38 @@ class DataFeedHandler:
         *,
         batch_steps: int = DEFAULT_BATCH_STEPS,
         custom_types: CustomDataTypes | None = None,
+        window_days: int | None = None,
     ):
+        """`window_days`: calendar days read at a time (0: the whole run; None: by resolution)."""
         if batch_steps < 1:
             raise ValueError("batch_steps must be at least 1")
+        if window_days is not None and window_days < 0:
+            raise ValueError("window_days must be 0 (the whole run) or more")
         self.reader = reader
         self.custom_types = custom_types if custom_types is not None else CustomDataTypes()
         self.run_id = run_id
         self.batch_steps = batch_steps
+        self.window_days = window_days
         self._feeds: list[_Feed] = []
-        self._steps: SliceBatch | None = None
-        self._next_step = 0
+        self._windows: FeedWindows | None = None
         self._batches_sent = 0
         self._data_points = 0
         self._finished = False
 
     # -- set-up -------------------------------------------------------------------------------
     def on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
-        """Read every subscription over the run's range (warm-up included) and merge the steps."""
+        """Open every subscription over the run's range (warm-up included) and read the first window."""
         try:
             self._feeds = [_Feed(spec, config_for(self.reader, spec)) for spec in message.subscriptions]
-            span = fill_forward_resolution([feed.config for feed in self._feeds])
-            frames = [self._read(feed, message, span) for feed in self._feeds]
+            configs = [feed.config for feed in self._feeds]
+            span = fill_forward_resolution(configs)
+            streams = [self._stream(feed, message, span) for feed in self._feeds]
+            days = self.window_days if self.window_days is not None else default_window_days(configs)
+            zone = get_time_zone(message.time_zone)
+            cuts = window_cuts(message.warmup_start_ns, message.end_ns, zone, days)
+            zones = [config.exchange_time_zone for config in configs]
+            self._windows = FeedWindows(streams, zones, cuts, lambda index: self._log_missing(streams[index]))
+            self._windows.fill(self.batch_steps)
         except (LeanError, OSError) as error:
             logger.exception("data feed set-up failed")
             self._finished = True
@@ -115,10 +136,9 @@ class DataFeedHandler:
                     m.DataFeedFinished(run_id=self.run_id, batches=0, data_points=0, error=str(error)),
                 )
             ]
-        self._steps = build_slice_batch(frames)
         return []
 
-    def _read(self, feed: _Feed, init: m.AlgorithmInitialized, span: timedelta) -> FeedFrame:
+    def _stream(self, feed: _Feed, init: m.AlgorithmInitialized, span: timedelta) -> FrameStream:
         config = feed.config
         zone = config.exchange_time_zone
         start = ns_to_local(init.warmup_start_ns, zone).replace(tzinfo=None)
@@ -130,14 +150,16 @@ class DataFeedHandler:
             start = datetime.combine(hours.get_previous_trading_day(start.date()), time())
         end = ns_to_local(init.end_ns, zone).replace(tzinfo=None)
         if feed.spec.custom_type:
-            return FeedFrame(self._read_custom(feed, start, end, span), zone)
-        data = self.reader.read(config, start, end, None if primes else span)
-        if data.missing_days:
-            logger.info("%s: no data file for %d day(s)", config.symbol.value, len(data.missing_days))
-        frame = data.frame
-        if isinstance(frame, OpenInterestFrame):
+            return WholeFrameStream(self._read_custom(feed, start, end, span))
+        if config.tick_type == TickType.OPEN_INTEREST:
             raise LeanError(f"{config.symbol.value}: open interest subscriptions are not served yet")
-        return FeedFrame(frame, zone)
+        return SubscriptionStream(self.reader, config, start, end, None if primes else span)
+
+    @staticmethod
+    def _log_missing(stream: FrameStream) -> None:
+        if isinstance(stream, SubscriptionStream) and stream.missing_days:
+            symbol = stream.config.symbol.value
+            logger.info("%s: no data file for %d day(s)", symbol, len(stream.missing_days))
 
     def _read_custom(self, feed: _Feed, start: datetime, end: datetime, span: timedelta) -> CustomDataFrame:
         """Read a custom subscription through its type's `get_source` and `reader`."""
@@ -171,51 +193,52 @@ class DataFeedHandler:
 
     # -- batches ------------------------------------------------------------------------------
     def on_batch_request(self, message: m.DataBatchRequest) -> Outbox:
-        """Send up to `count` batches, and the finish notice after the last one."""
+        """Send up to `count` batches, and the finish notice after the last one (or a read error)."""
         out: Outbox = []
         for _ in range(max(message.count, 0)):
             if self._finished:
                 break
-            batch = self._next_batch()
+            try:
+                batch = self._next_batch()
+            except (LeanError, OSError) as error:
+                logger.exception("data feed failed after %d batch(es)", self._batches_sent)
+                out.append((Stream.CONTROL, self._finish(str(error))))
+                break
             if batch is None:
-                self._finished = True
-                finished = m.DataFeedFinished(
-                    run_id=self.run_id, batches=self._batches_sent, data_points=self._data_points
-                )
-                out.append((Stream.CONTROL, finished))
+                out.append((Stream.CONTROL, self._finish("")))
                 break
             out.append((Stream.SLICES, batch))
         return out
 
+    def _finish(self, error: str) -> m.DataFeedFinished:
+        self._finished = True
+        return m.DataFeedFinished(
+            run_id=self.run_id, batches=self._batches_sent, data_points=self._data_points, error=error
+        )
+
     def _next_batch(self) -> m.DataBatch | None:
-        steps = self._steps
-        if steps is None or self._next_step >= len(steps):
+        steps = self._windows.next_batch(self.batch_steps) if self._windows is not None else None
+        if steps is None:
             return None
-        first, stop = self._next_step, min(self._next_step + self.batch_steps, len(steps))
-        self._next_step = stop
-        frames = [self._pack(index, feed, steps, first, stop) for index, feed in enumerate(steps.frames)]
+        frames = [self._pack(index, feed, steps) for index, feed in enumerate(steps.frames)]
         points = sum(frame.length for frame in frames)
         self._data_points += points
         batch = m.DataBatch(
             run_id=self.run_id,
             seq=self._batches_sent,
             index=self._batches_sent,
-            times=pack_array(steps.times[first:stop]),
+            times=pack_array(steps.times),
             frames=[frame for frame in frames if frame.length],
             data_points=points,
         )
         self._batches_sent += 1
         return batch
 
-    def _pack(self, index: int, feed: FeedFrame, steps: SliceBatch, first: int, stop: int) -> m.FrameColumns:
-        rows = steps.rows[index]
+    def _pack(self, index: int, feed: FeedFrame, steps: SliceBatch) -> m.FrameColumns:
+        window = steps.rows[index]
         frame = feed.frame
         if isinstance(frame, TickFrame):
-            bounds = rows[first : stop + 1]
-            low, high = int(bounds[0]), int(bounds[-1])
-            ticks = frame.select(slice(low, high))
-            return pack_frame(index, ticks, bounds - low)
-        window = rows[first:stop]
+            return pack_frame(index, frame, window)
         present = window[window >= 0]
         if not len(present):
             return pack_frame(index, frame.select(slice(0, 0)), np.full(len(window), -1, dtype=np.int64))
