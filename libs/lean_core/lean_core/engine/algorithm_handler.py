@@ -32,7 +32,7 @@ from lean_core.data.bars import (
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.slice import Slice
 from lean_core.engine.capacity_feed import CapacityFeed
-from lean_core.engine.ports import Outbox, Requester
+from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
 from lean_core.engine.security_updates import exact_factors
@@ -45,7 +45,6 @@ from lean_core.time.time_zones import TimeZones
 
 logger = logging.getLogger(__name__)
 
-INITIAL_CREDIT = 2
 _HOUR_NS = 3_600_000_000_000
 _RatedRequest = TypeVar(
     "_RatedRequest", m.SubmitOrderRequest, m.UpdateOrderRequest, m.CancelOrderRequest, m.ScanOrdersRequest
@@ -207,7 +206,7 @@ class AlgorithmHandler:
         initialized = build_initialized(algorithm, setup, self._run_id)
         return [
             (Stream.CONTROL, initialized),
-            (Stream.DATA_REQUESTS, m.DataBatchRequest(run_id=self._run_id, count=INITIAL_CREDIT)),
+            (Stream.DATA_REQUESTS, m.DataBatchRequest(run_id=self._run_id, count=INITIAL_BATCH_CREDIT)),
         ]
 
     # -- batches ------------------------------------------------------------------------------

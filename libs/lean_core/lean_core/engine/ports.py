@@ -9,6 +9,12 @@ from lean_core.bus.subjects import Stream
 
 Outbox = list[tuple[Stream, Message]]
 
+INITIAL_BATCH_CREDIT = 2
+"""Batches the algorithm asks for at the start; then one more each time it finishes one.
+
+So a handler that sees batch k + INITIAL_BATCH_CREDIT knows the algorithm is done with batch k.
+"""
+
 
 class Requester(Protocol):
     """Send a request on one of the run's streams and wait for the reply."""

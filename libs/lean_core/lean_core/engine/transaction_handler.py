@@ -22,7 +22,7 @@ from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
-from lean_core.engine.ports import Outbox
+from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox
 from lean_core.engine.security_updates import exact_factors
 from lean_core.engine.step_data import BatchSteps, FrameRows
 from lean_core.enums import OrderStatus, OrderType, pascal_name
@@ -128,7 +128,19 @@ class TransactionHandler:
         self._batches.append(_Batch(times, BatchSteps(frames, len(times))))
         if len(self._batches) == 1:
             self._batches[0].steps.attach()
+        # Batches arrive on the algorithm's credit: holding more than the credit means it has
+        # finished the oldest, which no request can reach any more (without orders, nothing else
+        # would ever release it).
+        while len(self._batches) > INITIAL_BATCH_CREDIT:
+            self._retire_oldest_batch()
         return []
+
+    def _retire_oldest_batch(self) -> None:
+        """Apply the rest of the oldest batch to the replica and read prices from the next one."""
+        finished = self._batches.pop(0)
+        finished.steps.advance(len(finished.times) - 1)
+        finished.steps.detach()
+        self._batches[0].steps.attach()
 
     def _advance(self, utc_ns: int) -> None:
         """Bring every security's prices and clock up to `utc_ns`; settle cash that is due."""
@@ -139,10 +151,7 @@ class TransactionHandler:
         self.securities.set_utc_time(now)
         self.portfolio.scan(now)
         while len(self._batches) > 1 and self._batches[1].times[0] <= utc_ns:
-            finished = self._batches.pop(0)
-            finished.steps.advance(len(finished.times) - 1)
-            finished.steps.detach()
-            self._batches[0].steps.attach()
+            self._retire_oldest_batch()
         if self._batches:
             current = self._batches[0]
             current.steps.advance(int(np.searchsorted(current.times, utc_ns, side="right")) - 1)
