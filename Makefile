@@ -49,6 +49,7 @@ bench: install
 		nautilus_trader==1.221.0 numpy==2.4.6 msgspec==0.22.0
 	$(BIN)/python -m bench.read_bench
 	$(BIN)/python -m bench.backtest_bench --nautilus-python bench/.venv-nautilus/bin/python
+	$(BIN)/python -m bench.indicator_bench
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache
