@@ -171,13 +171,25 @@ def _assert_same_plan(case: _Case, database: MarketHoursDatabase) -> None:
         assert np.array_equal(got, expected), name
 
 
-@settings(max_examples=_WHOLE_PLAN_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=_WHOLE_PLAN_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(case=_cases(resolutions=(_SECOND, _MINUTE, _HOUR)))
 def test_intraday_plan_matches_the_per_gap_search(case: _Case, database: MarketHoursDatabase) -> None:
     _assert_same_plan(case, database)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(case=_cases(resolutions=(_DAY,)))
 def test_daily_plan_matches_the_per_gap_search(case: _Case, database: MarketHoursDatabase) -> None:
     _assert_same_plan(case, database)
@@ -208,3 +220,24 @@ def test_stable_offset_mask_sees_daylight_saving_changes() -> None:
 
     assert stable_offset_mask(ZoneInfo("America/New_York"), low, high).tolist() == [False, True]
     assert stable_offset_mask(ZoneInfo("UTC"), low, high).tolist() == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        # Autumn: the repeated 01:00-02:00 hour; the search reads a wall time as its later instant.
+        (datetime(2023, 11, 5, 4, 58, tzinfo=UTC), datetime(2023, 11, 5, 6, 30, tzinfo=UTC)),
+        # Spring: the skipped 02:00-03:00 hour.
+        (datetime(2023, 3, 12, 6, 40, tzinfo=UTC), datetime(2023, 3, 12, 7, 20, tzinfo=UTC)),
+    ],
+)
+def test_gaps_across_a_dst_change_match_the_search(first: datetime, last: datetime) -> None:
+    new_york = ZoneInfo("America/New_York")
+    forwarder = FillForwarder(SecurityExchangeHours.always_open(new_york), new_york, _MINUTE, _MINUTE)
+    time_ns = np.array([int(t.timestamp()) * 10**9 for t in (first, last)], dtype=np.int64)
+    end_ns = time_ns + to_ns(_MINUTE)
+
+    fast = fill_forward_plan(forwarder, time_ns, end_ns, None)
+    reference = reference_fill_forward_plan(forwarder, time_ns, end_ns, None)
+
+    assert all(np.array_equal(got, expected) for got, expected in zip(fast, reference, strict=True))
