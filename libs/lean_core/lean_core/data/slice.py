@@ -107,9 +107,6 @@ class SliceContents(Protocol):
     def fill(self, bars: TradeBars, quotes: QuoteBars, ticks: Ticks, custom: CustomData) -> None:
         """Put this moment's data points into the four collections."""
 
-    def find(self, symbol: Symbol, kind: type[T]) -> T | None:
-        """Return one symbol's point of a kind (TradeBar, QuoteBar) without building the others."""
-
     def points_of(self, symbol: Symbol) -> SymbolPoints | None:
         """Return one symbol's points as `fill` would file them, or None if only `fill` can tell."""
 
@@ -188,15 +185,11 @@ class Slice:
 
     def trade_bar_of(self, symbol: Symbol) -> TradeBar | None:
         """Return one symbol's trade bar, building no other (for engine code reading a few symbols)."""
-        if self._contents is not None:
-            return self._contents.find(symbol, TradeBar)
-        return self.bars.get(symbol)
+        return self.points_of(symbol).bar
 
     def quote_bar_of(self, symbol: Symbol) -> QuoteBar | None:
         """Return one symbol's quote bar, building no other."""
-        if self._contents is not None:
-            return self._contents.find(symbol, QuoteBar)
-        return self.quote_bars.get(symbol)
+        return self.points_of(symbol).quote
 
     def points_of(self, symbol: Symbol) -> SymbolPoints:
         """Return one symbol's trade bar, quote bar and custom point, building no other symbol's."""

@@ -92,9 +92,8 @@ class CapacityFeed:
             security = self._by_key.get(key)
             if security is None:
                 continue
-            bar = _capacity_bar(
-                security, data.trade_bar_of(security.symbol), data.quote_bar_of(security.symbol)
-            )
+            points = data.points_of(security.symbol)
+            bar = _capacity_bar(security, points.bar, points.quote)
             if bar is not None:
                 bars[key] = bar
         return bars

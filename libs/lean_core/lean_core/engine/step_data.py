@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,8 +32,6 @@ from lean_core.data.slice import CustomData, QuoteBars, Slice, SymbolPoints, Tic
 from lean_core.engine.security_updates import BarFrame, PriceFactors, data_point, factor_at, put_point
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
-
-T = TypeVar("T")
 
 DataPoint = TradeBar | QuoteBar | Tick | DynamicData
 BoolArray = npt.NDArray[np.bool_]
@@ -219,18 +217,6 @@ class StepContents:
         self._by_symbol = by_symbol
         self._step = step
         self.has_data = has_data
-
-    def find(self, symbol: Symbol, kind: type[T]) -> T | None:
-        """Return the symbol's point of a kind at this step, or None."""
-        for frame in self._by_symbol.get(symbol, ()):
-            if isinstance(frame.frame, TickFrame):
-                continue
-            row = int(frame.rows[self._step])
-            if row >= 0:
-                point = frame.point(row)
-                if isinstance(point, kind):
-                    return point
-        return None
 
     def points_of(self, symbol: Symbol) -> SymbolPoints | None:
         """Return the symbol's points at this step, filed as `fill` files them (None with ticks)."""
