@@ -109,6 +109,9 @@ class IndicatorHelpersMixin(
         zone: Any = None
         local_time: datetime | None = None
         for registration in self._registrations:
+            feed = registration.feed
+            if feed is not None and feed.publish():
+                continue
             points = data.points_of(registration.symbol)
             bar: Any
             if registration.reads_trades:
@@ -145,7 +148,11 @@ class IndicatorHelpersMixin(
     ) -> IndicatorT:
         """Build `cls(*args)` named after `kind` and register it to update from `symbol`'s data."""
         indicator = cls(*args, name=self.create_indicator_name(symbol, kind, resolution))
-        self.register_indicator(symbol, indicator, resolution, selector)
+        consolidator = self.register_indicator(symbol, indicator, resolution, selector)
+        registration = self._registrations[-1]
+        if selector is None and type(consolidator) is IdentityDataConsolidator:
+            # nobody else holds this consolidator: the engine may feed the indicator in batches
+            registration.indicator = indicator
         return indicator
 
 

@@ -12,6 +12,7 @@ from lean_core.data.consolidators import (
     TradeBarConsolidator,
 )
 from lean_core.enums import Resolution, TickType
+from lean_core.indicators import IndicatorBase
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
 
@@ -30,6 +31,13 @@ class Subscription:
     converts_currency: bool = False
 
 
+class StepFeed(Protocol):
+    """Values computed ahead for a registration's indicator, published at the steps that have a bar."""
+
+    def publish(self) -> bool:
+        """Publish the current step's value, if it has one; False when the step must stream instead."""
+
+
 @dataclass(slots=True)
 class Registration:
     """A consolidator fed by one symbol's trades or quotes.
@@ -46,6 +54,11 @@ class Registration:
     reads_trades: bool = field(init=False)
     #: whether the consolidator is time based, or None when it must be asked every step
     time_based: bool | None = field(init=False)
+    #: the indicator a helper fed straight from this registration's bars, which may take the
+    #: batch path; None when anything else reads the consolidator
+    indicator: IndicatorBase[Any] | None = None
+    #: this batch's values of `indicator`, published step by step instead of the consolidator
+    feed: StepFeed | None = None
 
     def __post_init__(self) -> None:
         self.reads_trades = self.tick_type == TickType.TRADE

@@ -32,6 +32,7 @@ from lean_core.data.bars import (
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.slice import Slice
 from lean_core.engine.capacity_feed import CapacityFeed
+from lean_core.engine.indicator_feeds import finish_indicator_feeds, start_indicator_feeds
 from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
@@ -215,7 +216,8 @@ class AlgorithmHandler:
         if self.finished:
             return []
         times = unpack_times(batch)
-        self._enter(self._batch_steps(batch, len(times)))
+        steps = self._batch_steps(batch, len(times))
+        self._enter(steps)
         reply = self._request(
             Stream.CLOCK_REQUESTS,
             m.ClockEventsRequest(run_id=self._run_id, after_ns=self._clock_ns, until_ns=int(times[-1])),
@@ -224,7 +226,7 @@ class AlgorithmHandler:
         self._clock_ns = int(times[-1])
         self._data_points += batch.data_points
         try:
-            self._run_steps(times, events)
+            self._run_batch(steps, times, events)
         except RunStoppedError:
             return self._finish("Stopped")
         except Exception as error:
@@ -251,6 +253,16 @@ class AlgorithmHandler:
             self._batch.detach()
         self._batch = batch
         batch.attach()
+
+    def _run_batch(self, steps: BatchSteps, times: npt.NDArray[np.int64], events: list[m.ClockEvent]) -> None:
+        """Run the batch's steps, its helper indicators computed ahead (see `indicator_feeds`)."""
+        registrations = self.algorithm._registrations
+        first_step = int(np.searchsorted(times, self._run_start_ns))
+        feeds = start_indicator_feeds(registrations, steps, first_step)
+        try:
+            self._run_steps(times, events)
+        finally:
+            finish_indicator_feeds(registrations, feeds)
 
     def _run_steps(self, times: npt.NDArray[np.int64], events: list[m.ClockEvent]) -> None:
         next_event = 0

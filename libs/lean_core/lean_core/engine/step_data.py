@@ -88,13 +88,24 @@ class FrameRows:
             # Python lists index several times faster than numpy scalars, and whole time columns
             # convert at once: worth a copy once a frame's rows are read step after step, not for
             # the few rows a catch-up reads.
-            self._times = (local_datetimes(frame.time, zone), local_datetimes(frame.end_time, zone))
             self._lists = tuple(column.tolist() for column in frame.value_columns())
-        time, end_time = self._times[0][row], self._times[1][row]
+        time, end_time = self._local_times()[0][row], self._times[1][row]
         if isinstance(frame, TradeBarFrame):
             return trade_bar_at(frame.symbol, time, end_time, self._lists, row)
         assert isinstance(frame, QuoteBarFrame)
         return quote_bar_at(frame.symbol, time, end_time, self._lists, row)
+
+    def _local_times(self) -> tuple[list[datetime], list[datetime]]:
+        """Return every row's start and end time, exchange-local, converted once per frame."""
+        if not self._times[0]:
+            frame, zone = self.frame, self.security.exchange_hours.time_zone
+            assert isinstance(frame, TradeBarFrame | QuoteBarFrame)
+            self._times = (local_datetimes(frame.time, zone), local_datetimes(frame.end_time, zone))
+        return self._times
+
+    def local_end_times(self) -> list[datetime]:
+        """Return every row's end time, exchange-local, as the bars user code sees carry it."""
+        return self._local_times()[1]
 
     def apply(self, step: int) -> None:
         """Put this frame's rows of one step into its security's cache."""
@@ -277,6 +288,17 @@ class BatchSteps:
             (securities[key], PendingRows(securities[key], group, self.cursor))
             for key, group in by_security.items()
         ]
+
+    def trade_bar_frame(self, symbol: Symbol) -> FrameRows | None:
+        """Return the frame giving the symbol's slice its trade bars, or None unless one alone does.
+
+        None too when the symbol has ticks or custom data, which reach consolidators in their place.
+        """
+        frames = self._by_symbol.get(symbol, ())
+        if any(isinstance(frame.frame, TickFrame) or frame.last_real_step is None for frame in frames):
+            return None
+        trades = [frame for frame in frames if isinstance(frame.frame, TradeBarFrame)]
+        return trades[0] if len(trades) == 1 else None
 
     def attach(self) -> None:
         """Make the securities read their prices from this batch."""

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
 from math import isfinite
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, Self, TypeVar, cast
 
 from lean_core.data.bars import QuoteBar, TradeBar
 from lean_core.errors import LeanError
@@ -127,6 +127,13 @@ class IndicatorUpdatedEvent:
         return f"IndicatorUpdatedEvent(handlers={len(self.handlers)})"
 
 
+class BatchLink(Protocol):
+    """A batch that computed an indicator's next values ahead and publishes them step by step."""
+
+    def detach(self) -> None:
+        """Give the indicator its own state as of the last value published, and stop publishing."""
+
+
 def _zero_point() -> IndicatorDataPoint:
     return IndicatorDataPoint(None, datetime.min, 0.0)
 
@@ -164,6 +171,7 @@ class IndicatorBase(ABC, Generic[InputT]):
     """The update cycle every indicator shares; subclasses supply the computation and `warm_up_period`."""
 
     __slots__ = (
+        "_batch",
         "_last_input",
         "_last_symbol",
         "_logged_out_of_order",
@@ -203,6 +211,8 @@ class IndicatorBase(ABC, Generic[InputT]):
         self._last_symbol: Symbol | None = None
         self._last_input: InputT | None = None
         self._logged_out_of_order = False
+        #: the batch computing this indicator's values ahead (see `indicators.batch`), if any
+        self._batch: BatchLink | None = None
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -224,6 +234,8 @@ class IndicatorBase(ABC, Generic[InputT]):
     # -- the update cycle -------------------------------------------------------------------
     def update(self, input: BaseDataLike | datetime, value: float | Decimal | None = None) -> bool:
         """Feed one input (a data point, a bar, or a time and a value); return `is_ready`."""
+        if self._batch is not None:  # an input from elsewhere: take the batch's state back first
+            self._batch.detach()
         data = self._accept(input) if value is None else self._from_time_and_value(input, value)
         symbol = data.symbol
         end_time = data.end_time
@@ -253,6 +265,8 @@ class IndicatorBase(ABC, Generic[InputT]):
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
+        if self._batch is not None:
+            self._batch.detach()
         self.samples = 0
         self._previous_inputs.clear()
         self._last_symbol = None

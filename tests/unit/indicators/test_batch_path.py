@@ -1,0 +1,184 @@
+"""The batch path gives the streaming path's values, events and state, to the bit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from batch_cases import BATCH_CASES
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lean_core.indicators import IndicatorBase, IndicatorDataPoint, SimpleMovingAverage
+from lean_core.indicators.batch import IndicatorBatch, adapter_for, compute_batch, update_batch
+from lean_core.indicators.batch.kernels import exact_sum
+
+START = datetime(2023, 1, 3, 9, 31)
+Build = Callable[[], IndicatorBase[Any]]
+CASE_NAMES = sorted(BATCH_CASES)
+
+prices = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+def _times(count: int, offset: int = 0) -> list[datetime]:
+    return [START + timedelta(minutes=offset + index) for index in range(count)]
+
+
+def _observed(indicator: IndicatorBase[Any]) -> list[tuple[datetime, float]]:
+    seen: list[tuple[datetime, float]] = []
+    indicator.updated += lambda sender, point: seen.append((point.time, point.value))
+    return seen
+
+
+def _state(indicator: IndicatorBase[Any]) -> tuple[Any, ...]:
+    window = [(point.time, point.value) for point in indicator.window]
+    return indicator.samples, indicator.is_ready, indicator.current.value, window
+
+
+def _stream(indicator: IndicatorBase[Any], times: list[datetime], values: list[float]) -> None:
+    for time, value in zip(times, values, strict=True):
+        indicator.update(IndicatorDataPoint(time, value))
+
+
+def _in_batches(
+    indicator: IndicatorBase[Any], times: list[datetime], values: list[float], sizes: list[int]
+) -> None:
+    start = 0
+    for size in [*sizes, len(values)]:
+        stop = min(start + size, len(values))
+        update_batch(indicator, times[start:stop], np.array(values[start:stop]))
+        start = stop
+        if start == len(values):
+            return
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(prices, min_size=1, max_size=200),
+    sizes=st.lists(st.integers(min_value=1, max_value=70), max_size=6),
+)
+def test_batches_of_any_size_give_the_streaming_values_events_and_state(
+    name: str, values: list[float], sizes: list[int]
+) -> None:
+    streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
+    streamed_events, batched_events = _observed(streamed), _observed(batched)
+    times = _times(len(values))
+
+    _stream(streamed, times, values)
+    _in_batches(batched, times, values, sizes)
+
+    assert batched_events == streamed_events
+    assert _state(batched) == _state(streamed)
+    later = _times(40, offset=len(values))  # the state carried out of the batches streams on identically
+    continued = (values * 40)[:40]
+    _stream(streamed, later, continued)
+    _stream(batched, later, continued)
+    assert _state(batched) == _state(streamed)
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+@settings(max_examples=25, deadline=None)
+@given(
+    values=st.lists(prices, min_size=2, max_size=120),
+    stop=st.integers(min_value=0, max_value=119),
+    manual=prices,
+)
+def test_an_update_from_elsewhere_mid_batch_takes_the_state_of_the_values_published(
+    name: str, values: list[float], stop: int, manual: float
+) -> None:
+    stop = min(stop, len(values) - 1)
+    times = _times(len(values))
+    streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
+    _stream(streamed, times[:stop], values[:stop])
+    streamed.update(IndicatorDataPoint(times[stop], manual))
+
+    batch = IndicatorBatch.start(batched, None, np.array(values), times)
+    assert batch is not None
+    for _ in range(stop):
+        batch.publish_next()
+    batched.update(IndicatorDataPoint(times[stop], manual))
+
+    assert not batch.attached
+    assert batched._batch is None
+    assert _state(batched) == _state(streamed)
+    _stream(streamed, times[stop + 1 :], values[stop + 1 :])
+    _stream(batched, times[stop + 1 :], values[stop + 1 :])
+    assert _state(batched) == _state(streamed)
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_reset_mid_batch_returns_the_indicator_to_no_input(name: str) -> None:
+    values = [100.0 + index for index in range(50)]
+    indicator, fresh = BATCH_CASES[name](), BATCH_CASES[name]()
+    batch = IndicatorBatch.start(indicator, None, np.array(values), _times(50))
+    assert batch is not None
+    for _ in range(20):
+        batch.publish_next()
+
+    indicator.reset()
+
+    assert indicator._batch is None
+    assert _state(indicator) == _state(fresh)
+    _stream(indicator, _times(50), values)
+    _stream(fresh, _times(50), values)
+    assert _state(indicator) == _state(fresh)
+
+
+def test_compute_batch_leaves_the_indicator_as_it_was() -> None:
+    indicator = SimpleMovingAverage(3)
+    _stream(indicator, _times(2), [1.0, 2.0])
+
+    values = compute_batch(indicator, np.array([3.0, 4.0, 5.0]))
+
+    assert values.tolist() == [2.0, 3.0, 4.0]
+    assert indicator.samples == 2
+    assert indicator.current.value == 1.5
+
+
+def test_inputs_the_streaming_path_refuses_take_the_streaming_path() -> None:
+    indicator = SimpleMovingAverage(3)
+    indicator.update(IndicatorDataPoint(START + timedelta(days=1), 5.0))
+
+    older = IndicatorBatch.start(indicator, None, np.array([1.0, 2.0]), _times(2))
+    not_finite = IndicatorBatch.start(SimpleMovingAverage(3), None, np.array([1.0, math.nan]), _times(2))
+
+    assert older is None  # streaming ignores inputs older than the last
+    assert not_finite is None  # streaming raises at the NaN's step
+
+
+def test_out_of_order_series_stream_and_keep_the_streaming_rules() -> None:
+    times = _times(4)
+    shuffled = [times[0], times[2], times[1], times[3]]
+    streamed, batched = SimpleMovingAverage(2), SimpleMovingAverage(2)
+
+    _stream(streamed, shuffled, [1.0, 2.0, 3.0, 4.0])
+    update_batch(batched, shuffled, np.array([1.0, 2.0, 3.0, 4.0]))
+
+    assert _state(batched) == _state(streamed)
+    assert batched.samples == 3
+
+
+def test_classes_without_a_kernel_have_no_adapter() -> None:
+    class Custom(SimpleMovingAverage):
+        pass
+
+    assert adapter_for(Custom(3)) is None  # a subclass may compute its own way
+    with pytest.raises(TypeError, match="no batch path"):
+        compute_batch(Custom(3), np.array([1.0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=-1e300, max_value=1e300, allow_nan=False), max_size=40))
+def test_exact_sum_is_math_fsum(values: list[float]) -> None:
+    assert exact_sum(np.array(values, dtype=np.float64)) == math.fsum(values)
+
+
+def test_exact_sum_rounds_half_ulp_remainders_as_fsum() -> None:
+    cases = [[1.0, 1e-16, 1e-16], [1e16, 1.0, 1e-16], [1.0, -1e-16, -1e-16], [1e308, 1e292, -1e308]]
+    for values in cases:
+        assert exact_sum(np.array(values)) == math.fsum(values)
