@@ -4,7 +4,8 @@ Values and states are those of the streaming path (`IndicatorBase.update`) to th
 `runner.IndicatorBatch` for how the engine publishes them step by step.
 """
 
-from lean_core.indicators.batch.adapters import ADAPTERS, BatchAdapter, adapter_for
+from lean_core.indicators.batch.adapters import BatchAdapter
+from lean_core.indicators.batch.registry import ADAPTERS, adapter_for
 from lean_core.indicators.batch.runner import IndicatorBatch, compute_batch, update_batch
 
 __all__ = ["ADAPTERS", "BatchAdapter", "IndicatorBatch", "adapter_for", "compute_batch", "update_batch"]

@@ -2,8 +2,8 @@
 
 An adapter lays the indicator's state out as arrays for its kernel (`export_state`), runs the kernel
 over inputs (`run`), writes a kernel's state back into the object (`import_state`) and publishes one
-computed row as the streaming update would (`publish`). Only the exact classes listed in
-`ADAPTERS` take the batch path: a subclass may compute differently.
+computed row as the streaming update would (`publish`). This module holds the base class and the
+moving averages' adapters; `registry.py` lists every family's.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from lean_core.indicators.batch import kernels
 from lean_core.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage, Sum
 from lean_core.symbols import Symbol
 
-__all__ = ["ADAPTERS", "BatchAdapter", "KernelState", "adapter_for"]
+__all__ = ["MOVING_AVERAGE_ADAPTERS", "BatchAdapter", "KernelState", "publish_value"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -123,13 +123,8 @@ class ExponentialMovingAverageAdapter(BatchAdapter[ExponentialMovingAverage]):
         kernels.ema_kernel(inputs, floats, ints, out)
 
 
-ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
+MOVING_AVERAGE_ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
     SimpleMovingAverage: SimpleMovingAverageAdapter(),
     Sum: SumAdapter(),
     ExponentialMovingAverage: ExponentialMovingAverageAdapter(),
 }
-
-
-def adapter_for(indicator: IndicatorBase[Any]) -> BatchAdapter[Any] | None:
-    """Return the adapter of the indicator's exact class, or None when it has no batch path."""
-    return ADAPTERS.get(type(indicator))

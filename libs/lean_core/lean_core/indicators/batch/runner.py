@@ -21,7 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.base import IndicatorBase
-from lean_core.indicators.batch.adapters import BatchAdapter, KernelState, adapter_for, publish_value
+from lean_core.indicators.batch.adapters import BatchAdapter, KernelState, publish_value
+from lean_core.indicators.batch.registry import adapter_for
 from lean_core.indicators.data_point import new_point
 from lean_core.symbols import Symbol
 
