@@ -23,7 +23,12 @@ IntArray = npt.NDArray[np.int64]
 @numba.njit(cache=True)
 def exact_sum(values: FloatArray) -> float:  # pragma: no cover - compiled
     """Return the correctly rounded sum of finite values, as `math.fsum` does (Shewchuk's partials)."""
-    partials = np.empty(len(values), dtype=np.float64)
+    return _exact_sum(values, np.empty(len(values), dtype=np.float64))
+
+
+@numba.njit(cache=True, inline="always")
+def _exact_sum(values: FloatArray, partials: FloatArray) -> float:  # pragma: no cover - compiled
+    # `partials` is scratch space of at least len(values): a kernel allocates it once, not per sum
     used = 0
     for value in values:
         x = value
@@ -78,23 +83,38 @@ def _running_sum(
     total = floats[0]
     oldest = ints[0]
     seen = ints[1]
-    for index in range(len(inputs)):
+    partials = np.empty(size, dtype=np.float64)
+    until_resum = size - seen % size  # values to go until `seen` is a multiple of `size`
+    count = len(inputs)
+    index = 0
+    while index < count and seen < size:  # filling the ring: the mean is over the values so far
         value = inputs[index]
+        ring[seen] = value
         seen += 1
-        if seen <= size:
-            ring[seen - 1] = value
-            total = total + value
-        else:
-            removed = ring[oldest]
-            ring[oldest] = value
-            oldest = oldest + 1 if oldest + 1 < size else 0
-            total = total + value - removed
-        if seen % size == 0:
-            total = exact_sum(ring)
-        out[index, 0] = total / min(seen, size) if mean else total
+        total = total + value
+        until_resum -= 1
+        if until_resum == 0:
+            total = _exact_sum(ring, partials)
+            until_resum = size
+        out[index, 0] = total / seen if mean else total
+        index += 1
+    divisor = float(size) if mean else 1.0  # x / 1.0 is x: one loop serves both
+    for index in range(index, count):
+        value = inputs[index]
+        removed = ring[oldest]
+        ring[oldest] = value
+        oldest += 1
+        if oldest == size:
+            oldest = 0
+        total = total + value - removed
+        until_resum -= 1
+        if until_resum == 0:
+            total = _exact_sum(ring, partials)
+            until_resum = size
+        out[index, 0] = total / divisor
     floats[0] = total
     ints[0] = oldest
-    ints[1] = seen
+    ints[1] += count  # the ring loop counts only while filling
 
 
 @numba.njit(cache=True)
