@@ -15,5 +15,10 @@ ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
 
 
 def adapter_for(indicator: IndicatorBase[Any]) -> BatchAdapter[Any] | None:
-    """Return the adapter of the indicator's exact class (a subclass may compute its own way), or None."""
-    return ADAPTERS.get(type(indicator))
+    """Return the adapter of the indicator's exact class (a subclass may compute its own way), or None.
+
+    None too when the adapter does not take the instance's options (an RSI over an average without
+    a kernel, say).
+    """
+    adapter = ADAPTERS.get(type(indicator))
+    return adapter if adapter is not None and adapter.accepts(indicator) else None
