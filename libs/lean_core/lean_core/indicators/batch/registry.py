@@ -6,11 +6,13 @@ from typing import Any
 
 from lean_core.indicators.base import IndicatorBase
 from lean_core.indicators.batch.adapters import MOVING_AVERAGE_ADAPTERS, BatchAdapter
+from lean_core.indicators.batch.momentum_adapters import MOMENTUM_ADAPTERS
 
 __all__ = ["ADAPTERS", "adapter_for"]
 
 ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
     **MOVING_AVERAGE_ADAPTERS,
+    **MOMENTUM_ADAPTERS,
 }
 
 
