@@ -10,20 +10,41 @@ from collections.abc import Callable
 from typing import Any
 
 from lean_core.indicators import (
+    AbsolutePriceOscillator,
     ExponentialMovingAverage,
     IndicatorBase,
     LinearWeightedMovingAverage,
     Momentum,
     MomentumPercent,
+    MovingAverageConvergenceDivergence,
+    MovingAverageType,
+    PercentagePriceOscillator,
     RateOfChange,
     RateOfChangePercent,
     RateOfChangeRatio,
+    RelativeStrengthIndex,
     SimpleMovingAverage,
     Sum,
     WilderMovingAverage,
 )
 
 Build = Callable[[], IndicatorBase[Any]]
+
+_RSI_CASES: dict[str, Build] = {
+    "RSI(1)": lambda: RelativeStrengthIndex(1),
+    "RSI(14)": lambda: RelativeStrengthIndex(14),
+    "RSI(6,SIMPLE)": lambda: RelativeStrengthIndex(6, MovingAverageType.SIMPLE),
+    "RSI(9,EXPONENTIAL)": lambda: RelativeStrengthIndex(9, MovingAverageType.EXPONENTIAL),
+    "RSI(4,LWMA)": lambda: RelativeStrengthIndex(4, MovingAverageType.LINEAR_WEIGHTED_MOVING_AVERAGE),
+}
+_MACD_CASES: dict[str, Build] = {
+    "MACD(1,2,1)": lambda: MovingAverageConvergenceDivergence(1, 2, 1),
+    "MACD(12,26,9)": lambda: MovingAverageConvergenceDivergence(12, 26, 9),
+    "MACD(3,7,4,SIMPLE)": lambda: MovingAverageConvergenceDivergence(3, 7, 4, MovingAverageType.SIMPLE),
+    "MACD(2,5,3,WILDERS)": lambda: MovingAverageConvergenceDivergence(2, 5, 3, MovingAverageType.WILDERS),
+    "APO(3,8)": lambda: AbsolutePriceOscillator(3, 8),
+    "PPO(2,6)": lambda: PercentagePriceOscillator(2, 6),
+}
 
 BATCH_CASES: dict[str, Build] = {
     "SMA(1)": lambda: SimpleMovingAverage(1),
@@ -45,4 +66,12 @@ BATCH_CASES: dict[str, Build] = {
     "ROCP(9)": lambda: RateOfChangePercent(9),
     "MOMP(5)": lambda: MomentumPercent(5),
     "ROCR(3)": lambda: RateOfChangeRatio(3),
+    **_RSI_CASES,
+    **_MACD_CASES,
+}
+
+#: the parts (sub-indicators) a case's batches also publish, by attribute name
+CASE_PARTS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_RSI_CASES, ("average_gain", "average_loss")),
+    **dict.fromkeys(_MACD_CASES, ("fast", "slow", "signal", "histogram")),
 }

@@ -1,7 +1,8 @@
-"""The momentum family's batch path: windows of input points as streaming leaves them.
+"""The momentum family's batch path: parts and windows of input points as streaming leaves them.
 
 test_batch_path.py compares every case's own values and state with streaming; these tests add what
-it does not see: the points a window of inputs holds, prices of any sign, long unround series.
+it does not see: the averages RSI and MACD publish, the order of all their events, the points a
+window of inputs holds, and prices of any sign.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from batch_cases import BATCH_CASES
+from batch_cases import BATCH_CASES, CASE_PARTS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,12 +22,16 @@ from lean_core.indicators import (
     IndicatorDataPoint,
     LinearWeightedMovingAverage,
     Momentum,
+    MovingAverageConvergenceDivergence,
+    MovingAverageType,
     RateOfChange,
+    RelativeStrengthIndex,
 )
-from lean_core.indicators.batch import update_batch
+from lean_core.indicators.batch import IndicatorBatch, adapter_for, update_batch
 from lean_core.symbols import Symbol
 
 START = datetime(2023, 1, 3, 9, 31)
+COMPOSITES = sorted(CASE_PARTS)
 SPY = Symbol.create("SPY", SecurityType.EQUITY, Market.USA)
 
 prices = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False)
@@ -88,6 +93,32 @@ def _in_batches(
             return
 
 
+@pytest.mark.parametrize("name", COMPOSITES)
+@settings(max_examples=30, deadline=None)
+@given(
+    values=st.lists(prices, min_size=1, max_size=120),
+    sizes=st.lists(st.integers(min_value=1, max_value=50), max_size=5),
+)
+def test_parts_publish_the_streaming_events_in_order_and_keep_its_state(
+    name: str, values: list[float], sizes: list[int]
+) -> None:
+    build, parts = BATCH_CASES[name], CASE_PARTS[name]
+    streamed, batched = build(), build()
+    streamed_log, batched_log = _event_log(streamed, parts), _event_log(batched, parts)
+    times = _times(len(values))
+
+    _stream(streamed, times, values, SPY)
+    _in_batches(batched, times, values, sizes, SPY)
+
+    assert batched_log == streamed_log
+    assert _parts_state(batched, parts) == _parts_state(streamed, parts)
+    later, continued = _times(30, offset=len(values)), (values * 30)[:30]
+    _stream(streamed, later, continued, SPY)
+    _stream(batched, later, continued, SPY)
+    assert batched_log == streamed_log
+    assert _parts_state(batched, parts) == _parts_state(streamed, parts)
+
+
 @pytest.mark.parametrize("name", sorted(BATCH_CASES))
 @settings(max_examples=20, deadline=None)
 @given(values=st.lists(rough, min_size=1, max_size=80), sizes=st.lists(st.integers(1, 30), max_size=4))
@@ -95,7 +126,7 @@ def test_prices_of_any_sign_zeros_and_repeats_give_the_streaming_values(
     name: str, values: list[float], sizes: list[int]
 ) -> None:
     streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
-    parts: tuple[str, ...] = ()
+    parts = CASE_PARTS.get(name, ())
     streamed_log, batched_log = _event_log(streamed, parts), _event_log(batched, parts)
     times = _times(len(values))
 
@@ -114,7 +145,7 @@ def test_a_long_random_walk_gives_the_streaming_bits(name: str) -> None:
     values = (100.0 * np.exp(np.cumsum(generator.normal(0.0, 0.01, 600)))).tolist()
     sizes = generator.integers(1, 90, 12).tolist()
     streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
-    parts: tuple[str, ...] = ()
+    parts = CASE_PARTS.get(name, ())
     streamed_log, batched_log = _event_log(streamed, parts), _event_log(batched, parts)
     times = _times(len(values))
 
@@ -122,6 +153,79 @@ def test_a_long_random_walk_gives_the_streaming_bits(name: str) -> None:
     _in_batches(batched, times, values, sizes)
 
     assert batched_log == streamed_log
+    assert _parts_state(batched, parts) == _parts_state(streamed, parts)
+
+
+@pytest.mark.parametrize("name", COMPOSITES)
+@settings(max_examples=20, deadline=None)
+@given(
+    values=st.lists(prices, min_size=2, max_size=80),
+    stop=st.integers(0, 79),
+    part=st.integers(0, 3),
+    manual=prices,
+)
+def test_an_update_of_a_part_from_elsewhere_mid_batch_detaches_the_batch(
+    name: str, values: list[float], stop: int, part: int, manual: float
+) -> None:
+    build, parts = BATCH_CASES[name], CASE_PARTS[name]
+    stop = min(stop, len(values) - 1)
+    part_name = parts[part % len(parts)]
+    times = _times(len(values))
+    streamed, batched = build(), build()
+    _stream(streamed, times[:stop], values[:stop])
+    getattr(streamed, part_name).update(times[stop], manual)
+
+    batch = IndicatorBatch.start(batched, None, np.array(values), times)
+    assert batch is not None
+    for _ in range(stop):
+        batch.publish_next()
+    getattr(batched, part_name).update(times[stop], manual)
+
+    assert not batch.attached
+    assert all(getattr(batched, each)._batch is None for each in parts)
+    assert _parts_state(batched, parts) == _parts_state(streamed, parts)
+    _stream(streamed, times[stop + 1 :], values[stop + 1 :])
+    _stream(batched, times[stop + 1 :], values[stop + 1 :])
+    assert _parts_state(batched, parts) == _parts_state(streamed, parts)
+
+
+@pytest.mark.parametrize("name", COMPOSITES)
+def test_a_reset_mid_batch_resets_the_parts_too(name: str) -> None:
+    build, parts = BATCH_CASES[name], CASE_PARTS[name]
+    values = [100.0 + (index % 7) - (index % 3) for index in range(60)]
+    indicator, fresh = build(), build()
+    batch = IndicatorBatch.start(indicator, None, np.array(values), _times(60))
+    assert batch is not None
+    for _ in range(35):
+        batch.publish_next()
+
+    indicator.reset()
+
+    assert indicator._batch is None
+    assert _parts_state(indicator, parts) == _parts_state(fresh, parts)
+    _stream(indicator, _times(60), values)
+    _stream(fresh, _times(60), values)
+    assert _parts_state(indicator, parts) == _parts_state(fresh, parts)
+
+
+@pytest.mark.parametrize("name", COMPOSITES)
+def test_a_part_reset_from_elsewhere_mid_batch_detaches_the_batch_first(name: str) -> None:
+    build, parts = BATCH_CASES[name], CASE_PARTS[name]
+    values = [100.0 + (index % 5) * 1.25 for index in range(60)]
+    streamed, batched = build(), build()
+    _stream(streamed, _times(35), values[:35])
+    batch = IndicatorBatch.start(batched, None, np.array(values), _times(60))
+    assert batch is not None
+    for _ in range(35):
+        batch.publish_next()
+
+    getattr(streamed, parts[0]).reset()
+    getattr(batched, parts[0]).reset()
+
+    assert not batch.attached
+    assert _parts_state(batched, parts) == _parts_state(streamed, parts)
+    _stream(streamed, _times(25, 35), values[35:])
+    _stream(batched, _times(25, 35), values[35:])
     assert _parts_state(batched, parts) == _parts_state(streamed, parts)
 
 
@@ -145,3 +249,30 @@ def test_a_window_of_input_points_holds_the_streaming_points(build: Any, count: 
         return [(p.symbol, p.time, p.value) for p in window], window.samples, removed_point
 
     assert points(batched) == points(streamed)
+
+
+def test_rsi_of_a_flat_then_falling_series_is_the_streaming_value() -> None:
+    values = [5.0, 5.0, 5.0, 5.0, 4.0, 4.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.0, 3.5]
+    streamed, batched = RelativeStrengthIndex(3), RelativeStrengthIndex(3)
+    _stream(streamed, _times(len(values)), values)
+    update_batch(batched, _times(len(values)), np.array(values))
+
+    assert _parts_state(batched, ("average_gain", "average_loss")) == _parts_state(
+        streamed, ("average_gain", "average_loss")
+    )
+
+
+def test_averages_without_a_kernel_leave_rsi_and_macd_to_streaming() -> None:
+    assert adapter_for(RelativeStrengthIndex(14)) is not None
+    assert adapter_for(RelativeStrengthIndex(14, MovingAverageType.HULL)) is None
+    assert adapter_for(MovingAverageConvergenceDivergence(12, 26, 9)) is not None
+    assert (
+        adapter_for(MovingAverageConvergenceDivergence(3, 6, 2, MovingAverageType.DOUBLE_EXPONENTIAL)) is None
+    )
+
+
+def test_a_part_updated_later_than_the_batch_leaves_it_to_streaming() -> None:
+    indicator = RelativeStrengthIndex(3)
+    indicator.average_gain.update(START + timedelta(days=1), 1.0)
+
+    assert IndicatorBatch.start(indicator, None, np.array([1.0, 2.0]), _times(2)) is None

@@ -1,8 +1,10 @@
-"""Numba kernels of the momentum family: changes over a window, Wilder's and weighted averages.
+"""Numba kernels of the momentum family: changes over a window, Wilder's and weighted averages, RSI.
 
 As in `kernels.py`, each repeats the streaming path's float operations in the same order, so the
 batch path gives the same bits. The windows are rings laid out as `RollingWindow` lays out its
 items: filled from slot 0, then the slot of the oldest item (`oldest`) is the next overwritten.
+RSI and MACD run their averages through the averages' own kernels (see `momentum_adapters.py`);
+`rsi_values` is RSI's own arithmetic on their values.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+# RSI's threshold below which the average loss counts as none: the streaming path's constant
+from lean_core.indicators.momentum import _LOSS_ROUNDS_TO_ZERO
+
 __all__ = [
     "MOMENTUM",
     "RATE_OF_CHANGE",
@@ -18,6 +23,7 @@ __all__ = [
     "RATE_OF_CHANGE_RATIO",
     "change_kernel",
     "lwma_kernel",
+    "rsi_values",
     "wilder_kernel",
 ]
 
@@ -125,3 +131,33 @@ def wilder_kernel(
     floats[0] = total
     floats[1] = current
     ints[0] = samples
+
+
+@numba.njit(cache=True)
+def rsi_values(
+    gains: FloatArray, losses: FloatArray, skipped: int, floats: FloatArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Write RSI and its averages' values per input, from the averages' values per price change.
+
+    The first `skipped` inputs (0 or 1) had no previous price, so no change: the averages keep
+    `floats` = [average gain, average loss] as they were (NaN in their columns: no update).
+    """
+    gain, loss = floats[0], floats[1]
+    for index in range(len(out)):
+        if index < skipped:
+            out[index, 1] = np.nan
+            out[index, 2] = np.nan
+        else:
+            gain = gains[index - skipped]
+            loss = losses[index - skipped]
+            out[index, 1] = gain
+            out[index, 2] = loss
+        # max(x, 0.0) as Python takes it: x unless 0.0 is greater (a NaN stays NaN, -0.0 stays)
+        average_loss = 0.0 if loss < 0.0 else loss
+        average_gain = 0.0 if gain < 0.0 else gain
+        if average_loss < _LOSS_ROUNDS_TO_ZERO:
+            out[index, 0] = 100.0
+        else:
+            out[index, 0] = 100.0 - 100.0 / (1.0 + average_gain / average_loss)
+    floats[0] = gain
+    floats[1] = loss
