@@ -164,6 +164,10 @@ class RelativeStrengthIndex(Indicator):
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
+        # take a batch's state back first: a part's reset would detach it after the previous
+        # price is cleared, and bring that price back
+        if self._batch is not None:
+            self._batch.detach()
         self._previous_input = None
         self.average_gain.reset()
         self.average_loss.reset()

@@ -12,7 +12,7 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +22,7 @@ from lean_core.indicators.batch import kernels
 from lean_core.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage, Sum
 from lean_core.symbols import Symbol
 
-__all__ = ["MOVING_AVERAGE_ADAPTERS", "BatchAdapter", "KernelState", "publish_value"]
+__all__ = ["MOVING_AVERAGE_ADAPTERS", "BatchAdapter", "FedInputs", "KernelState", "publish_value"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -30,6 +30,21 @@ KernelState = tuple[npt.NDArray[Any], ...]
 """The arrays a kernel advances in place, in the order it takes them."""
 
 IndicatorT = TypeVar("IndicatorT", bound=IndicatorBase[Any])
+
+
+class FedInputs(NamedTuple):
+    """The inputs a kernel state took since the indicator's own state, with the rows it computed.
+
+    For the state a kernel does not carry: the points of a window of inputs (their symbol and
+    times), or what an indicator's parts were fed.
+    """
+
+    symbol: Symbol | None
+    times: Sequence[datetime]
+    #: 1-D for one input field, else one column per field
+    inputs: FloatArray
+    #: one row per input, as `run` wrote them
+    outputs: FloatArray
 
 
 class BatchAdapter(ABC, Generic[IndicatorT]):
@@ -45,8 +60,12 @@ class BatchAdapter(ABC, Generic[IndicatorT]):
         """Return the indicator's state as its kernel's arrays (new arrays: the kernel writes them)."""
 
     @abstractmethod
-    def import_state(self, indicator: IndicatorT, state: KernelState) -> None:
-        """Make the indicator's own state the kernel's."""
+    def import_state(self, indicator: IndicatorT, state: KernelState, fed: FedInputs) -> None:
+        """Make the indicator's own state the kernel's, which took `fed` since the indicator's own.
+
+        `samples`, `current` and `window` (the indicator's and its parts') are already those
+        of the last row `fed` holds: publishing set them.
+        """
 
     @abstractmethod
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
@@ -54,6 +73,18 @@ class BatchAdapter(ABC, Generic[IndicatorT]):
 
         `inputs` is 1-D for one input field, else one column per field of `input_fields`.
         """
+
+    def accepts(self, indicator: IndicatorT) -> bool:
+        """Return whether the kernel computes this instance (its options may ask for another kernel)."""
+        return True
+
+    def parts(self, indicator: IndicatorT) -> tuple[IndicatorBase[Any], ...]:
+        """Return the indicators the batch also publishes (an RSI's averages, say).
+
+        A batch detaches when one of them is updated or reset from elsewhere, as when the
+        indicator itself is.
+        """
+        return ()
 
     def publish(
         self, indicator: IndicatorT, symbol: Symbol | None, time: datetime, row: Sequence[float]
@@ -81,7 +112,7 @@ class _RunningSumAdapter(BatchAdapter[SimpleMovingAverage | Sum]):
         ints = np.array([running._next, running._samples], dtype=np.int64)
         return ring, floats, ints
 
-    def import_state(self, indicator: SimpleMovingAverage | Sum, state: KernelState) -> None:
+    def import_state(self, indicator: SimpleMovingAverage | Sum, state: KernelState, fed: FedInputs) -> None:
         ring, floats, ints = state
         running = indicator._sum
         seen = int(ints[1])
@@ -115,7 +146,7 @@ class ExponentialMovingAverageAdapter(BatchAdapter[ExponentialMovingAverage]):
         floats = np.array(values, dtype=np.float64)
         return floats, np.array([indicator.samples, indicator._period], dtype=np.int64)
 
-    def import_state(self, indicator: ExponentialMovingAverage, state: KernelState) -> None:
+    def import_state(self, indicator: ExponentialMovingAverage, state: KernelState, fed: FedInputs) -> None:
         indicator._initial_sum = float(state[0][0])
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.base import IndicatorBase
-from lean_core.indicators.batch.adapters import BatchAdapter, KernelState, publish_value
+from lean_core.indicators.batch.adapters import BatchAdapter, FedInputs, KernelState, publish_value
 from lean_core.indicators.batch.registry import adapter_for
 from lean_core.indicators.data_point import new_point
 from lean_core.symbols import Symbol
@@ -42,6 +42,8 @@ class IndicatorBatch:
         "_adapter",
         "_end_state",
         "_inputs",
+        "_out",
+        "_parts",
         "_published",
         "_rows",
         "_start_state",
@@ -60,9 +62,12 @@ class IndicatorBatch:
         inputs: FloatArray,
         times: Sequence[datetime],
     ) -> None:
-        if indicator._batch is not None:
-            indicator._batch.detach()
+        parts = adapter.parts(indicator)
+        for each in (indicator, *parts):
+            if each._batch is not None:
+                each._batch.detach()
         self.indicator = indicator
+        self._parts = parts
         self.symbol = symbol
         self._adapter = adapter
         self._inputs = inputs
@@ -71,6 +76,7 @@ class IndicatorBatch:
         self._end_state = _copy(self._start_state)
         out = np.empty((len(inputs), adapter.outputs), dtype=np.float64)
         adapter.run(self._end_state, inputs, out)
+        self._out = out
         # one-value kernels publish straight from a list of floats: the per-step path stays short
         self._values: list[float] = out[:, 0].tolist()
         self._rows: list[list[float]] | None = out.tolist() if adapter.outputs > 1 else None
@@ -79,6 +85,8 @@ class IndicatorBatch:
             indicator._switch_symbol(symbol)  # what the first streaming update would do
         self.attached = True
         indicator._batch = self
+        for part in parts:  # an update or reset of a part from elsewhere detaches the batch too
+            part._batch = self
 
     @classmethod
     def start(
@@ -103,6 +111,8 @@ class IndicatorBatch:
             last = indicator._previous_inputs.get(symbol)
         if last is not None and times[0] < last.end_time:
             return None
+        if any(_fed_later(part, times[0]) for part in adapter.parts(indicator)):
+            return None  # a part updated from elsewhere would ignore older inputs: let streaming decide
         return cls(indicator, adapter, symbol, inputs, times)
 
     @property
@@ -127,18 +137,27 @@ class IndicatorBatch:
         self.attached = False
         indicator = self.indicator
         indicator._batch = None
+        for part in self._parts:
+            part._batch = None
         published = self._published
         if published == len(self._values):
-            state = self._end_state
+            state, out = self._end_state, self._out
         else:  # stopped early: recompute the state of the values published (kernels are cheap)
             state = _copy(self._start_state)
             out = np.empty((published, self._adapter.outputs), dtype=np.float64)
             self._adapter.run(state, self._inputs[:published], out)
-        self._adapter.import_state(indicator, state)
+        fed = FedInputs(self.symbol, self._times[:published], self._inputs[:published], out)
+        self._adapter.import_state(indicator, state, fed)
         if published:  # what the out-of-order check compares with, and its value (a bar's close)
             index = published - 1
             value = self._inputs[index] if self._inputs.ndim == 1 else self._inputs[index, -1]
             indicator._last_input = new_point(self.symbol, self._times[index], float(value))
+
+
+def _fed_later(part: IndicatorBase[Any], time: datetime) -> bool:
+    """Return whether `part` took an input after `time` (under any symbol: the cautious answer)."""
+    last = part._last_input
+    return last is not None and time < last.end_time
 
 
 def compute_batch(indicator: IndicatorBase[Any], inputs: FloatArray) -> FloatArray:
