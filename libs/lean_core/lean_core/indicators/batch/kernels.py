@@ -99,7 +99,8 @@ def _running_sum(
         out[index, 0] = total / seen if mean else total
         index += 1
     divisor = float(size) if mean else 1.0  # x / 1.0 is x: one loop serves both
-    for index in range(index, count):
+    filled = index
+    for index in range(filled, count):
         value = inputs[index]
         removed = ring[oldest]
         ring[oldest] = value
