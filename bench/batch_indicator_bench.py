@@ -141,7 +141,7 @@ def _inputs(case: Case, columns: dict[str, FloatArray]) -> FloatArray | None:
 
 
 def _rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:>12,.0f}" if seconds > 0 else f"{'-':>12}"
+    return f"{count / seconds:>15,.0f}" if seconds > 0 else f"{'-':>15}"
 
 
 def run(series: SymbolBars, rounds: int, count: int) -> None:
@@ -151,11 +151,11 @@ def run(series: SymbolBars, rounds: int, count: int) -> None:
     columns = {name: np.ascontiguousarray(getattr(series, name)[:count]) for name in ("high", "low", "close")}
     print(f"== {len(bars):,} minute bars of {series.ticker}, {START}-{END}: updates/s, best of {rounds}")
     header = ("indicator", "streaming", "batch kernel", "batch path", "TA-Lib", "kernel/TA-Lib")
-    print(f"{header[0]:16}{header[1]:>12}{header[2]:>14}{header[3]:>12}{header[4]:>12}{header[5]:>15}")
+    print(f"{header[0]:16}" + "".join(f"{name:>15}" for name in header[1:]))
     for case in _cases():
         inputs = _inputs(case, columns)
         if inputs is None:
-            print(f"{case.name:16}{'(no kernel)':>12}")
+            print(f"{case.name:16}{'(no kernel)':>15}")
             continue
         if _published(_kernel(case, inputs)) != _streaming(case, bars):
             raise SystemExit(f"{case.name}: the batch kernel's values differ from streaming's")
@@ -165,7 +165,7 @@ def run(series: SymbolBars, rounds: int, count: int) -> None:
         peer = _best(rounds, partial(case.talib, talib, columns)) if talib is not None else 0.0
         ratio = f"{kernel / peer:>14.2f}x" if peer > 0 else f"{'-':>15}"
         print(
-            f"{case.name:16}{_rate(len(bars), streaming)}{_rate(len(bars), kernel):>14}"
+            f"{case.name:16}{_rate(len(bars), streaming)}{_rate(len(bars), kernel)}"
             f"{_rate(len(bars), path)}{_rate(len(bars), peer)}{ratio}"
         )
     if talib is None:
