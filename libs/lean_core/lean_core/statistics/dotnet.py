@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import struct
-from decimal import Context, Decimal, localcontext
+from decimal import Context, Decimal
 
 __all__ = [
     "MAX_SCALE",
@@ -38,7 +38,7 @@ _TWO_TO_64 = 18446744073709551616.0
 # The doubles .NET scales by; Python's literals round the same way.
 _DOUBLE_POWERS_10 = tuple(float(f"1e{n}") for n in range(81))
 _WIDE = 120  # digits of working precision: enough for any exact product or sum of two C# decimals
-_EXACT = Context(prec=_WIDE)
+_EXACT = Context(prec=_WIDE)  # its methods compute in it directly: no context switch per operation
 
 
 def _parts(value: Decimal) -> tuple[bool, int, int]:
@@ -83,20 +83,17 @@ def fit(value: Decimal) -> Decimal:
 
 def add(left: Decimal, right: Decimal) -> Decimal:
     """Return left + right as C# decimal addition does."""
-    with localcontext(prec=_WIDE):
-        return fit(left + right)
+    return fit(_EXACT.add(left, right))
 
 
 def subtract(left: Decimal, right: Decimal) -> Decimal:
     """Return left - right as C# decimal subtraction does."""
-    with localcontext(prec=_WIDE):
-        return fit(left - right)
+    return fit(_EXACT.subtract(left, right))
 
 
 def multiply(left: Decimal, right: Decimal) -> Decimal:
     """Return left x right as C# decimal multiplication does (scales add, then fit)."""
-    with localcontext(prec=_WIDE):
-        return fit(left * right)
+    return fit(_EXACT.multiply(left, right))
 
 
 def divide(dividend: Decimal, divisor: Decimal) -> Decimal:
