@@ -92,7 +92,7 @@ class BacktestRun:
         self.data_folder = Path(data_folder)
         self.output_folder = output_folder
         Globals.data_folder = str(self.data_folder)
-        reader = SubscriptionDataReader(self.data_folder, cache=cache or FrameCache())
+        reader = SubscriptionDataReader(self.data_folder, cache=cache if cache is not None else FrameCache())
         factory = SecurityFactory(self.data_folder, market_hours=reader.market_hours)
         self.bus = InProcessBus()
         # The feed gets the custom data classes the way a feed process would: from the module
