@@ -228,7 +228,7 @@ class AlgorithmHandler:
         try:
             self._run_batch(steps, times, events)
         except RunStoppedError:
-            return self._finish("Stopped")
+            return self._finish_stopped()
         except Exception as error:
             return self._finish("RuntimeError", error)
         return [
@@ -407,6 +407,15 @@ class AlgorithmHandler:
         except Exception as error:
             return self._finish("RuntimeError", error)
         return self._finish("Completed")
+
+    def _finish_stopped(self) -> Outbox:
+        """End a stopped run: after `quit()` LEAN's loop ends as usual, so `on_end_of_algorithm` runs."""
+        if self.algorithm._quit_requested and not self.stop_requested:
+            try:
+                self.algorithm.on_end_of_algorithm()
+            except Exception as error:
+                return self._finish("RuntimeError", error)
+        return self._finish("Stopped")
 
     def stop(self) -> None:
         """Ask the run to stop after the current step."""
