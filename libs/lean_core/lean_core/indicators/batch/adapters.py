@@ -55,6 +55,18 @@ class BatchAdapter(ABC, Generic[IndicatorT]):
         `inputs` is 1-D for one input field, else one column per field of `input_fields`.
         """
 
+    def parts(self, indicator: IndicatorT) -> tuple[IndicatorBase[Any], ...]:
+        """Return the indicators `publish` updates along with this one (its bands, its average...).
+
+        The batch ties them to itself as it ties the indicator: an update or reset of any of them
+        first hands the batch's state back, so none computes from a stale state.
+        """
+        return ()
+
+    def accepts(self, indicator: IndicatorT) -> bool:
+        """Return whether the kernel computes this instance (some options may have no kernel)."""
+        return True
+
     def publish(
         self, indicator: IndicatorT, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:

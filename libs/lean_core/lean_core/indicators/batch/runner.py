@@ -42,6 +42,7 @@ class IndicatorBatch:
         "_adapter",
         "_end_state",
         "_inputs",
+        "_parts",
         "_published",
         "_rows",
         "_start_state",
@@ -60,8 +61,10 @@ class IndicatorBatch:
         inputs: FloatArray,
         times: Sequence[datetime],
     ) -> None:
-        if indicator._batch is not None:
-            indicator._batch.detach()
+        parts = adapter.parts(indicator)
+        for each in (indicator, *parts):
+            if each._batch is not None:
+                each._batch.detach()
         self.indicator = indicator
         self.symbol = symbol
         self._adapter = adapter
@@ -78,7 +81,10 @@ class IndicatorBatch:
         if indicator._last_symbol is not symbol:
             indicator._switch_symbol(symbol)  # what the first streaming update would do
         self.attached = True
+        self._parts = parts
         indicator._batch = self
+        for part in parts:  # a part's own update or reset detaches the whole batch first
+            part._batch = self
 
     @classmethod
     def start(
@@ -127,6 +133,8 @@ class IndicatorBatch:
         self.attached = False
         indicator = self.indicator
         indicator._batch = None
+        for part in self._parts:
+            part._batch = None
         published = self._published
         if published == len(self._values):
             state = self._end_state
