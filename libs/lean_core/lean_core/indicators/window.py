@@ -28,9 +28,9 @@ class _Extreme(WindowIndicator[IndicatorDataPoint]):
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
+        super().reset()  # first: it takes back a batch's state, which the clearing then drops
         self._since = 0
         self._values.reset()
-        super().reset()
 
     def _compute_next_value(self, input: IndicatorDataPoint) -> float:
         values = self._values
