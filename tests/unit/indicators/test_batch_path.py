@@ -12,7 +12,13 @@ from batch_cases import BATCH_CASES, observed, state_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lean_core.indicators import IndicatorBase, IndicatorDataPoint, SimpleMovingAverage
+from lean_core.indicators import (
+    BollingerBands,
+    IndicatorBase,
+    IndicatorDataPoint,
+    MovingAverageType,
+    SimpleMovingAverage,
+)
 from lean_core.indicators.batch import IndicatorBatch, adapter_for, compute_batch, update_batch
 from lean_core.indicators.batch.kernels import exact_sum
 
@@ -184,6 +190,13 @@ def test_classes_without_a_kernel_have_no_adapter() -> None:
     assert adapter_for(Custom(3)) is None  # a subclass may compute its own way
     with pytest.raises(TypeError, match="no batch path"):
         compute_batch(Custom(3), np.array([1.0]))
+
+
+def test_options_without_a_kernel_have_no_adapter() -> None:
+    weighted = MovingAverageType.LINEAR_WEIGHTED_MOVING_AVERAGE  # no kernel for its middle band
+
+    assert adapter_for(BollingerBands(10, 2, weighted)) is None
+    assert adapter_for(BollingerBands(10, 2)) is not None
 
 
 @settings(max_examples=200, deadline=None)
