@@ -1,8 +1,8 @@
 """The momentum family's batch path: parts and windows of input points as streaming leaves them.
 
-test_batch_path.py compares every case's own values and state with streaming; these tests add what
-it does not see: the averages RSI and MACD publish, the order of all their events, the points a
-window of inputs holds, and prices of any sign.
+test_batch_path.py compares every case with streaming, its parts' values and states included;
+these tests add the parts' events and last inputs under a symbol, parts updated or reset from
+elsewhere, the points a window of inputs holds, and prices of any sign.
 """
 
 from __future__ import annotations
