@@ -100,10 +100,14 @@ BATCH_CASES: dict[str, Build] = {
     "MIN(20)": lambda: Minimum(20),
 }
 
-#: the parts (sub-indicators) a case's batches also publish, by attribute name
+#: the parts (sub-indicators) a composite's batches also publish, by attribute name
 CASE_PARTS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(_RSI_CASES, ("average_gain", "average_loss")),
     **dict.fromkeys(_MACD_CASES, ("fast", "slow", "signal", "histogram")),
+    **dict.fromkeys(
+        _BOLLINGER_CASES,
+        ("standard_deviation", "middle_band", "price", "lower_band", "upper_band", "band_width", "percent_b"),
+    ),
 }
 
 BAR_BATCH_CASES: dict[str, Build] = {
@@ -135,12 +139,15 @@ def parts_of(indicator: IndicatorBase[Any]) -> list[IndicatorBase[Any]]:
 
 
 def observed(indicator: IndicatorBase[Any]) -> list[tuple[Any, ...]]:
-    """Return the list every `updated` of the indicator and its parts appends to, in firing order."""
+    """Return the list every `updated` of the indicator and its parts appends to, in firing order.
+
+    Each entry has the indicator's sample count as the event fires: a part's handler sees it.
+    """
     seen: list[tuple[Any, ...]] = []
 
     def record(sender: IndicatorBase[Any], point: Any) -> None:
         extras = tuple(getattr(sender, name, None) for name in EXTRA_VALUES)
-        seen.append((sender.name, point.time, point.value.hex(), *extras))
+        seen.append((sender.name, point.time, point.value.hex(), indicator.samples, *extras))
 
     for each in (indicator, *parts_of(indicator)):
         each.updated += record
@@ -150,8 +157,9 @@ def observed(indicator: IndicatorBase[Any]) -> list[tuple[Any, ...]]:
 def state_of(indicator: IndicatorBase[Any]) -> list[tuple[Any, ...]]:
     """Return what a user sees of the indicator and its parts, and the state its kernel would take.
 
-    Values as hex, so a -0.0 for a 0.0 shows; the kernel state (the indicator's internals, laid
-    out by its adapter) as bytes, so the state handed back after a batch is compared too.
+    Values as hex, so a -0.0 for a 0.0 shows; the last input each took (the out-of-order check's);
+    the kernel state (the indicator's internals, laid out by its adapter) as bytes, so the state
+    handed back after a batch is compared too.
     """
     return [*(_own_state(each) for each in (indicator, *parts_of(indicator))), _kernel_state(indicator)]
 
@@ -160,7 +168,9 @@ def _own_state(indicator: IndicatorBase[Any]) -> tuple[Any, ...]:
     window: list[tuple[datetime, str]] = [(point.time, point.value.hex()) for point in indicator.window]
     extras = tuple(getattr(indicator, name, None) for name in EXTRA_VALUES)
     current = indicator.current.value.hex()
-    return indicator.name, indicator.samples, indicator.is_ready, current, window, *extras
+    last = indicator._last_input  # what the out-of-order check compares with (a bar: its close)
+    last_input = None if last is None else (indicator._last_symbol, last.end_time, last.value.hex())
+    return indicator.name, indicator.samples, indicator.is_ready, current, window, last_input, *extras
 
 
 def _kernel_state(indicator: IndicatorBase[Any]) -> list[bytes]:

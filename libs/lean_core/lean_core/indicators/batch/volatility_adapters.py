@@ -153,8 +153,11 @@ class AverageTrueRangeAdapter(BatchAdapter[AverageTrueRange]):
     def publish(
         self, indicator: AverageTrueRange, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
+        # streaming counts the input before the parts take it: their handlers see that
+        indicator.samples += 1
         publish_value(indicator.true_range, symbol, time, row[1])
         publish_value(indicator._smoother, symbol, time, row[2])
+        indicator.samples -= 1  # publish_value counts it
         publish_value(indicator, symbol, time, row[0])
 
 
@@ -205,6 +208,8 @@ class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
     def publish(
         self, indicator: BollingerBands, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
+        # streaming counts the input before the parts take it: their handlers see that
+        indicator.samples += 1
         publish_value(indicator.standard_deviation, symbol, time, row[1])
         publish_value(indicator.middle_band, symbol, time, row[2])
         indicator.price._publish(symbol, time, row[3])
@@ -213,6 +218,7 @@ class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
         if not math.isnan(row[6]):  # a zero middle band: the width takes no sample at all
             indicator.band_width._publish(symbol, time, row[6])
         publish_value(indicator.percent_b, symbol, time, row[7])
+        indicator.samples -= 1  # publish_value counts it
         publish_value(indicator, symbol, time, row[0])
 
 
