@@ -18,7 +18,7 @@ from lean_core.data.synthetic import GeneratorSettings
 from lean_core.data.synthetic_folder import generate_data_folder
 from lean_core.engine.embedded import BacktestRun
 from lean_core.enums import Resolution, SecurityType
-from lean_core.indicators import IndicatorBase
+from lean_core.indicators import IndicatorBase, MovingAverageType
 from lean_core.indicators.batch import IndicatorBatch, adapter_for
 
 Events = list[tuple[str, Any, float]]
@@ -34,6 +34,13 @@ HELPERS: list[tuple[str, tuple[Any, ...]]] = [
     ("mom", (10,)),
     ("roc", (10,)),
     ("lwma", (10,)),
+    ("std", (20,)),
+    ("bb", (20, 2)),
+    # a bar indicator; the helper's average defaults to a simple one (as LEAN's), the class's to
+    # Wilder's: named, so the twin takes the same
+    ("atr", (14, MovingAverageType.WILDERS)),
+    ("max", (20,)),
+    ("min", (20,)),
 ]
 
 

@@ -1,8 +1,9 @@
-"""The momentum family's batch path: parts and windows of input points as streaming leaves them.
+"""The batch path's composites and windows of input points, as streaming leaves them.
 
-test_batch_path.py compares every case's own values and state with streaming; these tests add what
-it does not see: the averages RSI and MACD publish, the order of all their events, the points a
-window of inputs holds, and prices of any sign.
+test_batch_path.py compares every case with streaming, its parts included; these tests add, for
+the composites of CASE_PARTS (RSI's and MACD's averages, the Bollinger bands), events and last
+inputs under a symbol and parts updated or reset from elsewhere; and the points a window of
+inputs holds, and prices of any sign.
 """
 
 from __future__ import annotations

@@ -3,40 +3,37 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pytest
-from batch_cases import BATCH_CASES
+from batch_cases import BATCH_CASES, observed, state_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lean_core.indicators import IndicatorBase, IndicatorDataPoint, SimpleMovingAverage
+from lean_core.indicators import (
+    BollingerBands,
+    IndicatorBase,
+    IndicatorDataPoint,
+    MovingAverageType,
+    SimpleMovingAverage,
+)
 from lean_core.indicators.batch import IndicatorBatch, adapter_for, compute_batch, update_batch
 from lean_core.indicators.batch.kernels import exact_sum
 
 START = datetime(2023, 1, 3, 9, 31)
-Build = Callable[[], IndicatorBase[Any]]
 CASE_NAMES = sorted(BATCH_CASES)
 
-prices = st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False)
+# repeated values too: windows of equal values (a zero deviation) and ties for the extremes
+prices = st.one_of(
+    st.floats(min_value=0.01, max_value=1e6, allow_nan=False, allow_infinity=False),
+    st.sampled_from([1.0, 100.0, 100.25]),
+)
 
 
 def _times(count: int, offset: int = 0) -> list[datetime]:
     return [START + timedelta(minutes=offset + index) for index in range(count)]
-
-
-def _observed(indicator: IndicatorBase[Any]) -> list[tuple[datetime, float]]:
-    seen: list[tuple[datetime, float]] = []
-    indicator.updated += lambda sender, point: seen.append((point.time, point.value))
-    return seen
-
-
-def _state(indicator: IndicatorBase[Any]) -> tuple[Any, ...]:
-    window = [(point.time, point.value) for point in indicator.window]
-    return indicator.samples, indicator.is_ready, indicator.current.value, window
 
 
 def _stream(indicator: IndicatorBase[Any], times: list[datetime], values: list[float]) -> None:
@@ -66,19 +63,42 @@ def test_batches_of_any_size_give_the_streaming_values_events_and_state(
     name: str, values: list[float], sizes: list[int]
 ) -> None:
     streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
-    streamed_events, batched_events = _observed(streamed), _observed(batched)
+    streamed_events, batched_events = observed(streamed), observed(batched)
     times = _times(len(values))
 
     _stream(streamed, times, values)
     _in_batches(batched, times, values, sizes)
 
     assert batched_events == streamed_events
-    assert _state(batched) == _state(streamed)
+    assert state_of(batched) == state_of(streamed)
     later = _times(40, offset=len(values))  # the state carried out of the batches streams on identically
     continued = (values * 40)[:40]
     _stream(streamed, later, continued)
     _stream(batched, later, continued)
-    assert _state(batched) == _state(streamed)
+    assert state_of(batched) == state_of(streamed)
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+def test_runs_of_equal_values_after_distinct_ones_give_the_streaming_values(name: str) -> None:
+    # a window that fills with equal values while its sums still carry others' rounding: the
+    # deviation must come out exactly 0 (and Bollinger bands stop updating) as streaming has it
+    rng = np.random.default_rng(7)
+    values = [
+        *rng.uniform(1.0, 1e4, 40).tolist(),
+        *[100.25] * 30,
+        *rng.uniform(1.0, 1e4, 25).tolist(),
+        *[1.0] * 25,
+        *rng.uniform(1.0, 1e4, 10).tolist(),
+    ]
+    streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
+    streamed_events, batched_events = observed(streamed), observed(batched)
+    times = _times(len(values))
+
+    _stream(streamed, times, values)
+    update_batch(batched, times, np.array(values))
+
+    assert batched_events == streamed_events
+    assert state_of(batched) == state_of(streamed)
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
@@ -105,10 +125,10 @@ def test_an_update_from_elsewhere_mid_batch_takes_the_state_of_the_values_publis
 
     assert not batch.attached
     assert batched._batch is None
-    assert _state(batched) == _state(streamed)
+    assert state_of(batched) == state_of(streamed)
     _stream(streamed, times[stop + 1 :], values[stop + 1 :])
     _stream(batched, times[stop + 1 :], values[stop + 1 :])
-    assert _state(batched) == _state(streamed)
+    assert state_of(batched) == state_of(streamed)
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
@@ -123,10 +143,10 @@ def test_reset_mid_batch_returns_the_indicator_to_no_input(name: str) -> None:
     indicator.reset()
 
     assert indicator._batch is None
-    assert _state(indicator) == _state(fresh)
+    assert state_of(indicator) == state_of(fresh)
     _stream(indicator, _times(50), values)
     _stream(fresh, _times(50), values)
-    assert _state(indicator) == _state(fresh)
+    assert state_of(indicator) == state_of(fresh)
 
 
 def test_compute_batch_leaves_the_indicator_as_it_was() -> None:
@@ -159,7 +179,7 @@ def test_out_of_order_series_stream_and_keep_the_streaming_rules() -> None:
     _stream(streamed, shuffled, [1.0, 2.0, 3.0, 4.0])
     update_batch(batched, shuffled, np.array([1.0, 2.0, 3.0, 4.0]))
 
-    assert _state(batched) == _state(streamed)
+    assert state_of(batched) == state_of(streamed)
     assert batched.samples == 3
 
 
@@ -170,6 +190,13 @@ def test_classes_without_a_kernel_have_no_adapter() -> None:
     assert adapter_for(Custom(3)) is None  # a subclass may compute its own way
     with pytest.raises(TypeError, match="no batch path"):
         compute_batch(Custom(3), np.array([1.0]))
+
+
+def test_options_without_a_kernel_have_no_adapter() -> None:
+    hull = MovingAverageType.HULL  # no kernel for its middle band
+
+    assert adapter_for(BollingerBands(10, 2, hull)) is None
+    assert adapter_for(BollingerBands(10, 2)) is not None
 
 
 @settings(max_examples=200, deadline=None)

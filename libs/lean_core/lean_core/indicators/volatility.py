@@ -40,16 +40,20 @@ class Variance(WindowIndicator[IndicatorDataPoint]):
     identical values gives exactly 0, as LEAN's decimals do.
     """
 
-    __slots__ = ("_last_value", "_run_length", "_shift", "_sum", "_sum_of_squares")
+    __slots__ = ("_last_value", "_run_length", "_shift", "_sum", "_sum_of_squares", "_values")
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"VAR({period})", period)
+        # the values as floats, not the window of input points: numbers alone make a state the
+        # batch path can hand back to the object (as the moving averages' running sums)
+        self._values: RollingWindow[float] = RollingWindow(period)
         self._clear()
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
+        self._values.reset()
         self._clear()
 
     def _clear(self) -> None:
@@ -59,10 +63,19 @@ class Variance(WindowIndicator[IndicatorDataPoint]):
         self._last_value = math.nan
         self._run_length = 0
 
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        value = input.value
+        self._values.add(value)
+        return self._variance_after(value)
+
     def _compute_window_value(
         self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
-    ) -> float:
-        value = input.value
+    ) -> float:  # pragma: no cover - `_compute_next_value` keeps its own window of floats
+        raise NotImplementedError
+
+    def _variance_after(self, value: float) -> float:
+        """Return the variance once `value`, the newest of `_values`, is in the sums."""
+        window = self._values
         self._run_length = self._run_length + 1 if value == self._last_value else 1
         self._last_value = value
         samples = window.samples
@@ -74,7 +87,7 @@ class Variance(WindowIndicator[IndicatorDataPoint]):
             total = self._sum + offset
             squares = self._sum_of_squares + offset * offset
             if samples > size:
-                removed = window.most_recently_removed.value - self._shift
+                removed = window.most_recently_removed - self._shift
                 total -= removed
                 squares -= removed * removed
             self._sum = total
@@ -85,8 +98,8 @@ class Variance(WindowIndicator[IndicatorDataPoint]):
         mean = self._sum / count
         return max(0.0, self._sum_of_squares / count - mean * mean)
 
-    def _resynchronise(self, window: RollingWindow[IndicatorDataPoint], shift: float) -> None:
-        offsets = [point.value - shift for point in window]
+    def _resynchronise(self, window: RollingWindow[float], shift: float) -> None:
+        offsets = [value - shift for value in window]
         self._shift = shift
         self._sum = math.fsum(offsets)
         self._sum_of_squares = math.fsum(offset * offset for offset in offsets)
@@ -101,10 +114,8 @@ class StandardDeviation(Variance):
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(period, name=name if name is not None else f"STD({period})")
 
-    def _compute_window_value(
-        self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
-    ) -> float:
-        return math.sqrt(super()._compute_window_value(window, input))
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        return math.sqrt(super()._compute_next_value(input))
 
 
 def true_range_of(bar: DataBar, previous_close: float) -> float:
@@ -117,24 +128,26 @@ def true_range_of(bar: DataBar, previous_close: float) -> float:
 class TrueRange(BarIndicator):
     """The greatest of high - low, |previous close - high| and |previous close - low|."""
 
-    __slots__ = ("_previous_bar",)
+    __slots__ = ("_previous_close",)
 
     def __init__(self, name: str = "TR") -> None:
         super().__init__(name)
         self.warm_up_period = 2
-        self._previous_bar: DataBar | None = None
+        # the previous bar's close, all of it the range needs: a number the batch path can
+        # hand back to the object, where a bar object could not be rebuilt from its columns
+        self._previous_close: float | None = None
 
     def reset(self) -> None:
         """Return the indicator to its state before any input."""
         super().reset()
-        self._previous_bar = None
+        self._previous_close = None
 
     def _compute_next_value(self, input: DataBar) -> float:
-        previous = self._previous_bar
-        self._previous_bar = input
-        if previous is None or self.samples < 2:
+        previous_close = self._previous_close
+        self._previous_close = input.close
+        if previous_close is None or self.samples < 2:
             return input.high - input.low
-        return true_range_of(input, previous.close)
+        return true_range_of(input, previous_close)
 
 
 class AverageTrueRange(BarIndicator):

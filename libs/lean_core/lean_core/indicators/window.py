@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from lean_core.indicators.base import BarIndicator, Indicator, WindowIndicator, name_first
 from lean_core.indicators.data_point import DataBar, IndicatorDataPoint
 from lean_core.indicators.rolling_window import RollingWindow
@@ -9,67 +11,81 @@ from lean_core.indicators.rolling_window import RollingWindow
 __all__ = ["Delay", "Maximum", "MidPoint", "MidPrice", "Minimum", "WindowIdentity"]
 
 
-class Maximum(WindowIndicator[IndicatorDataPoint]):
+class _Extreme(WindowIndicator[IndicatorDataPoint]):
+    """The extreme of the last `period` values: `Maximum` or `Minimum`, and how many inputs ago it came."""
+
+    __slots__ = ("_since", "_values")
+
+    #: True for the maximum; a flag rather than a method, so the hot comparison stays inline
+    _largest: ClassVar[bool]
+
+    def __init__(self, name: str, period: int) -> None:
+        super().__init__(name, period)
+        # the values as floats, not the window of input points: numbers alone make a state the
+        # batch path can hand back to the object
+        self._values: RollingWindow[float] = RollingWindow(period)
+        self._since = 0
+
+    def reset(self) -> None:
+        """Return the indicator to its state before any input."""
+        super().reset()  # first: it takes back a batch's state, which the clearing then drops
+        self._since = 0
+        self._values.reset()
+
+    def _compute_next_value(self, input: IndicatorDataPoint) -> float:
+        values = self._values
+        value = input.value
+        values.add(value)
+        current = self.current.value
+        largest = self._largest
+        if values.samples == 1 or (value >= current if largest else value <= current):
+            self._since = 0
+            return value
+        if self._since >= self.period - 1:
+            # the extreme just left the window: search it again, the newest winning ties
+            newest_first = list(values)
+            index = newest_first.index(max(newest_first) if largest else min(newest_first))
+            self._since = index
+            return newest_first[index]
+        self._since += 1
+        return current
+
+    def _compute_window_value(
+        self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
+    ) -> float:  # pragma: no cover - `_compute_next_value` keeps its own window of floats
+        raise NotImplementedError
+
+
+class Maximum(_Extreme):
     """The largest of the last `period` values, and how many inputs ago it came."""
 
-    __slots__ = ("periods_since_maximum",)
+    __slots__ = ()
+    _largest = True
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"MAX({period})", period)
-        #: how many inputs ago the maximum came (0: the latest input)
-        self.periods_since_maximum = 0
 
-    def reset(self) -> None:
-        """Return the indicator to its state before any input."""
-        self.periods_since_maximum = 0
-        super().reset()
-
-    def _compute_window_value(
-        self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
-    ) -> float:
-        if self.samples == 1 or input.value >= self.current.value:
-            self.periods_since_maximum = 0
-            return input.value
-        if self.periods_since_maximum >= self.period - 1:
-            # the maximum just left the window: search it again, the newest winning ties
-            values = [point.value for point in window]
-            index = values.index(max(values))
-            self.periods_since_maximum = index
-            return values[index]
-        self.periods_since_maximum += 1
-        return self.current.value
+    @property
+    def periods_since_maximum(self) -> int:
+        """Return how many inputs ago the maximum came (0: the latest input)."""
+        return self._since
 
 
-class Minimum(WindowIndicator[IndicatorDataPoint]):
+class Minimum(_Extreme):
     """The smallest of the last `period` values, and how many inputs ago it came."""
 
-    __slots__ = ("periods_since_minimum",)
+    __slots__ = ()
+    _largest = False
 
     @name_first
     def __init__(self, period: int, *, name: str | None = None) -> None:
         super().__init__(name if name is not None else f"MIN({period})", period)
-        #: how many inputs ago the minimum came (0: the latest input)
-        self.periods_since_minimum = 0
 
-    def reset(self) -> None:
-        """Return the indicator to its state before any input."""
-        self.periods_since_minimum = 0
-        super().reset()
-
-    def _compute_window_value(
-        self, window: RollingWindow[IndicatorDataPoint], input: IndicatorDataPoint
-    ) -> float:
-        if self.samples == 1 or input.value <= self.current.value:
-            self.periods_since_minimum = 0
-            return input.value
-        if self.periods_since_minimum >= self.period - 1:
-            values = [point.value for point in window]
-            index = values.index(min(values))
-            self.periods_since_minimum = index
-            return values[index]
-        self.periods_since_minimum += 1
-        return self.current.value
+    @property
+    def periods_since_minimum(self) -> int:
+        """Return how many inputs ago the minimum came (0: the latest input)."""
+        return self._since
 
 
 class Delay(WindowIndicator[IndicatorDataPoint]):

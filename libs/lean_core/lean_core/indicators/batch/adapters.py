@@ -2,8 +2,9 @@
 
 An adapter lays the indicator's state out as arrays for its kernel (`export_state`), runs the kernel
 over inputs (`run`), writes a kernel's state back into the object (`import_state`) and publishes one
-computed row as the streaming update would (`publish`). This module holds the base class and the
-moving averages' adapters; `registry.py` lists every family's.
+computed row as the streaming update would (`publish`). This module holds the base class, its
+helpers, and the moving averages' adapters (which the composites of every family also run their
+averages through: see `averages.py`); `registry.py` lists every family's.
 """
 
 from __future__ import annotations
@@ -19,10 +20,26 @@ import numpy.typing as npt
 
 from lean_core.indicators.base import IndicatorBase
 from lean_core.indicators.batch import kernels
-from lean_core.indicators.moving_averages import ExponentialMovingAverage, SimpleMovingAverage, Sum
+from lean_core.indicators.data_point import IndicatorDataPoint, new_point
+from lean_core.indicators.moving_averages import (
+    ExponentialMovingAverage,
+    LinearWeightedMovingAverage,
+    SimpleMovingAverage,
+    Sum,
+    WilderMovingAverage,
+)
+from lean_core.indicators.rolling_window import RollingWindow
 from lean_core.symbols import Symbol
 
-__all__ = ["MOVING_AVERAGE_ADAPTERS", "BatchAdapter", "FedInputs", "KernelState", "publish_value"]
+__all__ = [
+    "MOVING_AVERAGE_ADAPTERS",
+    "BatchAdapter",
+    "FedInputs",
+    "KernelState",
+    "export_point_window",
+    "feed_point_window",
+    "publish_value",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -79,10 +96,10 @@ class BatchAdapter(ABC, Generic[IndicatorT]):
         return True
 
     def parts(self, indicator: IndicatorT) -> tuple[IndicatorBase[Any], ...]:
-        """Return the indicators the batch also publishes (an RSI's averages, say).
+        """Return the indicators `publish` updates along with this one (an RSI's averages, the bands...).
 
-        A batch detaches when one of them is updated or reset from elsewhere, as when the
-        indicator itself is.
+        The batch ties them to itself as it ties the indicator: an update or reset of any of them
+        from elsewhere first hands the batch's state back, so none computes from a stale state.
         """
         return ()
 
@@ -99,6 +116,38 @@ def publish_value(indicator: IndicatorBase[Any], symbol: Symbol | None, time: da
         indicator.samples += 1
     else:
         indicator._publish(symbol, time, value)
+
+
+def export_point_window(window: RollingWindow[IndicatorDataPoint], *extra: int) -> KernelState:
+    """Return a window of input points as a kernel's state: (ring, [oldest slot, samples, *extra]).
+
+    The ring holds the points' values laid out as the window's items.
+    """
+    ring = np.zeros(window.size, dtype=np.float64)
+    ring[: window.count] = [point.value for point in window._items]
+    return ring, np.array([window._tail, window.samples, *extra], dtype=np.int64)
+
+
+def feed_point_window(
+    window: RollingWindow[IndicatorDataPoint],
+    symbol: Symbol | None,
+    times: Sequence[datetime],
+    values: FloatArray,
+) -> None:
+    """Add the points a kernel took to the window of input points, as their updates would have.
+
+    Only the last `size + 1` can still show (the window and the point pushed out last, which the
+    rates of change read), so the others are only counted: whole turns of the ring of them, so
+    that every point kept lands in the slot its update gives it (and the ring the next batch
+    exports is the streaming one).
+    """
+    count, size = len(times), window.size
+    skipped = max(0, count - (size + 1))
+    if size:
+        skipped -= skipped % size
+    for time, value in zip(times[skipped:], values[skipped:].tolist(), strict=True):
+        window.add(new_point(symbol, time, value))
+    window._samples += skipped
 
 
 class _RunningSumAdapter(BatchAdapter[SimpleMovingAverage | Sum]):
@@ -154,8 +203,45 @@ class ExponentialMovingAverageAdapter(BatchAdapter[ExponentialMovingAverage]):
         kernels.ema_kernel(inputs, floats, ints, out)
 
 
+class WilderMovingAverageAdapter(BatchAdapter[WilderMovingAverage]):
+    """`WilderMovingAverage`: state = ([first values' sum, current, weight, retain], [samples, period])."""
+
+    def export_state(self, indicator: WilderMovingAverage) -> KernelState:
+        values = [indicator._initial_sum, indicator.current.value, indicator._k, indicator._retain]
+        floats = np.array(values, dtype=np.float64)
+        return floats, np.array([indicator.samples, indicator._period], dtype=np.int64)
+
+    def import_state(self, indicator: WilderMovingAverage, state: KernelState, fed: FedInputs) -> None:
+        indicator._initial_sum = float(state[0][0])  # current and samples: published
+
+    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        floats, ints = state
+        kernels.wilder_kernel(inputs, floats, ints, out)
+
+
+class LinearWeightedMovingAverageAdapter(BatchAdapter[LinearWeightedMovingAverage]):
+    """`LinearWeightedMovingAverage`: state = (ring, [oldest slot, samples, denominator]).
+
+    The ring only feeds the kernel: the indicator's window of points is rebuilt from the inputs.
+    """
+
+    def export_state(self, indicator: LinearWeightedMovingAverage) -> KernelState:
+        return export_point_window(indicator._inputs, indicator._denominator)
+
+    def import_state(
+        self, indicator: LinearWeightedMovingAverage, state: KernelState, fed: FedInputs
+    ) -> None:
+        feed_point_window(indicator._inputs, fed.symbol, fed.times, fed.inputs)
+
+    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        ring, ints = state
+        kernels.lwma_kernel(inputs, ring, ints, out, int(ints[2]))
+
+
 MOVING_AVERAGE_ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
     SimpleMovingAverage: SimpleMovingAverageAdapter(),
     Sum: SumAdapter(),
     ExponentialMovingAverage: ExponentialMovingAverageAdapter(),
+    WilderMovingAverage: WilderMovingAverageAdapter(),
+    LinearWeightedMovingAverage: LinearWeightedMovingAverageAdapter(),
 }

@@ -1,11 +1,12 @@
 """Numba kernels of the batch path: each runs one indicator over an array of inputs.
 
-A kernel takes the inputs, the indicator's state as two small arrays (floats and integers, laid out
-by its adapter in `adapters.py`) which it advances in place, and an output array with one row per
-input. Each performs the streaming path's float operations in the same order, so both give the same
-bits: no fast-math, and sums the streaming path takes exactly (`math.fsum`) are taken exactly here
-too. A NaN in an output's first column means the streaming path's "no value" (the sample counts,
-`current` stays).
+This module holds the moving averages' kernels, which the composites of every family also run for
+their averages (see `averages.py`). A kernel takes the inputs, the indicator's state as a few small
+arrays (a ring of values, floats, integers: laid out by its adapter in `adapters.py`) which it
+advances in place, and an output array with one row per input. Each performs the streaming path's
+float operations in the same order, so both give the same bits: no fast-math, and sums the
+streaming path takes exactly (`math.fsum`) are taken exactly here too. A NaN in an output's first
+column means the streaming path's "no value" (the sample counts, `current` stays).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ema_kernel", "exact_sum", "sma_kernel", "sum_kernel"]
+__all__ = ["ema_kernel", "exact_sum", "lwma_kernel", "sma_kernel", "sum_kernel", "wilder_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -160,3 +161,62 @@ def ema_kernel(
     floats[0] = seed
     floats[1] = current
     ints[0] = samples
+
+
+@numba.njit(cache=True)
+def wilder_kernel(
+    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Advance Wilder's average: the mean of the values seen until `period`, then smoothing.
+
+    State: floats = [sum of the first values, current value, weight, retain], ints = [samples,
+    period]. `weight` and `retain` come from the indicator, so the constants are its bits.
+    """
+    total, current, weight, retain = floats[0], floats[1], floats[2], floats[3]
+    samples, period = ints[0], ints[1]
+    for index in range(len(inputs)):
+        value = inputs[index]
+        samples += 1
+        if samples < period:
+            total += value
+            current = total / samples
+        else:
+            current = value * weight + current * retain
+        out[index, 0] = current
+    floats[0] = total
+    floats[1] = current
+    ints[0] = samples
+
+
+@numba.njit(cache=True)
+def lwma_kernel(
+    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, denominator: int
+) -> None:  # pragma: no cover - compiled
+    """Advance a linear weighted average over `len(ring)` values: 0 until the window is full.
+
+    State: ring = the window's values, laid out as `RollingWindow` lays out its items (filled from
+    slot 0, then the oldest's slot is the next overwritten); ints = [slot of the oldest once full,
+    values seen, denominator]. The weighted sum runs newest to oldest, as the streaming loop does,
+    so its rounding is the same.
+    """
+    size = len(ring)
+    oldest, seen = ints[0], ints[1]
+    for index in range(len(inputs)):
+        value = inputs[index]
+        seen += 1
+        if seen <= size:
+            ring[seen - 1] = value
+        else:
+            ring[oldest] = value
+            oldest = oldest + 1 if oldest + 1 < size else 0
+        if seen < size:
+            out[index, 0] = 0.0
+            continue
+        numerator = 0.0
+        slot = oldest - 1 if oldest > 0 else size - 1  # the newest value's slot
+        for weight in range(size, 0, -1):
+            numerator += weight * ring[slot]
+            slot = slot - 1 if slot > 0 else size - 1
+        out[index, 0] = numerator / denominator
+    ints[0] = oldest
+    ints[1] = seen

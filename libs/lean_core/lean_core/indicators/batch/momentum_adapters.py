@@ -1,9 +1,7 @@
 """Batch adapters of the momentum family: momentum and rates of change, RSI, MACD and its oscillators.
 
-Also Wilder's and the linear weighted average, which RSI and MACD may average with. RSI and MACD
-run their averages through the averages' own adapters and kernels, so a composite takes any
-average those cover (`_AVERAGE_ADAPTERS`) and gives its bits; their state is one tuple of arrays
-(`_pack`): a layout header, the composite's own arrays, then each average's.
+RSI and MACD run their averages through the averages' own adapters and kernels, so they take any
+average `averages.py` lists and give its bits; their state is that module's packed layout.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import chain
 from typing import Any, ClassVar
 
 import numpy as np
@@ -20,11 +17,20 @@ import numpy.typing as npt
 from lean_core.indicators.base import IndicatorBase, WindowIndicator
 from lean_core.indicators.batch import momentum_kernels as kernels
 from lean_core.indicators.batch.adapters import (
-    MOVING_AVERAGE_ADAPTERS,
     BatchAdapter,
     FedInputs,
     KernelState,
+    export_point_window,
+    feed_point_window,
     publish_value,
+)
+from lean_core.indicators.batch.averages import (
+    has_kernels,
+    import_average,
+    pack,
+    run_average,
+    take_last_input,
+    unpack,
 )
 from lean_core.indicators.data_point import IndicatorDataPoint, new_point
 from lean_core.indicators.momentum import (
@@ -38,49 +44,16 @@ from lean_core.indicators.momentum import (
     RateOfChangeRatio,
     RelativeStrengthIndex,
 )
-from lean_core.indicators.moving_averages import (
-    ExponentialMovingAverage,
-    LinearWeightedMovingAverage,
-    SimpleMovingAverage,
-    WilderMovingAverage,
-)
-from lean_core.indicators.rolling_window import RollingWindow
 from lean_core.symbols import Symbol
 
 __all__ = ["MOMENTUM_ADAPTERS"]
 
 FloatArray = npt.NDArray[np.float64]
-Average = IndicatorBase[IndicatorDataPoint]
 
 
 # --------------------------------------------------------------------------------------------
-# Windows of input points
+# Momentum and the rates of change
 # --------------------------------------------------------------------------------------------
-def _export_window(window: RollingWindow[IndicatorDataPoint], *extra: int) -> KernelState:
-    """Return a window's values as a ring laid out as its items, and [oldest slot, samples, *extra]."""
-    ring = np.zeros(window.size, dtype=np.float64)
-    ring[: window.count] = [point.value for point in window._items]
-    return ring, np.array([window._tail, window.samples, *extra], dtype=np.int64)
-
-
-def _feed_window(
-    window: RollingWindow[IndicatorDataPoint],
-    symbol: Symbol | None,
-    times: Sequence[datetime],
-    values: FloatArray,
-) -> None:
-    """Add the points a kernel took to the window of input points, as their updates would have.
-
-    Only the last `size + 1` can still show (the window and the point pushed out last, which the
-    rates of change read), so only those are added and the others only counted.
-    """
-    count = len(times)
-    skipped = count - min(count, window.size + 1)
-    for time, value in zip(times[skipped:], values[skipped:].tolist(), strict=True):
-        window.add(new_point(symbol, time, value))
-    window._samples += skipped
-
-
 class _ChangeAdapter(BatchAdapter[WindowIndicator[IndicatorDataPoint]]):
     """Momentum and the rates of change: state = (ring of the window's values, [oldest slot, samples]).
 
@@ -91,122 +64,16 @@ class _ChangeAdapter(BatchAdapter[WindowIndicator[IndicatorDataPoint]]):
         self._mode = mode
 
     def export_state(self, indicator: WindowIndicator[IndicatorDataPoint]) -> KernelState:
-        return _export_window(indicator._inputs)
+        return export_point_window(indicator._inputs)
 
     def import_state(
         self, indicator: WindowIndicator[IndicatorDataPoint], state: KernelState, fed: FedInputs
     ) -> None:
-        _feed_window(indicator._inputs, fed.symbol, fed.times, fed.inputs)
+        feed_point_window(indicator._inputs, fed.symbol, fed.times, fed.inputs)
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         ring, ints = state
         kernels.change_kernel(inputs, ring, ints, out, self._mode)
-
-
-class LinearWeightedMovingAverageAdapter(BatchAdapter[LinearWeightedMovingAverage]):
-    """`LinearWeightedMovingAverage`: state = (ring, [oldest slot, samples, denominator])."""
-
-    def export_state(self, indicator: LinearWeightedMovingAverage) -> KernelState:
-        return _export_window(indicator._inputs, indicator._denominator)
-
-    def import_state(
-        self, indicator: LinearWeightedMovingAverage, state: KernelState, fed: FedInputs
-    ) -> None:
-        _feed_window(indicator._inputs, fed.symbol, fed.times, fed.inputs)
-
-    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        ring, ints = state
-        kernels.lwma_kernel(inputs, ring, ints, out, int(ints[2]))
-
-
-class WilderMovingAverageAdapter(BatchAdapter[WilderMovingAverage]):
-    """`WilderMovingAverage`: state = ([first values' sum, current, weight, retain], [samples, period])."""
-
-    def export_state(self, indicator: WilderMovingAverage) -> KernelState:
-        values = [indicator._initial_sum, indicator.current.value, indicator._k, indicator._retain]
-        floats = np.array(values, dtype=np.float64)
-        return floats, np.array([indicator.samples, indicator._period], dtype=np.int64)
-
-    def import_state(self, indicator: WilderMovingAverage, state: KernelState, fed: FedInputs) -> None:
-        indicator._initial_sum = float(state[0][0])
-
-    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        floats, ints = state
-        kernels.wilder_kernel(inputs, floats, ints, out)
-
-
-# --------------------------------------------------------------------------------------------
-# The averages a composite runs, and its state's layout
-# --------------------------------------------------------------------------------------------
-#: the averages a composite may run through their kernels, each in a slot its state names: all
-#: give a value per input (never None) and are ready by their sample count
-_AVERAGE_CLASSES: tuple[type[Average], ...] = (
-    SimpleMovingAverage,
-    ExponentialMovingAverage,
-    WilderMovingAverage,
-    LinearWeightedMovingAverage,
-)
-_WILDER_ADAPTER = WilderMovingAverageAdapter()
-_LWMA_ADAPTER = LinearWeightedMovingAverageAdapter()
-_AVERAGE_ADAPTERS: tuple[BatchAdapter[Any], ...] = (
-    MOVING_AVERAGE_ADAPTERS[SimpleMovingAverage],
-    MOVING_AVERAGE_ADAPTERS[ExponentialMovingAverage],
-    _WILDER_ADAPTER,
-    _LWMA_ADAPTER,
-)
-
-_Part = tuple[BatchAdapter[Any], KernelState]
-
-
-def _has_kernels(*averages: Average) -> bool:
-    return all(type(average) in _AVERAGE_CLASSES for average in averages)
-
-
-def _pack(own: KernelState, averages: Sequence[Average]) -> KernelState:
-    """Return a composite's state: a header of [arrays, kind] per piece, its arrays, its averages'.
-
-    The kind (an index of `_AVERAGE_CLASSES`, -1 for the composite's own) says which kernel
-    `run` gives an average's arrays: they alone do not tell.
-    """
-    kinds = [_AVERAGE_CLASSES.index(type(average)) for average in averages]
-    states = [_AVERAGE_ADAPTERS[kind].export_state(a) for kind, a in zip(kinds, averages, strict=True)]
-    header = [[len(own), -1], *([len(state), kind] for state, kind in zip(states, kinds, strict=True))]
-    return (np.array(header, dtype=np.int64), *own, *chain.from_iterable(states))
-
-
-def _unpack(state: KernelState) -> tuple[KernelState, list[_Part]]:
-    """Return a composite's own arrays, and each average's adapter and arrays (the state's own)."""
-    pieces: list[_Part] = []
-    start = 1
-    for size, kind in state[0].tolist():
-        pieces.append((_AVERAGE_ADAPTERS[kind], state[start : start + size]))
-        start += size
-    return pieces[0][1], pieces[1:]
-
-
-def _run_average(part: _Part, inputs: FloatArray) -> FloatArray:
-    """Return an average's value after each input, advancing its arrays."""
-    adapter, state = part
-    out = np.empty((len(inputs), 1), dtype=np.float64)
-    adapter.run(state, np.ascontiguousarray(inputs), out)
-    return out[:, 0]
-
-
-def _take_last_input(
-    indicator: IndicatorBase[Any], symbol: Symbol | None, time: datetime, value: float
-) -> None:
-    """Leave what the indicator's last update would have: the input the out-of-order check reads."""
-    if indicator._last_symbol is not symbol:
-        indicator._switch_symbol(symbol)
-    indicator._last_input = new_point(symbol, time, value)
-
-
-def _import_average(part: _Part, average: Average, fed: FedInputs) -> None:
-    """Give an average its kernel's state, which took `fed` (symbol, times and values it was fed)."""
-    adapter, state = part
-    adapter.import_state(average, state, fed)
-    if len(fed.times):
-        _take_last_input(average, fed.symbol, fed.times[-1], float(fed.inputs[-1]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +104,7 @@ class RelativeStrengthIndexAdapter(BatchAdapter[RelativeStrengthIndex]):
     outputs: ClassVar[int] = 3
 
     def accepts(self, indicator: RelativeStrengthIndex) -> bool:
-        return _has_kernels(indicator.average_gain, indicator.average_loss)
+        return has_kernels(indicator.average_gain, indicator.average_loss)
 
     def parts(self, indicator: RelativeStrengthIndex) -> tuple[IndicatorBase[Any], ...]:
         return indicator.average_gain, indicator.average_loss
@@ -247,12 +114,12 @@ class RelativeStrengthIndexAdapter(BatchAdapter[RelativeStrengthIndex]):
         gain, loss = indicator.average_gain, indicator.average_loss
         floats = [previous.value if previous is not None else 0.0, gain.current.value, loss.current.value]
         own = (np.array(floats, dtype=np.float64), np.array([previous is not None], dtype=np.int64))
-        return _pack(own, (gain, loss))
+        return pack(own, (gain, loss))
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        (floats, ints), (gain, loss) = _unpack(state)
+        (floats, ints), (gain, loss) = unpack(state)
         gains, losses, skipped = _price_changes(inputs, float(floats[0]) if ints[0] else None)
-        average_gains, average_losses = _run_average(gain, gains), _run_average(loss, losses)
+        average_gains, average_losses = run_average(gain, gains), run_average(loss, losses)
         kernels.rsi_values(average_gains, average_losses, skipped, floats[1:], out)
         if len(inputs):
             floats[0] = inputs[-1]
@@ -261,12 +128,12 @@ class RelativeStrengthIndexAdapter(BatchAdapter[RelativeStrengthIndex]):
     def import_state(self, indicator: RelativeStrengthIndex, state: KernelState, fed: FedInputs) -> None:
         if not len(fed.times):
             return
-        _, (gain, loss) = _unpack(state)
+        _, (gain, loss) = unpack(state)
         previous = indicator._previous_input  # still the batch's first: publishing leaves it
         gains, losses, skipped = _price_changes(fed.inputs, None if previous is None else previous.value)
         times, rows = fed.times[skipped:], fed.outputs[skipped:]
-        _import_average(gain, indicator.average_gain, FedInputs(None, times, gains, rows[:, 1:2]))
-        _import_average(loss, indicator.average_loss, FedInputs(None, times, losses, rows[:, 2:3]))
+        import_average(gain, indicator.average_gain, FedInputs(None, times, gains, rows[:, 1:2]))
+        import_average(loss, indicator.average_loss, FedInputs(None, times, losses, rows[:, 2:3]))
         indicator._previous_input = new_point(fed.symbol, fed.times[-1], float(fed.inputs[-1]))
 
     def publish(
@@ -295,7 +162,7 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
     outputs: ClassVar[int] = 5
 
     def accepts(self, indicator: MovingAverageConvergenceDivergence) -> bool:
-        return _has_kernels(indicator.fast, indicator.slow, indicator.signal)
+        return has_kernels(indicator.fast, indicator.slow, indicator.signal)
 
     def parts(self, indicator: MovingAverageConvergenceDivergence) -> tuple[IndicatorBase[Any], ...]:
         return indicator.fast, indicator.slow, indicator.signal, indicator.histogram
@@ -303,16 +170,16 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
     def export_state(self, indicator: MovingAverageConvergenceDivergence) -> KernelState:
         averages = (indicator.fast, indicator.slow, indicator.signal)
         counts = [number for average in averages for number in (average.samples, average.warm_up_period)]
-        return _pack((np.array(counts, dtype=np.int64),), averages)
+        return pack((np.array(counts, dtype=np.int64),), averages)
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        (counts,), (fast_part, slow_part, signal_part) = _unpack(state)
-        fast, slow = _run_average(fast_part, inputs), _run_average(slow_part, inputs)
+        (counts,), (fast_part, slow_part, signal_part) = unpack(state)
+        fast, slow = run_average(fast_part, inputs), run_average(slow_part, inputs)
         macd = fast - slow
         # the signal takes the MACD once both averages are ready, the histogram once it is
         both_ready = _ready_after(counts[0:2], len(inputs)) & _ready_after(counts[2:4], len(inputs))
         signal_inputs = macd[both_ready]
-        signal = _run_average(signal_part, signal_inputs)
+        signal = run_average(signal_part, signal_inputs)
         histogram = np.where(_ready_after(counts[4:6], len(signal)), signal_inputs - signal, np.nan)
         out[:, 0] = self._value(macd, slow)
         out[:, 1] = fast
@@ -333,18 +200,18 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
     ) -> None:
         if not len(fed.times):
             return
-        _, (fast, slow, signal) = _unpack(state)
+        _, (fast, slow, signal) = unpack(state)
         rows = fed.outputs
-        _import_average(fast, indicator.fast, fed._replace(outputs=rows[:, 1:2]))
-        _import_average(slow, indicator.slow, fed._replace(outputs=rows[:, 2:3]))
+        import_average(fast, indicator.fast, fed._replace(outputs=rows[:, 1:2]))
+        import_average(slow, indicator.slow, fed._replace(outputs=rows[:, 2:3]))
         fed_signal = np.flatnonzero(~np.isnan(rows[:, 3]))
         times = [fed.times[index] for index in fed_signal.tolist()]
         macd = rows[fed_signal, 1] - rows[fed_signal, 2]  # what the signal took (a PPO's value is not it)
-        _import_average(signal, indicator.signal, FedInputs(None, times, macd, rows[fed_signal, 3:4]))
+        import_average(signal, indicator.signal, FedInputs(None, times, macd, rows[fed_signal, 3:4]))
         fed_histogram = np.flatnonzero(~np.isnan(rows[:, 4]))
         if len(fed_histogram):  # the histogram (an Identity) keeps no state but its last input
             last = int(fed_histogram[-1])
-            _take_last_input(indicator.histogram, None, fed.times[last], float(rows[last, 4]))
+            take_last_input(indicator.histogram, None, fed.times[last], float(rows[last, 4]))
 
     def publish(
         self,
@@ -387,8 +254,6 @@ MOMENTUM_ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
     RateOfChangePercent: _ChangeAdapter(kernels.RATE_OF_CHANGE_PERCENT),
     MomentumPercent: _ChangeAdapter(kernels.RATE_OF_CHANGE_PERCENT),
     RateOfChangeRatio: _ChangeAdapter(kernels.RATE_OF_CHANGE_RATIO),
-    WilderMovingAverage: _WILDER_ADAPTER,
-    LinearWeightedMovingAverage: _LWMA_ADAPTER,
     RelativeStrengthIndex: RelativeStrengthIndexAdapter(),
     MovingAverageConvergenceDivergence: MovingAverageConvergenceDivergenceAdapter(),
     AbsolutePriceOscillator: MovingAverageConvergenceDivergenceAdapter(),

@@ -1,10 +1,10 @@
-"""Numba kernels of the momentum family: changes over a window, Wilder's and weighted averages, RSI.
+"""Numba kernels of the momentum family: changes over a window, and RSI's arithmetic on its averages.
 
 As in `kernels.py`, each repeats the streaming path's float operations in the same order, so the
-batch path gives the same bits. The windows are rings laid out as `RollingWindow` lays out its
-items: filled from slot 0, then the slot of the oldest item (`oldest`) is the next overwritten.
-RSI and MACD run their averages through the averages' own kernels (see `momentum_adapters.py`);
-`rsi_values` is RSI's own arithmetic on their values.
+batch path gives the same bits. A window is a ring laid out as `RollingWindow` lays out its items:
+filled from slot 0, then the slot of the oldest item (`oldest`) is the next overwritten. RSI and
+MACD run their averages through the averages' own kernels (see `averages.py`); `rsi_values` is
+RSI's own arithmetic on their values.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ __all__ = [
     "RATE_OF_CHANGE_PERCENT",
     "RATE_OF_CHANGE_RATIO",
     "change_kernel",
-    "lwma_kernel",
     "rsi_values",
-    "wilder_kernel",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -74,63 +72,6 @@ def change_kernel(
         out[index, 0] = _change(value, reference, mode)
     ints[0] = oldest
     ints[1] = seen
-
-
-@numba.njit(cache=True)
-def lwma_kernel(
-    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, denominator: int
-) -> None:  # pragma: no cover - compiled
-    """Advance a linear weighted average over `len(ring)` values: 0 until the window is full.
-
-    State as `change_kernel`'s. The weighted sum runs newest to oldest, as the streaming loop
-    does, so its rounding is the same.
-    """
-    size = len(ring)
-    oldest, seen = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        seen += 1
-        if seen <= size:
-            ring[seen - 1] = value
-        else:
-            ring[oldest] = value
-            oldest = oldest + 1 if oldest + 1 < size else 0
-        if seen < size:
-            out[index, 0] = 0.0
-            continue
-        numerator = 0.0
-        slot = oldest - 1 if oldest > 0 else size - 1  # the newest value's slot
-        for weight in range(size, 0, -1):
-            numerator += weight * ring[slot]
-            slot = slot - 1 if slot > 0 else size - 1
-        out[index, 0] = numerator / denominator
-    ints[0] = oldest
-    ints[1] = seen
-
-
-@numba.njit(cache=True)
-def wilder_kernel(
-    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
-) -> None:  # pragma: no cover - compiled
-    """Advance Wilder's average: the mean of the values seen until `period`, then smoothing.
-
-    State: floats = [sum of the first values, current value, weight, retain], ints = [samples,
-    period]. `weight` and `retain` come from the indicator, so the constants are its bits.
-    """
-    total, current, weight, retain = floats[0], floats[1], floats[2], floats[3]
-    samples, period = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        samples += 1
-        if samples < period:
-            total += value
-            current = total / samples
-        else:
-            current = value * weight + current * retain
-        out[index, 0] = current
-    floats[0] = total
-    floats[1] = current
-    ints[0] = samples
 
 
 @numba.njit(cache=True)

@@ -1,0 +1,111 @@
+"""The averages a composite indicator runs through their own kernels, and the composite's state layout.
+
+RSI and MACD (momentum), the average true range and the Bollinger bands (volatility) take the type
+of their averages as an option. Each runs its averages through the averages' own adapters and
+kernels (`adapters.MOVING_AVERAGE_ADAPTERS`), so it takes any average listed here (`has_kernels`)
+and gives its bits. A composite's state is one tuple of arrays (`pack`): a layout header, the
+composite's own arrays, then each average's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import chain
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from lean_core.indicators.base import IndicatorBase
+from lean_core.indicators.batch.adapters import MOVING_AVERAGE_ADAPTERS, BatchAdapter, FedInputs, KernelState
+from lean_core.indicators.data_point import IndicatorDataPoint, new_point
+from lean_core.indicators.moving_averages import (
+    ExponentialMovingAverage,
+    LinearWeightedMovingAverage,
+    SimpleMovingAverage,
+    WilderMovingAverage,
+)
+from lean_core.symbols import Symbol
+
+__all__ = [
+    "AVERAGE_CLASSES",
+    "Average",
+    "AveragePart",
+    "has_kernels",
+    "import_average",
+    "pack",
+    "run_average",
+    "take_last_input",
+    "unpack",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Average = IndicatorBase[IndicatorDataPoint]
+
+#: the averages a composite may run through their kernels, each in a slot its state names: all
+#: give a value per input (never None) and are ready by their sample count
+AVERAGE_CLASSES: tuple[type[Average], ...] = (
+    SimpleMovingAverage,
+    ExponentialMovingAverage,
+    WilderMovingAverage,
+    LinearWeightedMovingAverage,
+)
+_AVERAGE_ADAPTERS: tuple[BatchAdapter[Any], ...] = tuple(
+    MOVING_AVERAGE_ADAPTERS[cls] for cls in AVERAGE_CLASSES
+)
+
+AveragePart = tuple[BatchAdapter[Any], KernelState]
+"""An average's adapter and its arrays within a composite's state."""
+
+
+def has_kernels(*averages: Average) -> bool:
+    """Return whether a composite can run all these averages through their kernels (by exact class)."""
+    return all(type(average) in AVERAGE_CLASSES for average in averages)
+
+
+def pack(own: KernelState, averages: Sequence[Average]) -> KernelState:
+    """Return a composite's state: a header of [arrays, kind] per piece, its arrays, its averages'.
+
+    The kind (an index of `AVERAGE_CLASSES`, -1 for the composite's own) says which kernel
+    `unpack` gives an average's arrays: they alone do not tell.
+    """
+    kinds = [AVERAGE_CLASSES.index(type(average)) for average in averages]
+    states = [_AVERAGE_ADAPTERS[kind].export_state(a) for kind, a in zip(kinds, averages, strict=True)]
+    header = [[len(own), -1], *([len(state), kind] for state, kind in zip(states, kinds, strict=True))]
+    return (np.array(header, dtype=np.int64), *own, *chain.from_iterable(states))
+
+
+def unpack(state: KernelState) -> tuple[KernelState, list[AveragePart]]:
+    """Return a composite's own arrays, and each average's adapter and arrays (the state's own)."""
+    pieces: list[AveragePart] = []
+    start = 1
+    for size, kind in state[0].tolist():
+        pieces.append((_AVERAGE_ADAPTERS[kind], state[start : start + size]))
+        start += size
+    return pieces[0][1], pieces[1:]
+
+
+def run_average(part: AveragePart, inputs: FloatArray) -> FloatArray:
+    """Return an average's value after each input, advancing its arrays."""
+    adapter, state = part
+    out = np.empty((len(inputs), 1), dtype=np.float64)
+    adapter.run(state, np.ascontiguousarray(inputs), out)
+    return out[:, 0]
+
+
+def take_last_input(
+    indicator: IndicatorBase[Any], symbol: Symbol | None, time: datetime, value: float
+) -> None:
+    """Leave what the indicator's last update would have: the input the out-of-order check reads."""
+    if indicator._last_symbol is not symbol:
+        indicator._switch_symbol(symbol)
+    indicator._last_input = new_point(symbol, time, value)
+
+
+def import_average(part: AveragePart, average: Average, fed: FedInputs) -> None:
+    """Give an average its kernel's state, which took `fed` (symbol, times and values it was fed)."""
+    adapter, state = part
+    adapter.import_state(average, state, fed)
+    if len(fed.times):
+        take_last_input(average, fed.symbol, fed.times[-1], float(fed.inputs[-1]))
