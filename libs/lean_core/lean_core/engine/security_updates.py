@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, Tick, TickFrame, TradeBar, TradeBarFrame
 from lean_core.data.custom_data import DynamicData
 from lean_core.data.custom_frame import CustomDataFrame
-from lean_core.securities.cache import ExactCustomData
+from lean_core.securities.exact_data import ExactCustomData
 from lean_core.securities.security import Security
 from lean_core.statistics.dotnet import decimal_from_double
 
