@@ -131,6 +131,43 @@ class TestTradeAndQuoteBars:
         assert security.volume == 5.0
 
 
+class TestLazyExactViews:
+    def test_quote_bar_read_after_a_factor_change_keeps_its_own_factor(self) -> None:
+        security = spy_with_factor()
+        low, high = deci_cents(1674400, SPY_FACTOR), deci_cents(1674500, SPY_FACTOR)
+        security.update_quote_bar(quote_bar(SPY, OPEN_END, (low, high, low, low), high))
+        security.price_factor = Decimal("0.5")  # the next day's factor, before the view is read
+
+        exact = security.cache.exact_quote_bar
+        assert exact is not None and exact.bid is not None and exact.ask is not None
+        assert str(exact.bid.high) == str(exact.ask.close) == "144.78172417000"
+        assert str(exact.bid.open) == str(exact.bid.close) == "144.77307790400"
+
+    def test_views_and_bars_are_built_once(self) -> None:
+        security = equity(cash_book())
+        bar = trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0)
+        security.update_trade_bar(bar)
+        security.update_quote_bar(quote_bar(SPY, OPEN_END, 9.99, 10.01))
+
+        assert security.cache.last_trade_bar is bar
+        assert security.cache.exact_trade_bar is security.cache.exact_trade_bar
+        assert security.cache.exact_quote_bar is security.cache.exact_quote_bar
+        assert security.cache.exact_last_data is security.cache.exact_trade_bar
+
+    def test_a_zero_bar_is_the_last_bar_but_leaves_the_prices(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0, volume=5))
+        security.update_trade_bar(trade_bar(SPY, OPEN_END + ONE_MINUTE, 0.0, 13.0, 0.0, 0.0, volume=0))
+        security.update_quote_bar(quote_bar(SPY, OPEN_END + ONE_MINUTE, 0.0, None))
+
+        exact = security.cache.exact_trade_bar
+        assert exact is not None and (exact.open, exact.high, exact.close) == (0, Decimal("13.0000"), 0)
+        assert (security.open, security.high, security.low, security.price) == (10.0, 13.0, 9.0, 11.0)
+        assert (security.volume, security.cache.bid_price, security.cache.ask_price) == (5.0, 0.0, 0.0)
+        quote = security.cache.exact_quote_bar
+        assert quote is not None and quote.ask is None and quote.bid is not None and quote.bid.close == 0
+
+
 class TestTicks:
     def test_trade_tick_sets_price_and_volume(self) -> None:
         security = crypto(cash_book())

@@ -122,7 +122,7 @@ class Security:
         self.is_delisted = False
         self._clock = SecurityClock()
         self._subscriptions: list[SubscriptionDataConfig] = []
-        self.cache = SecurityCache(is_equity=self.type == SecurityType.EQUITY, converter=self.to_exact)
+        self.cache = SecurityCache(is_equity=self.type == SecurityType.EQUITY, converter=self)
         self.holdings = SecurityHolding(self)
         self.fee_model: FeeModel
         self.fill_model: FillModel
@@ -200,8 +200,11 @@ class Security:
 
     # -- data -----------------------------------------------------------------------------------------------
     def to_exact(self, value: float, is_tick: bool = False) -> Decimal:
-        """Return the decimal LEAN holds for a float price of this security."""
-        factor = self.price_factor
+        """Return the decimal LEAN holds for a float price of this security under its current factor."""
+        return self.to_exact_at(value, is_tick, self.price_factor)
+
+    def to_exact_at(self, value: float, is_tick: bool, factor: Decimal) -> Decimal:
+        """Return the decimal LEAN holds for a float price read under `factor` (the cache's converter)."""
         if not value:  # 0.0 and -0.0 are equal keys but not equal decimals
             return self._convert_exact(value, is_tick, factor)
         if factor is not self._exact_memo_factor or len(self._exact_memo) >= _EXACT_MEMO_SIZE:
