@@ -309,3 +309,17 @@ def test_cache_and_slice_share_one_bar_whichever_is_read_first(slice_first: bool
             bar, quote = spy.cache.last_trade_bar, spy.cache.last_quote_bar
             assert data.bars[SPY] is bar and data.quote_bars[SPY] is quote, step
         assert spy.cache.last_data is bar
+
+
+def test_detach_leaves_the_cache_holding_nothing_of_the_batch() -> None:
+    spy, steps, rows = _spy_steps(40)
+    with patch.object(step_data, "_ROWS_BEFORE_LISTS", 0):
+        steps.advance(39)
+        assert spy.exact_price > 0
+        steps.detach()
+
+    cache = spy.cache
+    assert all(isinstance(value, Decimal) for value in cache._exact.values())
+    assert cache._trade is not None and isinstance(cache._trade._point, TradeBar)
+    assert cache._quote is not None and isinstance(cache._quote._point, QuoteBar)
+    assert cache.last_trade_bar is rows[0]._points[39]  # the bar the slice had

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lean_core.data.bars import Bar, QuoteBar
 from lean_core.enums import Resolution, TickType
 from lean_core.securities.security import Security
 from tests.unit.securities.builders import (
@@ -166,6 +167,26 @@ class TestLazyExactViews:
         assert (security.volume, security.cache.bid_price, security.cache.ask_price) == (5.0, 0.0, 0.0)
         quote = security.cache.exact_quote_bar
         assert quote is not None and quote.ask is None and quote.bid is not None and quote.bid.close == 0
+
+    def test_zero_sizes_leave_the_last_known_ones(self) -> None:
+        security = equity(cash_book())
+        bid, ask, later = Bar(1, 1, 1, 1), Bar(2, 2, 2, 2), OPEN_END + ONE_MINUTE
+        security.update_quote_bar(QuoteBar(SPY, OPEN_END, OPEN_END, bid, ask, 300, 200))
+        security.update_quote_bar(QuoteBar(SPY, later, later, bid, ask, 0.0, 100))
+
+        assert (security.bid_size, security.ask_size) == (300.0, 100.0)
+        assert str(security.cache.exact_value("bid_size")) == "300"
+        exact = security.cache.exact_quote_bar
+        assert exact is not None and (exact.last_bid_size, exact.last_ask_size) == (0, 100)
+
+    def test_settle_builds_what_waits_for_a_read(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0, volume=500))
+
+        security.cache.settle()
+
+        assert security.cache._exact["volume"] == Decimal(500)  # a decimal now, not its converter
+        assert security.cache.exact["volume"] == Decimal(500)
 
 
 class TestTicks:

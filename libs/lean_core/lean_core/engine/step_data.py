@@ -359,10 +359,14 @@ class BatchSteps:
             security.cache.attach(pending)
 
     def detach(self) -> None:
-        """Apply what is left of the batch to every security and stop reading from it."""
+        """Apply what is left of the batch to every security and stop reading from it.
+
+        The caches then build what still waits on the batch's frames, so they do not keep it alive.
+        """
         for security, pending in self._pending:
             pending.catch_up()
             security.cache.attach(None)
+            security.cache.settle()
 
     def advance(self, step: int) -> None:
         """Move to a step: its prices become what the securities show."""

@@ -15,7 +15,7 @@ decimals LEAN would hold (see `PriceConverter`). Both are built when first read 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, overload
@@ -42,6 +42,8 @@ __all__ = ["MarketData", "PendingData", "SecurityCache"]
 
 MarketData = TradeBar | QuoteBar | Tick
 _LastData = TradeBarEntry | QuoteBarEntry | ReadyEntry[Tick, ExactTick]
+_Field = Decimal | Callable[[], Decimal]
+"""A field's decimal, or what converts it when first read (volumes and sizes)."""
 _FIELDS = (
     "price",
     "open",
@@ -92,7 +94,6 @@ class SecurityCache:
     security nobody reads then cost nothing, and every read of a field catches up first.
     """
 
-    exact: _Synced[dict[str, Decimal]] = _Synced()
     trade_ticks: _Synced[list[ExactTick]] = _Synced()
     quote_ticks: _Synced[list[ExactTick]] = _Synced()
     last_tick: _Synced[Tick | None] = _Synced()
@@ -116,7 +117,7 @@ class SecurityCache:
 
     def reset(self) -> None:
         """Forget every price and data point."""
-        self._exact: dict[str, Decimal] = dict.fromkeys(_FIELDS, ZERO)
+        self._exact: dict[str, _Field] = dict.fromkeys(_FIELDS, ZERO)
         self._last: _LastData | None = None
         self._exact_last: _LastData | ReadyEntry[object, ExactCustomData] | None = None
         self._trade: TradeBarEntry | None = None
@@ -127,6 +128,28 @@ class SecurityCache:
         self._last_custom_data: object | None = None
         self._last_quote_bar_update: datetime | None = None
         self._last_ohlc_update: datetime | None = None
+
+    # -- exact prices ---------------------------------------------------------------------------------------
+    def exact_value(self, name: str) -> Decimal:
+        """Return one last known value by name (`price`, `open`, ..., `ask_size`) as a decimal."""
+        fields = self._synced()._exact
+        value = fields[name]
+        if not isinstance(value, Decimal):
+            value = fields[name] = value()
+        return value
+
+    @property
+    def exact(self) -> dict[str, Decimal]:
+        """Return every last known value by name as decimals (a snapshot)."""
+        return {name: self.exact_value(name) for name in _FIELDS}
+
+    def settle(self) -> None:
+        """Convert and build all that waits for a read, so that nothing holds on to a finished batch."""
+        for name in _FIELDS:
+            self.exact_value(name)
+        for entry in (self._trade, self._quote, self._last, self._exact_last):
+            if entry is not None:
+                entry.settle()
 
     # -- data points --------------------------------------------------------------------------------------
     @property
@@ -169,52 +192,52 @@ class SecurityCache:
     @property
     def price(self) -> float:
         """Return the last price (float)."""
-        return float(self.exact["price"])
+        return float(self.exact_value("price"))
 
     @property
     def open(self) -> float:
         """Return the last open (float)."""
-        return float(self.exact["open"])
+        return float(self.exact_value("open"))
 
     @property
     def high(self) -> float:
         """Return the last high (float)."""
-        return float(self.exact["high"])
+        return float(self.exact_value("high"))
 
     @property
     def low(self) -> float:
         """Return the last low (float)."""
-        return float(self.exact["low"])
+        return float(self.exact_value("low"))
 
     @property
     def close(self) -> float:
         """Return the last close (float)."""
-        return float(self.exact["close"])
+        return float(self.exact_value("close"))
 
     @property
     def volume(self) -> float:
         """Return the last volume (float)."""
-        return float(self.exact["volume"])
+        return float(self.exact_value("volume"))
 
     @property
     def bid_price(self) -> float:
         """Return the last bid (float)."""
-        return float(self.exact["bid_price"])
+        return float(self.exact_value("bid_price"))
 
     @property
     def ask_price(self) -> float:
         """Return the last ask (float)."""
-        return float(self.exact["ask_price"])
+        return float(self.exact_value("ask_price"))
 
     @property
     def bid_size(self) -> float:
         """Return the last bid size (float)."""
-        return float(self.exact["bid_size"])
+        return float(self.exact_value("bid_size"))
 
     @property
     def ask_size(self) -> float:
         """Return the last ask size (float)."""
-        return float(self.exact["ask_size"])
+        return float(self.exact_value("ask_size"))
 
     # -- updates -----------------------------------------------------------------------------------------
     def update_trade_bar(self, bar: TradeBar) -> None:
@@ -243,7 +266,8 @@ class SecurityCache:
         self._trade = entry
         self._set_last_data(entry, is_default=True)
         self._set_ohlc(entry.end_time, entry.open, entry.high, entry.low, entry.close)
-        self._set_if_nonzero("volume", entry.volume)
+        if entry.volume != 0:  # a float and its shortest decimal are zero together: convert when read
+            self._exact["volume"] = entry.exact_volume
 
     def take_quote_bar(self, entry: QuoteBarEntry) -> None:
         """Take a real (not filled-forward) quote bar."""
@@ -258,8 +282,10 @@ class SecurityCache:
             self._set_if_nonzero("ask_price", entry.ask_close)
         if entry.bid_close is not None:
             self._set_if_nonzero("bid_price", entry.bid_close)
-        self._set_if_nonzero("bid_size", entry.bid_size)
-        self._set_if_nonzero("ask_size", entry.ask_size)
+        if entry.bid_size != 0:  # as the volume: converted when read
+            self._exact["bid_size"] = entry.exact_bid_size
+        if entry.ask_size != 0:
+            self._exact["ask_size"] = entry.exact_ask_size
 
     def update_ticks(self, ticks: Sequence[Tick]) -> None:
         """Take the ticks of one time step, all of one tick type (LEAN keeps the step's list per type)."""

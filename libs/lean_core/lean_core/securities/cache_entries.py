@@ -60,7 +60,8 @@ class PointSource(Protocol):
 class TradeBarEntry:
     """A real trade bar: its exact prices converted on arrival, its objects built when first read.
 
-    `point` is the bar itself, or the source that builds it from row `row`.
+    `point` is the bar itself, or the source that builds it from row `row`. The volume stays a
+    float until read: volumes rarely repeat, so converting each would cost more than all prices.
     """
 
     __slots__ = ("_exact", "_point", "_row", "close", "end_time", "high", "low", "open", "time", "volume")
@@ -81,7 +82,7 @@ class TradeBarEntry:
         self.high = convert(values[1], False, factor)
         self.low = convert(values[2], False, factor)
         self.close = convert(values[3], False, factor)
-        self.volume = to_decimal(values[4])
+        self.volume = values[4]
         self._point, self._row = point, row
         self._exact: ExactTradeBar | None = None
 
@@ -95,21 +96,30 @@ class TradeBarEntry:
         self._point = built
         return built
 
+    def exact_volume(self) -> Decimal:
+        """Return the volume as a decimal."""
+        return to_decimal(self.volume)
+
     def exact(self) -> ExactTradeBar:
         """Return the bar with its decimal prices."""
         exact = self._exact
         if exact is None:
             exact = self._exact = ExactTradeBar(
-                self.time, self.end_time, self.open, self.high, self.low, self.close, self.volume
+                self.time, self.end_time, self.open, self.high, self.low, self.close, self.exact_volume()
             )
         return exact
 
+    def settle(self) -> None:
+        """Build the bar now, so the entry no longer holds on to its source."""
+        self.point()
+
 
 class QuoteBarEntry:
-    """A real quote bar: closes and sizes converted on arrival, the rest when first read.
+    """A real quote bar: its closes converted on arrival, the rest when first read.
 
-    `bid` and `ask` are a side's open, high, low and close, None for a missing side; the side's
-    open, high and low wait for the exact view, converted under the factor kept here.
+    `sides` are the bid's and the ask's open, high, low and close, None for a missing side; a
+    side's open, high and low wait for the exact view, converted under the factor kept here.
+    The sizes stay floats until read, as a trade bar's volume does.
     """
 
     __slots__ = (
@@ -133,7 +143,7 @@ class QuoteBarEntry:
         self._bid, self._ask = sides
         self.bid_close = None if self._bid is None else convert(self._bid[3], False, factor)
         self.ask_close = None if self._ask is None else convert(self._ask[3], False, factor)
-        self.bid_size, self.ask_size = to_decimal(sizes[0]), to_decimal(sizes[1])
+        self.bid_size, self.ask_size = sizes
         self._converter, self._factor = converter, factor
         self._point, self._row = point, row
         self._exact: ExactQuoteBar | None = None
@@ -148,15 +158,27 @@ class QuoteBarEntry:
         self._point = built
         return built
 
+    def exact_bid_size(self) -> Decimal:
+        """Return the last bid size as a decimal."""
+        return to_decimal(self.bid_size)
+
+    def exact_ask_size(self) -> Decimal:
+        """Return the last ask size as a decimal."""
+        return to_decimal(self.ask_size)
+
     def exact(self) -> ExactQuoteBar:
         """Return the bar with its decimal sides."""
         exact = self._exact
         if exact is None:
             bid, ask = self._side(self._bid, self.bid_close), self._side(self._ask, self.ask_close)
             exact = self._exact = ExactQuoteBar(
-                self.time, self.end_time, bid, ask, self.bid_size, self.ask_size
+                self.time, self.end_time, bid, ask, self.exact_bid_size(), self.exact_ask_size()
             )
         return exact
+
+    def settle(self) -> None:
+        """Build the bar now, so the entry no longer holds on to its source."""
+        self.point()
 
     def _side(self, values: Sequence[float] | None, close: Decimal | None) -> ExactBar | None:
         if values is None or close is None:
@@ -188,3 +210,6 @@ class ReadyEntry(Generic[_Point, _Exact]):
     def exact(self) -> _Exact:
         """Return the point with its decimal prices."""
         return self._exact
+
+    def settle(self) -> None:
+        """Do nothing: the point was given."""

@@ -264,10 +264,10 @@ class Security:
     @property
     def exact_price(self) -> Decimal:
         """Return the last price (the trade close for equities)."""
-        return self.cache.exact["price"]
+        return self.cache.exact_value("price")
 
     def _or_price(self, name: str) -> Decimal:
-        value = self.cache.exact[name]
+        value = self.cache.exact_value(name)
         return self.exact_price if value == 0 else value
 
     @property
@@ -303,7 +303,7 @@ class Security:
     @property
     def exact_volume(self) -> Decimal:
         """Return the last volume."""
-        return self.cache.exact["volume"]
+        return self.cache.exact_value("volume")
 
     @property
     def exact_last_data_price(self) -> Decimal | None:
@@ -355,12 +355,12 @@ class Security:
     @property
     def bid_size(self) -> float:
         """Return the last bid size."""
-        return float(self.cache.exact["bid_size"])
+        return float(self.cache.exact_value("bid_size"))
 
     @property
     def ask_size(self) -> float:
         """Return the last ask size."""
-        return float(self.cache.exact["ask_size"])
+        return float(self.cache.exact_value("ask_size"))
 
     @property
     def invested(self) -> bool:
@@ -460,7 +460,7 @@ class Crypto(Security):
     def exact_price(self) -> Decimal:
         """Return the last trade bar's close, else the last price."""
         bar = self.cache.exact_trade_bar
-        return bar.close if bar is not None else self.cache.exact["price"]
+        return bar.close if bar is not None else self.cache.exact_value("price")
 
 
 _PAIR_TYPES: Final = (SecurityType.FOREX, SecurityType.CRYPTO)
