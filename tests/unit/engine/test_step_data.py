@@ -15,7 +15,7 @@ from lean_core.data.bars import QuoteBar, QuoteBarFrame, TradeBar, TradeBarFrame
 from lean_core.data.slice import FeedFrame, build_slice_batch
 from lean_core.engine import step_data
 from lean_core.engine.security_updates import PriceFactors, update_security
-from lean_core.engine.step_data import BatchSteps, FrameRows
+from lean_core.engine.step_data import BatchSteps, FrameRows, PendingRows
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
 from tests.unit.securities.builders import (
@@ -323,3 +323,20 @@ def test_detach_leaves_the_cache_holding_nothing_of_the_batch() -> None:
     assert cache._trade is not None and isinstance(cache._trade._point, TradeBar)
     assert cache._quote is not None and isinstance(cache._quote._point, QuoteBar)
     assert cache.last_trade_bar is rows[0]._points[39]  # the bar the slice had
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), crypto_pair=st.booleans())
+def test_one_step_replay_start_is_the_range_rule_for_one_step(data: st.DataObject, crypto_pair: bool) -> None:
+    symbol = BTCUSD if crypto_pair else SPY
+    security = crypto(cash_book()) if crypto_pair else equity(cash_book())
+    ordered = data.draw(frames(symbol))
+    layout = build_slice_batch([FeedFrame(frame, NEW_YORK) for frame in ordered])
+    frame_rows = [FrameRows(security, frame, layout.rows[i], [], False) for i, frame in enumerate(ordered)]
+    steps = BatchSteps(frame_rows, len(layout.times))
+    steps.attach()
+    pending = PendingRows(security, frame_rows, steps.cursor)
+    for step in range(len(layout.times)):
+        assert pending._one_step_start(step) == pending._range_start(step, step), step
+        steps.advance(step)
+        security.cache.exact_value("price")  # the cache's last data changes as steps apply

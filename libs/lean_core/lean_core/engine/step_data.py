@@ -235,6 +235,23 @@ class PendingRows:
         A frame's last real bar sets every field that frame writes when none of them is zero,
         so earlier steps matter only when some frame's last bar leaves a field to an older one.
         """
+        if first == target:  # one step, the usual read
+            return self._one_step_start(target)
+        return self._range_start(first, target)
+
+    def _one_step_start(self, step: int) -> int:
+        """Return what `_range_start(step, step)` returns, with less work.
+
+        The range rule replays the step when a frame has a real bar in it, or when the cache has
+        no last data yet; it skips a step of only filled-forward bars otherwise.
+        """
+        for frame in self._frames:
+            steps = frame.last_real_step
+            if steps is None or steps[step] == step:
+                return step
+        return step if self._security.cache._last is None else step + 1
+
+    def _range_start(self, first: int, target: int) -> int:
         start = target + 1
         for frame in self._frames:
             if frame.last_real_step is None or frame.complete is None:
