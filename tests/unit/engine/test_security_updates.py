@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from lean_core.data.bars import TradeBarFrame, local_to_ns
+from lean_core.engine.frame_rows import FrameRows
 from lean_core.engine.security_updates import factor_at, factor_run
-from lean_core.engine.step_data import BatchSteps, FrameRows
+from lean_core.engine.step_data import BatchSteps
 from lean_core.securities.security import Security
 from tests.unit.securities.builders import NEW_YORK, SPY, cash_book, equity, new_york
 

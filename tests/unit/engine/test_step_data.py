@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, TradeBar, TradeBarFrame, local_to_ns
 from lean_core.data.slice import FeedFrame, build_slice_batch
-from lean_core.engine import step_data
+from lean_core.engine import frame_rows
+from lean_core.engine.frame_rows import FrameRows
 from lean_core.engine.security_updates import PriceFactors, update_security
-from lean_core.engine.step_data import BatchSteps, FrameRows, PendingRows
+from lean_core.engine.step_data import BatchSteps, PendingRows
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
 from tests.unit.securities.builders import (
@@ -125,7 +126,7 @@ def _check(make: Callable[[], Security], symbol: Symbol, data: st.DataObject) ->
     reads, price_reads = data.draw(st.sets(step_numbers)), data.draw(st.sets(step_numbers))
     # A catch-up over only filled-forward rows leaves the factor of the last real row (see `_replay_start`).
     with_factor = not vary
-    with patch.object(step_data, "_ROWS_BEFORE_LISTS", data.draw(st.sampled_from([0, 3, 16]))):
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", data.draw(st.sampled_from([0, 3, 16]))):
         for step in range(len(layout.times)):
             for index, (frame, rows) in enumerate(zip(ordered, layout.rows, strict=True)):
                 if rows[step] >= 0:
@@ -254,7 +255,7 @@ def test_first_catch_up_keeps_the_older_trade_bar_a_quote_tie_leaves_in_place(li
                 update_security(eager, frame, int(rows[step]), [])
     steps.advance(len(layout.times) - 1)
 
-    with patch.object(step_data, "_ROWS_BEFORE_LISTS", lists_after):
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", lists_after):
         assert _state(lazy) == _state(eager)
     last = lazy.cache.last_data
     assert isinstance(last, TradeBar) and last.close == 101.0
@@ -285,7 +286,7 @@ def _spy_steps(count: int) -> tuple[Security, BatchSteps, list[FrameRows]]:
 @pytest.mark.parametrize("lists_after", [0, 16])
 def test_reading_the_price_each_step_builds_no_bar_object_once_columns_are_lists(lists_after: int) -> None:
     spy, steps, rows = _spy_steps(40)
-    with patch.object(step_data, "_ROWS_BEFORE_LISTS", lists_after):
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", lists_after):
         for step in range(40):
             steps.advance(step)
             assert spy.exact_price > 0
@@ -313,7 +314,7 @@ def test_cache_and_slice_share_one_bar_whichever_is_read_first(slice_first: bool
 
 def test_detach_leaves_the_cache_holding_nothing_of_the_batch() -> None:
     spy, steps, rows = _spy_steps(40)
-    with patch.object(step_data, "_ROWS_BEFORE_LISTS", 0):
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", 0):
         steps.advance(39)
         assert spy.exact_price > 0
         steps.detach()

@@ -33,11 +33,12 @@ from lean_core.data.bars import (
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.slice import Slice
 from lean_core.engine.capacity_feed import CapacityFeed
+from lean_core.engine.frame_rows import FrameRows
 from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
 from lean_core.engine.security_updates import exact_factors
-from lean_core.engine.step_data import BatchSteps, FrameRows
+from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderType
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
