@@ -168,6 +168,13 @@ class TestLazyExactViews:
         quote = security.cache.exact_quote_bar
         assert quote is not None and quote.ask is None and quote.bid is not None and quote.bid.close == 0
 
+    def test_crypto_price_reads_the_trade_close_without_building_the_view(self) -> None:
+        security = crypto(cash_book())
+        security.set_market_price(trade_bar(BTCUSD, datetime(2020, 1, 1, 0, 1), 99.0, 101.0, 98.0, 100.0))
+
+        assert security.exact_price == Decimal("100.0")
+        assert security.cache._trade is not None and security.cache._trade._exact is None
+
     def test_zero_sizes_leave_the_last_known_ones(self) -> None:
         security = equity(cash_book())
         bid, ask, later = Bar(1, 1, 1, 1), Bar(2, 2, 2, 2), OPEN_END + ONE_MINUTE

@@ -177,6 +177,12 @@ class SecurityCache:
         return None if entry is None else entry.exact()
 
     @property
+    def exact_trade_close(self) -> Decimal | None:
+        """Return the last real trade bar's close, without building its exact view."""
+        entry = self._synced()._trade
+        return None if entry is None else entry.close
+
+    @property
     def last_quote_bar(self) -> QuoteBar | None:
         """Return the last real quote bar."""
         entry = self._synced()._quote

@@ -459,8 +459,8 @@ class Crypto(Security):
     @property
     def exact_price(self) -> Decimal:
         """Return the last trade bar's close, else the last price."""
-        bar = self.cache.exact_trade_bar
-        return bar.close if bar is not None else self.cache.exact_value("price")
+        close = self.cache.exact_trade_close  # read every step for the portfolio value
+        return close if close is not None else self.cache.exact_value("price")
 
 
 _PAIR_TYPES: Final = (SecurityType.FOREX, SecurityType.CRYPTO)
