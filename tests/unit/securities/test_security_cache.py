@@ -175,6 +175,17 @@ class TestLazyExactViews:
         assert security.exact_price == Decimal("100.0")
         assert security.cache._trade is not None and security.cache._trade._exact is None
 
+    @pytest.mark.parametrize(
+        ("bid", "ask"), [(1.10005, 1.1001), (0.0, 1.1001), (1.10005, 0.0), (None, 1.1001), (1.10005, None)]
+    )
+    def test_last_value_is_the_last_exact_view_s_value(self, bid: float | None, ask: float | None) -> None:
+        security = forex(cash_book())
+        security.update_quote_bar(quote_bar(security.symbol, datetime(2020, 1, 1, 0, 1), bid, ask))
+
+        exact = security.cache.exact_last_data
+        assert exact is not None and security.exact_last_data_price == exact.value
+        assert str(security.exact_last_data_price) == str(exact.value)
+
     def test_zero_sizes_leave_the_last_known_ones(self) -> None:
         security = equity(cash_book())
         bid, ask, later = Bar(1, 1, 1, 1), Bar(2, 2, 2, 2), OPEN_END + ONE_MINUTE

@@ -165,6 +165,12 @@ class SecurityCache:
         return None if entry is None else entry.exact()
 
     @property
+    def exact_last_value(self) -> Decimal | None:
+        """Return the value of `exact_last_data` without building the view (None without data)."""
+        entry = self._synced()._exact_last
+        return None if entry is None else entry.exact_value()
+
+    @property
     def last_trade_bar(self) -> TradeBar | None:
         """Return the last real trade bar."""
         entry = self._synced()._trade

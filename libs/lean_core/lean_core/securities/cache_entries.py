@@ -14,7 +14,7 @@ from typing import Generic, Protocol, TypeVar
 
 from lean_core.data.bars import QuoteBar, TradeBar
 from lean_core.securities.decimals import ONE, to_decimal
-from lean_core.securities.exact_data import ExactBar, ExactData, ExactQuoteBar, ExactTradeBar
+from lean_core.securities.exact_data import ExactBar, ExactData, ExactQuoteBar, ExactTradeBar, quote_mid
 
 __all__ = [
     "PlainPrices",
@@ -100,6 +100,10 @@ class TradeBarEntry:
         """Return the volume as a decimal."""
         return to_decimal(self.volume)
 
+    def exact_value(self) -> Decimal:
+        """Return the exact view's value (the close) without building the view."""
+        return self.close
+
     def exact(self) -> ExactTradeBar:
         """Return the bar with its decimal prices."""
         exact = self._exact
@@ -158,6 +162,10 @@ class QuoteBarEntry:
         self._point = built
         return built
 
+    def exact_value(self) -> Decimal:
+        """Return the exact view's value (the mid close) without building the view."""
+        return quote_mid(self.bid_close, self.ask_close)
+
     def exact_bid_size(self) -> Decimal:
         """Return the last bid size as a decimal."""
         return to_decimal(self.bid_size)
@@ -210,6 +218,10 @@ class ReadyEntry(Generic[_Point, _Exact]):
     def exact(self) -> _Exact:
         """Return the point with its decimal prices."""
         return self._exact
+
+    def exact_value(self) -> Decimal:
+        """Return the exact view's value."""
+        return self._exact.value
 
     def settle(self) -> None:
         """Do nothing: the point was given."""

@@ -13,7 +13,15 @@ from decimal import Decimal
 from lean_core.enums import TickType
 from lean_core.securities.decimals import ZERO
 
-__all__ = ["ExactBar", "ExactCustomData", "ExactData", "ExactQuoteBar", "ExactTick", "ExactTradeBar"]
+__all__ = [
+    "ExactBar",
+    "ExactCustomData",
+    "ExactData",
+    "ExactQuoteBar",
+    "ExactTick",
+    "ExactTradeBar",
+    "quote_mid",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +66,7 @@ class ExactQuoteBar:
     def _mid(self, name: str) -> Decimal:
         bid: Decimal | None = getattr(self.bid, name) if self.bid is not None else None
         ask: Decimal | None = getattr(self.ask, name) if self.ask is not None else None
-        if bid is not None and ask is not None:
-            if bid != 0 and ask != 0:
-                return (bid + ask) / 2
-            return bid if bid != 0 else ask
-        if bid is not None:
-            return bid
-        return ask if ask is not None else ZERO
+        return quote_mid(bid, ask)
 
     @property
     def open(self) -> Decimal:
@@ -128,3 +130,14 @@ class ExactCustomData:
 
 
 ExactData = ExactTradeBar | ExactQuoteBar | ExactTick | ExactCustomData
+
+
+def quote_mid(bid: Decimal | None, ask: Decimal | None) -> Decimal:
+    """Return a quote's price from its bid and ask: the mid, or the side present and non-zero."""
+    if bid is not None and ask is not None:
+        if bid != 0 and ask != 0:
+            return (bid + ask) / 2
+        return bid if bid != 0 else ask
+    if bid is not None:
+        return bid
+    return ask if ask is not None else ZERO

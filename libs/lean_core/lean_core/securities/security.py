@@ -308,8 +308,7 @@ class Security:
     @property
     def exact_last_data_price(self) -> Decimal | None:
         """Return the price of the last default-type data point (conversion rates use it), or None."""
-        data = self.cache.exact_last_data
-        return None if data is None else data.value
+        return self.cache.exact_last_value  # read every step for each conversion rate
 
     # -- user view (floats) ----------------------------------------------------------------------------------
     @property
