@@ -10,7 +10,9 @@ Rules kept from LEAN's `SecurityCache.ProcessDataPoint`:
 - zero values never overwrite known ones.
 
 Each data point is kept twice: the object user code sees, and an exact view whose prices are the
-decimals LEAN would hold (see `PriceConverter`). Both are built when first read (see `cache_entries`).
+decimals LEAN would hold (see `PriceConverter`). Both are built when first read, and volumes and
+sizes are converted when read: the engine reads little more than the price at every step (see
+`cache_entries`).
 """
 
 from __future__ import annotations
