@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from unittest.mock import patch
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, TradeBar, TradeBarFrame, local_to_ns
 from lean_core.data.slice import FeedFrame, build_slice_batch
-from lean_core.engine.security_updates import update_security
-from lean_core.engine.step_data import BatchSteps, FrameRows
+from lean_core.engine import frame_rows
+from lean_core.engine.frame_rows import FrameRows
+from lean_core.engine.security_updates import PriceFactors, update_security
+from lean_core.engine.step_data import BatchSteps, PendingRows
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
-from tests.unit.securities.builders import BTCUSD, NEW_YORK, SPY, cash_book, crypto, equity, new_york
+from tests.unit.securities.builders import (
+    BTCUSD,
+    NEW_YORK,
+    SPY,
+    SPY_FACTOR,
+    cash_book,
+    crypto,
+    equity,
+    new_york,
+)
 
 _START = local_to_ns(new_york(2013, 10, 7, 9, 31).replace(tzinfo=None), NEW_YORK)
 _MINUTE = 60 * 10**9
 prices = st.sampled_from([0.0, 101.25, 101.5, 102.0, 99.75])
 sizes = st.sampled_from([0.0, 100.0, 300.0])
+_FACTORS = {text: Decimal(text) for text in ("0.8646266", "0.9", "1")}  # one object per factor, as batches
 
 
 @st.composite
@@ -67,7 +81,7 @@ def _quote_frame(draw: st.DrawFn, symbol: Symbol, rows: list[int]) -> QuoteBarFr
     )  # fmt: skip
 
 
-def _state(security: Security) -> tuple[object, ...]:
+def _state(security: Security, *, with_factor: bool = True) -> tuple[object, ...]:
     cache = security.cache
     return (
         dict(cache.exact),
@@ -76,31 +90,53 @@ def _state(security: Security) -> tuple[object, ...]:
         cache.exact_quote_bar,
         cache.last_trade_bar,
         cache.last_quote_bar,
-        security.price_factor,
+        security.price_factor if with_factor else None,
     )
+
+
+@st.composite
+def factor_runs(draw: st.DrawFn, rows: int) -> PriceFactors:
+    """A frame's (first row, factor) runs: one factor, or a few changes within the frame."""
+    starts = sorted(draw(st.sets(st.integers(1, max(rows - 1, 1)), max_size=3)))
+    texts = draw(
+        st.lists(st.sampled_from(sorted(_FACTORS)), min_size=len(starts) + 1, max_size=len(starts) + 1)
+    )
+    return [(start, _FACTORS[text]) for start, text in zip([0, *starts], texts, strict=True)]
 
 
 def _check(make: Callable[[], Security], symbol: Symbol, data: st.DataObject) -> None:
+    """Lazy catch-up equals eager updates, reading all, only the price, or nothing at each step.
+
+    Frames may change factor between rows (a quote bar read after a trade row moved the security's
+    factor must keep its own), and switch to list columns at any row (`_ROWS_BEFORE_LISTS`).
+    """
     ordered: list[TradeBarFrame | QuoteBarFrame] = list(data.draw(frames(symbol)))
     if data.draw(st.booleans(), label="quotes first"):  # a trade bar then ties with its step's quote
         ordered.reverse()
+    vary = data.draw(st.booleans(), label="factors change")
+    factors = [data.draw(factor_runs(len(frame))) if vary else [(0, SPY_FACTOR)] for frame in ordered]
     layout = build_slice_batch([FeedFrame(frame, NEW_YORK) for frame in ordered])
-    factors = [(0, Decimal("0.8646266"))]
     eager, lazy = make(), make()
     steps = BatchSteps(
-        [FrameRows(lazy, frame, layout.rows[index], factors, False) for index, frame in enumerate(ordered)],
+        [FrameRows(lazy, frame, layout.rows[i], factors[i], False) for i, frame in enumerate(ordered)],
         len(layout.times),
     )
     steps.attach()
-    reads = data.draw(st.sets(st.integers(0, len(layout.times) - 1)))
-    for step in range(len(layout.times)):
-        for frame, rows in zip(ordered, layout.rows, strict=True):
-            if rows[step] >= 0:
-                update_security(eager, frame, int(rows[step]), factors)
-        steps.advance(step)
-        if step in reads:
-            assert _state(lazy) == _state(eager), step
-    assert _state(lazy) == _state(eager)
+    step_numbers = st.integers(0, len(layout.times) - 1)
+    reads, price_reads = data.draw(st.sets(step_numbers)), data.draw(st.sets(step_numbers))
+    # A catch-up over only filled-forward rows leaves the factor of the last real row (see `_replay_start`).
+    with_factor = not vary
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", data.draw(st.sampled_from([0, 3, 16]))):
+        for step in range(len(layout.times)):
+            for index, (frame, rows) in enumerate(zip(ordered, layout.rows, strict=True)):
+                if rows[step] >= 0:
+                    update_security(eager, frame, int(rows[step]), factors[index])
+            steps.advance(step)
+            if step in price_reads:
+                assert lazy.exact_price == eager.exact_price, step
+            if step in reads:
+                assert _state(lazy, with_factor=with_factor) == _state(eager, with_factor=with_factor), step
+        assert _state(lazy, with_factor=with_factor) == _state(eager, with_factor=with_factor)
 
 
 @settings(max_examples=300, deadline=None)
@@ -197,7 +233,8 @@ def test_bars_built_from_list_columns_equal_the_frame_s_own(data: st.DataObject)
         assert built == [frame.bar(row, NEW_YORK) for row in rows]
 
 
-def test_first_catch_up_keeps_the_older_trade_bar_a_quote_tie_leaves_in_place() -> None:
+@pytest.mark.parametrize("lists_after", [0, 16])
+def test_first_catch_up_keeps_the_older_trade_bar_a_quote_tie_leaves_in_place(lists_after: int) -> None:
     # Quotes are applied before trades here, so the trade bar of a step with a quote bar does not
     # replace the cache's last data: after steps 0-1 it is still step 0's bar, as eager updates say.
     ends = _ends([0, 1])
@@ -218,6 +255,89 @@ def test_first_catch_up_keeps_the_older_trade_bar_a_quote_tie_leaves_in_place() 
                 update_security(eager, frame, int(rows[step]), [])
     steps.advance(len(layout.times) - 1)
 
-    assert _state(lazy) == _state(eager)
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", lists_after):
+        assert _state(lazy) == _state(eager)
     last = lazy.cache.last_data
     assert isinstance(last, TradeBar) and last.close == 101.0
+
+
+def _spy_minutes(count: int) -> tuple[TradeBarFrame, QuoteBarFrame]:
+    """SPY trade and quote bars for `count` minutes: enough rows for the list columns."""
+    ends = _ends(list(range(count)))
+    closes = 100.0 + np.arange(count) / 4
+    trade = TradeBarFrame(
+        SPY, ends - _MINUTE, ends, closes, closes + 1, closes - 1, closes, np.full(count, 5.0)
+    )
+    sides = (closes - 0.25, closes, closes - 0.5, closes - 0.25, np.full(count, 300.0))
+    quote = QuoteBarFrame(SPY, ends - _MINUTE, ends, *sides, *sides)
+    return trade, quote
+
+
+def _spy_steps(count: int) -> tuple[Security, BatchSteps, list[FrameRows]]:
+    spy = equity(cash_book())
+    frames = _spy_minutes(count)
+    layout = build_slice_batch([FeedFrame(frame, NEW_YORK) for frame in frames])
+    rows = [FrameRows(spy, frame, layout.rows[i], [(0, SPY_FACTOR)], False) for i, frame in enumerate(frames)]
+    steps = BatchSteps(rows, len(layout.times))
+    steps.attach()
+    return spy, steps, rows
+
+
+@pytest.mark.parametrize("lists_after", [0, 16])
+def test_reading_the_price_each_step_builds_no_bar_object_once_columns_are_lists(lists_after: int) -> None:
+    spy, steps, rows = _spy_steps(40)
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", lists_after):
+        for step in range(40):
+            steps.advance(step)
+            assert spy.exact_price > 0
+
+    assert all(frame._lists is not None for frame in rows)
+    assert all(set(frame._points) <= set(range(lists_after)) for frame in rows)
+    assert spy.exact_price == spy.to_exact(100.0 + 39 / 4)
+
+
+@pytest.mark.parametrize("slice_first", [True, False])
+def test_cache_and_slice_share_one_bar_whichever_is_read_first(slice_first: bool) -> None:
+    spy, steps, _ = _spy_steps(40)
+    moment = new_york(2013, 10, 7, 10, 0)
+    for step in range(40):
+        steps.advance(step)
+        data = steps.slice(step, moment, moment)
+        if slice_first:
+            bar, quote = data.bars[SPY], data.quote_bars[SPY]
+            assert spy.cache.last_trade_bar is bar and spy.cache.last_quote_bar is quote, step
+        else:
+            bar, quote = spy.cache.last_trade_bar, spy.cache.last_quote_bar
+            assert data.bars[SPY] is bar and data.quote_bars[SPY] is quote, step
+        assert spy.cache.last_data is bar
+
+
+def test_detach_leaves_the_cache_holding_nothing_of_the_batch() -> None:
+    spy, steps, rows = _spy_steps(40)
+    with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", 0):
+        steps.advance(39)
+        assert spy.exact_price > 0
+        steps.detach()
+
+    cache = spy.cache
+    assert all(isinstance(value, Decimal) for value in cache._exact.values())
+    assert cache._trade is not None and isinstance(cache._trade._point, TradeBar)
+    assert cache._quote is not None and isinstance(cache._quote._point, QuoteBar)
+    assert cache.last_trade_bar is rows[0]._points[39]  # the bar the slice had
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), crypto_pair=st.booleans())
+def test_one_step_replay_start_is_the_range_rule_for_one_step(data: st.DataObject, crypto_pair: bool) -> None:
+    symbol = BTCUSD if crypto_pair else SPY
+    security = crypto(cash_book()) if crypto_pair else equity(cash_book())
+    ordered = data.draw(frames(symbol))
+    layout = build_slice_batch([FeedFrame(frame, NEW_YORK) for frame in ordered])
+    frame_rows = [FrameRows(security, frame, layout.rows[i], [], False) for i, frame in enumerate(ordered)]
+    steps = BatchSteps(frame_rows, len(layout.times))
+    steps.attach()
+    pending = PendingRows(security, frame_rows, steps.cursor)
+    for step in range(len(layout.times)):
+        assert pending._one_step_start(step) == pending._range_start(step, step), step
+        steps.advance(step)
+        security.cache.exact_value("price")  # the cache's last data changes as steps apply

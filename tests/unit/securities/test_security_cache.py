@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lean_core.data.bars import Bar, QuoteBar
 from lean_core.enums import Resolution, TickType
 from lean_core.securities.security import Security
 from tests.unit.securities.builders import (
@@ -129,6 +130,81 @@ class TestTradeAndQuoteBars:
 
         assert security.price == 10.0
         assert security.volume == 5.0
+
+
+class TestLazyExactViews:
+    def test_quote_bar_read_after_a_factor_change_keeps_its_own_factor(self) -> None:
+        security = spy_with_factor()
+        low, high = deci_cents(1674400, SPY_FACTOR), deci_cents(1674500, SPY_FACTOR)
+        security.update_quote_bar(quote_bar(SPY, OPEN_END, (low, high, low, low), high))
+        security.price_factor = Decimal("0.5")  # the next day's factor, before the view is read
+
+        exact = security.cache.exact_quote_bar
+        assert exact is not None and exact.bid is not None and exact.ask is not None
+        assert str(exact.bid.high) == str(exact.ask.close) == "144.78172417000"
+        assert str(exact.bid.open) == str(exact.bid.close) == "144.77307790400"
+
+    def test_views_and_bars_are_built_once(self) -> None:
+        security = equity(cash_book())
+        bar = trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0)
+        security.update_trade_bar(bar)
+        security.update_quote_bar(quote_bar(SPY, OPEN_END, 9.99, 10.01))
+
+        assert security.cache.last_trade_bar is bar
+        assert security.cache.exact_trade_bar is security.cache.exact_trade_bar
+        assert security.cache.exact_quote_bar is security.cache.exact_quote_bar
+        assert security.cache.exact_last_data is security.cache.exact_trade_bar
+
+    def test_a_zero_bar_is_the_last_bar_but_leaves_the_prices(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0, volume=5))
+        security.update_trade_bar(trade_bar(SPY, OPEN_END + ONE_MINUTE, 0.0, 13.0, 0.0, 0.0, volume=0))
+        security.update_quote_bar(quote_bar(SPY, OPEN_END + ONE_MINUTE, 0.0, None))
+
+        exact = security.cache.exact_trade_bar
+        assert exact is not None and (exact.open, exact.high, exact.close) == (0, Decimal("13.0000"), 0)
+        assert (security.open, security.high, security.low, security.price) == (10.0, 13.0, 9.0, 11.0)
+        assert (security.volume, security.cache.bid_price, security.cache.ask_price) == (5.0, 0.0, 0.0)
+        quote = security.cache.exact_quote_bar
+        assert quote is not None and quote.ask is None and quote.bid is not None and quote.bid.close == 0
+
+    def test_crypto_price_reads_the_trade_close_without_building_the_view(self) -> None:
+        security = crypto(cash_book())
+        security.set_market_price(trade_bar(BTCUSD, datetime(2020, 1, 1, 0, 1), 99.0, 101.0, 98.0, 100.0))
+
+        assert security.exact_price == Decimal("100.0")
+        assert security.cache._trade is not None and security.cache._trade._exact is None
+
+    @pytest.mark.parametrize(
+        ("bid", "ask"), [(1.10005, 1.1001), (0.0, 1.1001), (1.10005, 0.0), (None, 1.1001), (1.10005, None)]
+    )
+    def test_last_value_is_the_last_exact_view_s_value(self, bid: float | None, ask: float | None) -> None:
+        security = forex(cash_book())
+        security.update_quote_bar(quote_bar(security.symbol, datetime(2020, 1, 1, 0, 1), bid, ask))
+
+        exact = security.cache.exact_last_data
+        assert exact is not None and security.exact_last_data_price == exact.value
+        assert str(security.exact_last_data_price) == str(exact.value)
+
+    def test_zero_sizes_leave_the_last_known_ones(self) -> None:
+        security = equity(cash_book())
+        bid, ask, later = Bar(1, 1, 1, 1), Bar(2, 2, 2, 2), OPEN_END + ONE_MINUTE
+        security.update_quote_bar(QuoteBar(SPY, OPEN_END, OPEN_END, bid, ask, 300, 200))
+        security.update_quote_bar(QuoteBar(SPY, later, later, bid, ask, 0.0, 100))
+
+        assert (security.bid_size, security.ask_size) == (300.0, 100.0)
+        assert str(security.cache.exact_value("bid_size")) == "300"
+        exact = security.cache.exact_quote_bar
+        assert exact is not None and (exact.last_bid_size, exact.last_ask_size) == (0, 100)
+
+    def test_settle_builds_what_waits_for_a_read(self) -> None:
+        security = equity(cash_book())
+        security.update_trade_bar(trade_bar(SPY, OPEN_END, 10.0, 12.0, 9.0, 11.0, volume=500))
+
+        security.cache.settle()
+
+        assert security.cache._exact["volume"] == Decimal(500)  # a decimal now, not its converter
+        assert security.cache.exact["volume"] == Decimal(500)
 
 
 class TestTicks:

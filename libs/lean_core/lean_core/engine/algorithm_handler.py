@@ -26,18 +26,20 @@ from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array, unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import (
+    local_datetimes,
     local_to_ns,
     ns_to_local,
 )
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.slice import Slice
 from lean_core.engine.capacity_feed import CapacityFeed
+from lean_core.engine.frame_rows import FrameRows
 from lean_core.engine.indicator_feeds import finish_indicator_feeds, start_indicator_feeds
 from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
 from lean_core.engine.security_updates import exact_factors
-from lean_core.engine.step_data import BatchSteps, FrameRows
+from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderType
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
@@ -120,6 +122,7 @@ class AlgorithmHandler:
         self._capacity: CapacityFeed | None = None
         self._slice: Slice | None = None
         self._batch: BatchSteps | None = None
+        self._local_times: list[datetime] = []
         self._next_settlement_scan_ns = 0
 
     # -- AlgorithmRuntime / OrderLink -----------------------------------------------------------
@@ -218,6 +221,8 @@ class AlgorithmHandler:
         times = unpack_times(batch)
         steps = self._batch_steps(batch, len(times))
         self._enter(steps)
+        # The time zone is fixed once initialize ends: convert the batch's step times at once.
+        self._local_times = local_datetimes(times, self.algorithm.time_zone)
         reply = self._request(
             Stream.CLOCK_REQUESTS,
             m.ClockEventsRequest(run_id=self._run_id, after_ns=self._clock_ns, until_ns=int(times[-1])),
@@ -273,7 +278,7 @@ class AlgorithmHandler:
             if utc_ns < self._run_start_ns:
                 # Data read ahead of the run (the benchmark's previous day) only primes prices, as
                 # LEAN's feed hands it over before the first time slice.
-                self._advance(index, utc_ns, ns_to_local(utc_ns, _UTC))
+                self._advance(index, ns_to_local(utc_ns, _UTC))
                 continue
             next_event = self._fire_events(events, next_event, utc_ns, inclusive=False)
             self._step(index, utc_ns)
@@ -285,7 +290,7 @@ class AlgorithmHandler:
         algorithm._set_utc_ns(utc_ns)
         now = algorithm.utc_time
         algorithm.securities.set_utc_time(now)
-        self._slice = self._advance(index, utc_ns, now)
+        self._slice = self._advance(index, now)
         algorithm.portfolio.cash_book.update_rates()
         if utc_ns >= self._next_settlement_scan_ns:
             # LEAN settles cash once an hour, after the step's prices (AlgorithmManager's model scan).
@@ -322,13 +327,13 @@ class AlgorithmHandler:
             if self._capacity is not None:
                 self._capacity.on_step(data.utc_time, data)
 
-    def _advance(self, index: int, utc_ns: int, utc_time: datetime) -> Slice:
+    def _advance(self, index: int, utc_time: datetime) -> Slice:
         """Move the batch to step `index`: prices follow when read, and the step's slice."""
         batch = self._batch
         if batch is None:
             raise RuntimeError("a time step ran outside a batch")
         batch.advance(index)
-        return batch.slice(index, ns_to_local(utc_ns, self.algorithm.time_zone), utc_time)
+        return batch.slice(index, self._local_times[index], utc_time)
 
     # -- scheduled events ---------------------------------------------------------------------
     def _fire_events(

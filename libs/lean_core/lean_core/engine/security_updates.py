@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from bisect import bisect_right
 from decimal import Decimal
 from operator import itemgetter
@@ -11,13 +12,15 @@ from zoneinfo import ZoneInfo
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, Tick, TickFrame, TradeBar, TradeBarFrame
 from lean_core.data.custom_data import DynamicData
 from lean_core.data.custom_frame import CustomDataFrame
-from lean_core.securities.cache import ExactCustomData
+from lean_core.securities.exact_data import ExactCustomData
 from lean_core.securities.security import Security
 from lean_core.statistics.dotnet import decimal_from_double
 
 BarFrame = TradeBarFrame | QuoteBarFrame | TickFrame | CustomDataFrame
 PriceFactors = list[tuple[int, Decimal]]
 """(first row, exact factor) runs of a frame."""
+FactorRun = tuple[int, int, Decimal | None]
+"""Rows [first, stop) and the exact factor they share (None: the frame has no factors)."""
 _FIRST_ROW = itemgetter(0)
 
 
@@ -34,10 +37,20 @@ def _factor(text: str) -> Decimal:
 
 def factor_at(factors: PriceFactors, row: int) -> Decimal | None:
     """Return the exact price factor of a row from (first row, factor) runs."""
+    return factor_run(factors, row)[2]
+
+
+def factor_run(factors: PriceFactors, row: int) -> FactorRun:
+    """Return the rows [first, stop) that share `row`'s exact price factor, and that factor.
+
+    Rows before the first run take its factor; without runs every row has none.
+    """
     if not factors:
-        return None
-    index = bisect_right(factors, row, key=_FIRST_ROW) - 1
-    return factors[max(index, 0)][1]
+        return (0, sys.maxsize, None)
+    index = max(bisect_right(factors, row, key=_FIRST_ROW) - 1, 0)
+    first = factors[index][0] if index else 0
+    stop = factors[index + 1][0] if index + 1 < len(factors) else sys.maxsize
+    return (first, stop, factors[index][1])
 
 
 def data_point(frame: BarFrame, row: int, zone: ZoneInfo) -> TradeBar | QuoteBar | Tick | DynamicData:

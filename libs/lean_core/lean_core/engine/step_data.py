@@ -2,42 +2,27 @@
 
 Nothing is built per step for a security nobody looks at. Each security's cache holds a
 `PendingRows` that applies the batch's rows up to the cursor when a price is read, and each
-step's `Slice` makes its bar objects only when user code reads it. Both give exactly what
-applying every row in step order gives: the replay only skips rows whose every field a later
-row overwrites.
+step's `Slice` makes its bar objects only when user code reads it (a row's bar object, shared
+by both, is built once; see `FrameRows`). Both give exactly what applying every row in step
+order gives: the replay only skips rows whose every field a later row overwrites.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from lean_core.data.bars import (
-    QuoteBar,
-    QuoteBarFrame,
-    Tick,
-    TickFrame,
-    TradeBar,
-    TradeBarFrame,
-    local_datetimes,
-    quote_bar_at,
-    trade_bar_at,
-)
-from lean_core.data.custom_data import DynamicData
+from lean_core.data.bars import QuoteBar, QuoteBarFrame, TickFrame, TradeBar, TradeBarFrame
 from lean_core.data.slice import CustomData, QuoteBars, Slice, SymbolPoints, Ticks, TradeBars
-from lean_core.engine.security_updates import BarFrame, PriceFactors, data_point, factor_at, put_point
+from lean_core.engine.frame_rows import FrameRows
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
 
-DataPoint = TradeBar | QuoteBar | Tick | DynamicData
+__all__ = ["BatchSteps", "PendingRows", "StepContents", "StepCursor"]
+
 BoolArray = npt.NDArray[np.bool_]
-Int64Array = npt.NDArray[np.int64]
-_ROWS_BEFORE_LISTS = 16
-"""Rows a frame builds from its arrays before it copies its columns to lists."""
 
 
 class StepCursor:
@@ -47,97 +32,6 @@ class StepCursor:
 
     def __init__(self) -> None:
         self.index = -1
-
-
-@dataclass(slots=True)
-class FrameRows:
-    """One subscription's frame in a batch and the row (or tick rows) it has at each step."""
-
-    security: Security
-    frame: BarFrame
-    rows: Int64Array
-    factors: PriceFactors
-    is_internal: bool
-    last_real_step: Int64Array | None = None
-    """Per step, the latest step up to it with a real (not filled-forward) bar; None for ticks and custom."""
-    complete: BoolArray | None = None
-    """Per row, whether every cache field the bar sets is non-zero (so it hides all earlier rows)."""
-    _points: dict[int, DataPoint] = field(default_factory=dict)
-    _lists: tuple[list[Any], ...] | None = None
-    _times: tuple[list[datetime], list[datetime]] = ([], [])
-
-    def __post_init__(self) -> None:
-        frame = self.frame
-        if isinstance(frame, TradeBarFrame | QuoteBarFrame):
-            self.last_real_step = _last_real_steps(self.rows, frame.is_fill_forward)
-            self.complete = _complete_rows(frame)
-
-    def point(self, row: int) -> DataPoint:
-        """Return a row's data point, built once and shared by the cache and the slice."""
-        point = self._points.get(row)
-        if point is None:
-            point = self._build(row)
-            self._points[row] = point
-        return point
-
-    def _build(self, row: int) -> DataPoint:
-        frame, zone = self.frame, self.security.exchange_hours.time_zone
-        if self._lists is None:
-            if len(self._points) < _ROWS_BEFORE_LISTS or not isinstance(frame, TradeBarFrame | QuoteBarFrame):
-                return data_point(frame, row, zone)
-            # Python lists index several times faster than numpy scalars, and whole time columns
-            # convert at once: worth a copy once a frame's rows are read step after step, not for
-            # the few rows a catch-up reads.
-            self._lists = tuple(column.tolist() for column in frame.value_columns())
-        time, end_time = self._local_times()[0][row], self._times[1][row]
-        if isinstance(frame, TradeBarFrame):
-            return trade_bar_at(frame.symbol, time, end_time, self._lists, row)
-        assert isinstance(frame, QuoteBarFrame)
-        return quote_bar_at(frame.symbol, time, end_time, self._lists, row)
-
-    def _local_times(self) -> tuple[list[datetime], list[datetime]]:
-        """Return every row's start and end time, exchange-local, converted once per frame."""
-        if not self._times[0]:
-            frame, zone = self.frame, self.security.exchange_hours.time_zone
-            assert isinstance(frame, TradeBarFrame | QuoteBarFrame)
-            self._times = (local_datetimes(frame.time, zone), local_datetimes(frame.end_time, zone))
-        return self._times
-
-    def local_end_times(self) -> list[datetime]:
-        """Return every row's end time, exchange-local, as the bars user code sees carry it."""
-        return self._local_times()[1]
-
-    def apply(self, step: int) -> None:
-        """Put this frame's rows of one step into its security's cache."""
-        if isinstance(self.frame, TickFrame):
-            for row in range(int(self.rows[step]), int(self.rows[step + 1])):
-                put_point(self.security, self.point(row), factor_at(self.factors, row))
-            return
-        row = int(self.rows[step])
-        if row >= 0:
-            put_point(self.security, self.point(row), factor_at(self.factors, row))
-
-
-def _last_real_steps(rows: Int64Array, is_fill_forward: BoolArray) -> Int64Array:
-    real = rows >= 0
-    real[real] = ~is_fill_forward[rows[real]]
-    steps = np.where(real, np.arange(len(rows), dtype=np.int64), -1)
-    return np.maximum.accumulate(steps) if len(steps) else steps
-
-
-def _complete_rows(frame: TradeBarFrame | QuoteBarFrame) -> BoolArray:
-    columns: tuple[npt.NDArray[np.float64], ...]
-    if isinstance(frame, TradeBarFrame):
-        columns = (frame.open, frame.high, frame.low, frame.close, frame.volume)
-    else:
-        columns = (
-            frame.bid_open, frame.bid_high, frame.bid_low, frame.bid_close, frame.bid_size,
-            frame.ask_open, frame.ask_high, frame.ask_low, frame.ask_close, frame.ask_size,
-        )  # fmt: skip
-    complete = np.ones(len(frame), dtype=np.bool_)
-    for column in columns:
-        complete &= (column != 0) & ~np.isnan(column)  # NaN: a missing quote side
-    return complete
 
 
 class PendingRows:
@@ -167,6 +61,23 @@ class PendingRows:
         A frame's last real bar sets every field that frame writes when none of them is zero,
         so earlier steps matter only when some frame's last bar leaves a field to an older one.
         """
+        if first == target:  # one step, the usual read
+            return self._one_step_start(target)
+        return self._range_start(first, target)
+
+    def _one_step_start(self, step: int) -> int:
+        """Return what `_range_start(step, step)` returns, with less work.
+
+        The range rule replays the step when a frame has a real bar in it, or when the cache has
+        no last data yet; it skips a step of only filled-forward bars otherwise.
+        """
+        for frame in self._frames:
+            steps = frame.last_real_step
+            if steps is None or steps[step] == step:
+                return step
+        return step if self._security.cache._last is None else step + 1
+
+    def _range_start(self, first: int, target: int) -> int:
         start = target + 1
         for frame in self._frames:
             if frame.last_real_step is None or frame.complete is None:
@@ -177,11 +88,7 @@ class PendingRows:
             if not frame.complete[int(frame.rows[step])]:
                 return first
             start = min(start, step)
-        if (
-            start > first
-            and self._security.cache._last_data is None
-            and not self._keeps_last_data(first, target)
-        ):
+        if start > first and self._security.cache._last is None and not self._keeps_last_data(first, target):
             return first  # an older point would stay the cache's last data: replay everything
         return start
 
@@ -306,10 +213,14 @@ class BatchSteps:
             security.cache.attach(pending)
 
     def detach(self) -> None:
-        """Apply what is left of the batch to every security and stop reading from it."""
+        """Apply what is left of the batch to every security and stop reading from it.
+
+        The caches then build what still waits on the batch's frames, so they do not keep it alive.
+        """
         for security, pending in self._pending:
             pending.catch_up()
             security.cache.attach(None)
+            security.cache.settle()
 
     def advance(self, step: int) -> None:
         """Move to a step: its prices become what the securities show."""

@@ -22,9 +22,10 @@ from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
+from lean_core.engine.frame_rows import FrameRows
 from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox
 from lean_core.engine.security_updates import exact_factors
-from lean_core.engine.step_data import BatchSteps, FrameRows
+from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderStatus, OrderType, pascal_name
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.order_rules import OrderErrorCode, check_submit, round_order_prices

@@ -26,7 +26,7 @@ from lean_core.securities.decimals import ONE, ZERO, as_utc, format_decimal
 from lean_core.securities.official_prints import official_close, official_open
 
 if TYPE_CHECKING:
-    from lean_core.securities.cache import ExactTradeBar
+    from lean_core.securities.exact_data import ExactTradeBar
     from lean_core.securities.security import Security
 
 __all__ = [

@@ -10,157 +10,42 @@ Rules kept from LEAN's `SecurityCache.ProcessDataPoint`:
 - zero values never overwrite known ones.
 
 Each data point is kept twice: the object user code sees, and an exact view whose prices are the
-decimals LEAN would hold (see `PriceConverter`).
+decimals LEAN would hold (see `PriceConverter`). Both are built when first read, and volumes and
+sizes are converted when read: the engine reads little more than the price at every step (see
+`cache_entries`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar, overload
 
 from lean_core.data.bars import Bar, QuoteBar, Tick, TradeBar
 from lean_core.enums import TickType
+from lean_core.securities.cache_entries import (
+    PlainPrices,
+    PriceConverter,
+    QuoteBarEntry,
+    ReadyEntry,
+    TradeBarEntry,
+)
 from lean_core.securities.decimals import ZERO, to_decimal
+from lean_core.securities.exact_data import (
+    ExactCustomData,
+    ExactData,
+    ExactQuoteBar,
+    ExactTick,
+    ExactTradeBar,
+)
 
-__all__ = [
-    "ExactBar",
-    "ExactCustomData",
-    "ExactData",
-    "ExactQuoteBar",
-    "ExactTick",
-    "ExactTradeBar",
-    "MarketData",
-    "PendingData",
-    "PriceConverter",
-    "SecurityCache",
-    "default_price_converter",
-]
+__all__ = ["MarketData", "PendingData", "SecurityCache"]
 
-#: Turns a float price into LEAN's decimal; the flag tells a tick price from a bar price.
-PriceConverter = Callable[[float, bool], Decimal]
 MarketData = TradeBar | QuoteBar | Tick
-
-
-def default_price_converter(value: float, is_tick: bool) -> Decimal:
-    """Return the float's shortest decimal: LEAN's value for prices stored as plain decimals."""
-    return to_decimal(value)
-
-
-@dataclass(frozen=True, slots=True)
-class ExactBar:
-    """Open, high, low and close as decimals."""
-
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class ExactTradeBar:
-    """A trade bar with decimal prices; times are exchange-local and naive."""
-
-    time: datetime
-    end_time: datetime
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal
-
-    @property
-    def value(self) -> Decimal:
-        """Return the close."""
-        return self.close
-
-
-@dataclass(frozen=True, slots=True)
-class ExactQuoteBar:
-    """A quote bar with decimal sides (either may be missing)."""
-
-    time: datetime
-    end_time: datetime
-    bid: ExactBar | None
-    ask: ExactBar | None
-    last_bid_size: Decimal
-    last_ask_size: Decimal
-
-    def _mid(self, name: str) -> Decimal:
-        bid: Decimal | None = getattr(self.bid, name) if self.bid is not None else None
-        ask: Decimal | None = getattr(self.ask, name) if self.ask is not None else None
-        if bid is not None and ask is not None:
-            if bid != 0 and ask != 0:
-                return (bid + ask) / 2
-            return bid if bid != 0 else ask
-        if bid is not None:
-            return bid
-        return ask if ask is not None else ZERO
-
-    @property
-    def open(self) -> Decimal:
-        """Return the mid open (or the side present), as LEAN's `QuoteBar.Open`."""
-        return self._mid("open")
-
-    @property
-    def high(self) -> Decimal:
-        """Return the mid high."""
-        return self._mid("high")
-
-    @property
-    def low(self) -> Decimal:
-        """Return the mid low."""
-        return self._mid("low")
-
-    @property
-    def close(self) -> Decimal:
-        """Return the mid close."""
-        return self._mid("close")
-
-    @property
-    def value(self) -> Decimal:
-        """Return the mid close."""
-        return self.close
-
-
-@dataclass(frozen=True, slots=True)
-class ExactTick:
-    """A tick with decimal prices."""
-
-    time: datetime
-    tick_type: TickType
-    price: Decimal
-    quantity: Decimal
-    bid_price: Decimal
-    bid_size: Decimal
-    ask_price: Decimal
-    ask_size: Decimal
-    exchange: str = ""
-    sale_condition: str = ""
-
-    @property
-    def end_time(self) -> datetime:
-        """Return the tick time."""
-        return self.time
-
-    @property
-    def value(self) -> Decimal:
-        """Return the trade price or the quote's mid."""
-        return self.price
-
-
-@dataclass(frozen=True, slots=True)
-class ExactCustomData:
-    """A custom data point's times and value, the value being its price."""
-
-    time: datetime
-    end_time: datetime
-    value: Decimal
-
-
-ExactData = ExactTradeBar | ExactQuoteBar | ExactTick | ExactCustomData
+_LastData = TradeBarEntry | QuoteBarEntry | ReadyEntry[Tick, ExactTick]
+_Field = Decimal | Callable[[], Decimal]
+"""A field's decimal, or what converts it when first read (volumes and sizes)."""
 _FIELDS = (
     "price",
     "open",
@@ -211,23 +96,14 @@ class SecurityCache:
     security nobody reads then cost nothing, and every read of a field catches up first.
     """
 
-    exact: _Synced[dict[str, Decimal]] = _Synced()
-    last_data: _Synced[MarketData | None] = _Synced()
-    exact_last_data: _Synced[ExactData | None] = _Synced()
-    last_trade_bar: _Synced[TradeBar | None] = _Synced()
-    exact_trade_bar: _Synced[ExactTradeBar | None] = _Synced()
-    last_quote_bar: _Synced[QuoteBar | None] = _Synced()
-    exact_quote_bar: _Synced[ExactQuoteBar | None] = _Synced()
     trade_ticks: _Synced[list[ExactTick]] = _Synced()
     quote_ticks: _Synced[list[ExactTick]] = _Synced()
     last_tick: _Synced[Tick | None] = _Synced()
     last_custom_data: _Synced[object | None] = _Synced()
 
-    def __init__(
-        self, *, is_equity: bool = False, converter: PriceConverter = default_price_converter
-    ) -> None:
+    def __init__(self, *, is_equity: bool = False, converter: PriceConverter | None = None) -> None:
         self.is_equity = is_equity
-        self.converter = converter
+        self.converter: PriceConverter = PlainPrices() if converter is None else converter
         self._pending: PendingData | None = None
         self.reset()
 
@@ -235,15 +111,19 @@ class SecurityCache:
         """Take data from `pending` when read (None: only what is pushed through the update methods)."""
         self._pending = pending
 
+    def _synced(self) -> SecurityCache:
+        pending = self._pending
+        if pending is not None:
+            pending.catch_up()
+        return self
+
     def reset(self) -> None:
         """Forget every price and data point."""
-        self._exact: dict[str, Decimal] = dict.fromkeys(_FIELDS, ZERO)
-        self._last_data: MarketData | None = None
-        self._exact_last_data: ExactData | None = None
-        self._last_trade_bar: TradeBar | None = None
-        self._exact_trade_bar: ExactTradeBar | None = None
-        self._last_quote_bar: QuoteBar | None = None
-        self._exact_quote_bar: ExactQuoteBar | None = None
+        self._exact: dict[str, _Field] = dict.fromkeys(_FIELDS, ZERO)
+        self._last: _LastData | None = None
+        self._exact_last: _LastData | ReadyEntry[object, ExactCustomData] | None = None
+        self._trade: TradeBarEntry | None = None
+        self._quote: QuoteBarEntry | None = None
         self._trade_ticks: list[ExactTick] = []
         self._quote_ticks: list[ExactTick] = []
         self._last_tick: Tick | None = None
@@ -251,91 +131,182 @@ class SecurityCache:
         self._last_quote_bar_update: datetime | None = None
         self._last_ohlc_update: datetime | None = None
 
+    # -- exact prices ---------------------------------------------------------------------------------------
+    def exact_value(self, name: str) -> Decimal:
+        """Return one last known value by name (`price`, `open`, ..., `ask_size`) as a decimal."""
+        fields = self._synced()._exact
+        value = fields[name]
+        if not isinstance(value, Decimal):
+            value = fields[name] = value()
+        return value
+
+    @property
+    def exact(self) -> dict[str, Decimal]:
+        """Return every last known value by name as decimals (a snapshot)."""
+        return {name: self.exact_value(name) for name in _FIELDS}
+
+    def settle(self) -> None:
+        """Convert and build all that waits for a read, so that nothing holds on to a finished batch."""
+        for name in _FIELDS:
+            self.exact_value(name)
+        for entry in (self._trade, self._quote, self._last, self._exact_last):
+            if entry is not None:
+                entry.settle()
+
+    # -- data points --------------------------------------------------------------------------------------
+    @property
+    def last_data(self) -> MarketData | None:
+        """Return the last data point of the default data type."""
+        entry = self._synced()._last
+        return None if entry is None else entry.point()
+
+    @property
+    def exact_last_data(self) -> ExactData | None:
+        """Return the exact view of the last default-type point (or of the last custom data)."""
+        entry = self._synced()._exact_last
+        return None if entry is None else entry.exact()
+
+    @property
+    def exact_last_value(self) -> Decimal | None:
+        """Return the value of `exact_last_data` without building the view (None without data)."""
+        entry = self._synced()._exact_last
+        return None if entry is None else entry.exact_value()
+
+    @property
+    def last_trade_bar(self) -> TradeBar | None:
+        """Return the last real trade bar."""
+        entry = self._synced()._trade
+        return None if entry is None else entry.point()
+
+    @property
+    def exact_trade_bar(self) -> ExactTradeBar | None:
+        """Return the last real trade bar's exact view."""
+        entry = self._synced()._trade
+        return None if entry is None else entry.exact()
+
+    @property
+    def exact_trade_close(self) -> Decimal | None:
+        """Return the last real trade bar's close, without building its exact view."""
+        entry = self._synced()._trade
+        return None if entry is None else entry.close
+
+    @property
+    def last_quote_bar(self) -> QuoteBar | None:
+        """Return the last real quote bar."""
+        entry = self._synced()._quote
+        return None if entry is None else entry.point()
+
+    @property
+    def exact_quote_bar(self) -> ExactQuoteBar | None:
+        """Return the last real quote bar's exact view."""
+        entry = self._synced()._quote
+        return None if entry is None else entry.exact()
+
     # -- float view (user code) ---------------------------------------------------------------------------
     @property
     def price(self) -> float:
         """Return the last price (float)."""
-        return float(self.exact["price"])
+        return float(self.exact_value("price"))
 
     @property
     def open(self) -> float:
         """Return the last open (float)."""
-        return float(self.exact["open"])
+        return float(self.exact_value("open"))
 
     @property
     def high(self) -> float:
         """Return the last high (float)."""
-        return float(self.exact["high"])
+        return float(self.exact_value("high"))
 
     @property
     def low(self) -> float:
         """Return the last low (float)."""
-        return float(self.exact["low"])
+        return float(self.exact_value("low"))
 
     @property
     def close(self) -> float:
         """Return the last close (float)."""
-        return float(self.exact["close"])
+        return float(self.exact_value("close"))
 
     @property
     def volume(self) -> float:
         """Return the last volume (float)."""
-        return float(self.exact["volume"])
+        return float(self.exact_value("volume"))
 
     @property
     def bid_price(self) -> float:
         """Return the last bid (float)."""
-        return float(self.exact["bid_price"])
+        return float(self.exact_value("bid_price"))
 
     @property
     def ask_price(self) -> float:
         """Return the last ask (float)."""
-        return float(self.exact["ask_price"])
+        return float(self.exact_value("ask_price"))
 
     @property
     def bid_size(self) -> float:
         """Return the last bid size (float)."""
-        return float(self.exact["bid_size"])
+        return float(self.exact_value("bid_size"))
 
     @property
     def ask_size(self) -> float:
         """Return the last ask size (float)."""
-        return float(self.exact["ask_size"])
+        return float(self.exact_value("ask_size"))
 
     # -- updates -----------------------------------------------------------------------------------------
     def update_trade_bar(self, bar: TradeBar) -> None:
         """Take a trade bar (fill-forward bars are ignored)."""
         if bar.is_fill_forward:
             return
-        exact = self._to_exact_trade_bar(bar)
-        self._last_trade_bar, self._exact_trade_bar = bar, exact
-        self._set_last_data(bar, exact, is_default=True)
-        self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close)
-        self._set_if_nonzero("volume", exact.volume)
+        values = (bar.open, bar.high, bar.low, bar.close, bar.volume)
+        converter = self.converter
+        self.take_trade_bar(
+            TradeBarEntry(bar.time, bar.end_time, values, converter, converter.price_factor, bar)
+        )
 
     def update_quote_bar(self, bar: QuoteBar) -> None:
         """Take a quote bar (fill-forward bars are ignored)."""
         if bar.is_fill_forward:
             return
-        exact = self._to_exact_quote_bar(bar)
+        sides = (_side_values(bar.bid), _side_values(bar.ask))
+        sizes = (bar.last_bid_size, bar.last_ask_size)
+        converter = self.converter
+        self.take_quote_bar(
+            QuoteBarEntry(bar.time, bar.end_time, sides, sizes, converter, converter.price_factor, bar)
+        )
+
+    def take_trade_bar(self, entry: TradeBarEntry) -> None:
+        """Take a real (not filled-forward) trade bar."""
+        self._trade = entry
+        self._set_last_data(entry, is_default=True)
+        self._set_ohlc(entry.end_time, entry.open, entry.high, entry.low, entry.close)
+        if entry.volume != 0:  # a float and its shortest decimal are zero together: convert when read
+            self._exact["volume"] = entry.exact_volume
+
+    def take_quote_bar(self, entry: QuoteBarEntry) -> None:
+        """Take a real (not filled-forward) quote bar."""
         is_default = not self.is_equity
-        self._last_quote_bar, self._exact_quote_bar = bar, exact
-        self._set_last_data(bar, exact, is_default=is_default)
-        if is_default:  # an equity quote sets no OHLC: skip computing its mids
-            self._set_ohlc(exact.end_time, exact.open, exact.high, exact.low, exact.close)
-        self._last_quote_bar_update = exact.end_time
-        if exact.ask is not None:
-            self._set_if_nonzero("ask_price", exact.ask.close)
-        if exact.bid is not None:
-            self._set_if_nonzero("bid_price", exact.bid.close)
-        self._set_if_nonzero("bid_size", exact.last_bid_size)
-        self._set_if_nonzero("ask_size", exact.last_ask_size)
+        self._quote = entry
+        self._set_last_data(entry, is_default=is_default)
+        if is_default:  # an equity quote sets no OHLC: skip its exact view and mids
+            exact = entry.exact()
+            self._set_ohlc(entry.end_time, exact.open, exact.high, exact.low, exact.close)
+        self._last_quote_bar_update = entry.end_time
+        if entry.ask_close is not None:
+            self._set_if_nonzero("ask_price", entry.ask_close)
+        if entry.bid_close is not None:
+            self._set_if_nonzero("bid_price", entry.bid_close)
+        if entry.bid_size != 0:  # as the volume: converted when read
+            self._exact["bid_size"] = entry.exact_bid_size
+        if entry.ask_size != 0:
+            self._exact["ask_size"] = entry.exact_ask_size
 
     def update_ticks(self, ticks: Sequence[Tick]) -> None:
         """Take the ticks of one time step, all of one tick type (LEAN keeps the step's list per type)."""
         if not ticks:
             return
-        exact_ticks = [self._to_exact_tick(tick) for tick in ticks]
+        factor = self.converter.price_factor
+        exact_ticks = [self._to_exact_tick(tick, factor) for tick in ticks]
         if ticks[-1].tick_type == TickType.TRADE:
             self._trade_ticks = exact_ticks
         elif ticks[-1].tick_type == TickType.QUOTE:
@@ -351,7 +322,7 @@ class SecurityCache:
         """Take a custom data point: its value sets the price unless zero (LEAN's base data rule)."""
         if is_fill_forward:
             return
-        self._last_custom_data, self._exact_last_data = data, exact
+        self._last_custom_data, self._exact_last = data, ReadyEntry(data, exact)
         self._set_if_nonzero("price", exact.value)
 
     def _process_tick(self, tick: Tick, exact: ExactTick) -> None:
@@ -359,7 +330,8 @@ class SecurityCache:
             return
         self._last_tick = tick
         is_default = not (self.is_equity and tick.tick_type == TickType.QUOTE)
-        self._set_last_data(tick, exact, is_default=is_default)
+        if is_default:
+            self._set_last_data(ReadyEntry(tick, exact), is_default=True)
         self._set_if_nonzero("price", exact.price)
         if tick.tick_type == TickType.TRADE:
             self._set_if_nonzero("volume", exact.quantity)
@@ -367,16 +339,16 @@ class SecurityCache:
         for name in ("bid_price", "bid_size", "ask_price", "ask_size"):
             self._set_if_nonzero(name, getattr(exact, name))
 
-    def _set_last_data(self, data: MarketData, exact: ExactData, *, is_default: bool) -> None:
+    def _set_last_data(self, entry: _LastData, *, is_default: bool) -> None:
         # A trade bar ending with the last quote bar does not replace it: fills prefer quotes.
         if not is_default:
             return
         if (
-            self._last_data is None
-            or self._last_quote_bar_update != exact.end_time
-            or not isinstance(data, TradeBar)
+            self._last is None
+            or self._last_quote_bar_update != entry.end_time
+            or not isinstance(entry, TradeBarEntry)
         ):
-            self._last_data, self._exact_last_data = data, exact
+            self._last = self._exact_last = entry
 
     def _set_ohlc(
         self, end_time: datetime, open_: Decimal, high: Decimal, low: Decimal, close: Decimal
@@ -396,49 +368,16 @@ class SecurityCache:
             self._exact[name] = value
 
     # -- exact views -------------------------------------------------------------------------------------
-    def _to_exact_trade_bar(self, bar: TradeBar) -> ExactTradeBar:
-        convert = self.converter
-        return ExactTradeBar(
-            bar.time,
-            bar.end_time,
-            convert(bar.open, False),
-            convert(bar.high, False),
-            convert(bar.low, False),
-            convert(bar.close, False),
-            to_decimal(bar.volume),
-        )
-
-    def _exact_side(self, side: Bar | None) -> ExactBar | None:
-        if side is None:
-            return None
-        convert = self.converter
-        return ExactBar(
-            convert(side.open, False),
-            convert(side.high, False),
-            convert(side.low, False),
-            convert(side.close, False),
-        )
-
-    def _to_exact_quote_bar(self, bar: QuoteBar) -> ExactQuoteBar:
-        return ExactQuoteBar(
-            bar.time,
-            bar.end_time,
-            self._exact_side(bar.bid),
-            self._exact_side(bar.ask),
-            to_decimal(bar.last_bid_size),
-            to_decimal(bar.last_ask_size),
-        )
-
-    def _to_exact_tick(self, tick: Tick) -> ExactTick:
-        convert = self.converter
-        bid = convert(tick.bid_price, True) if tick.bid_price else ZERO
-        ask = convert(tick.ask_price, True) if tick.ask_price else ZERO
+    def _to_exact_tick(self, tick: Tick, factor: Decimal) -> ExactTick:
+        convert = self.converter.to_exact_at
+        bid = convert(tick.bid_price, True, factor) if tick.bid_price else ZERO
+        ask = convert(tick.ask_price, True, factor) if tick.ask_price else ZERO
         if tick.tick_type == TickType.QUOTE and bid != 0 and ask != 0:
             price = (bid + ask) / 2
         elif tick.tick_type == TickType.QUOTE:
             price = bid if bid != 0 else ask
         else:
-            price = convert(tick.value, True) if tick.value else ZERO
+            price = convert(tick.value, True, factor) if tick.value else ZERO
         return ExactTick(
             tick.time,
             tick.tick_type,
@@ -456,7 +395,8 @@ class SecurityCache:
     @property
     def has_data(self) -> bool:
         """Tell whether a data point of the default type arrived (LEAN's `HasData`)."""
-        return self.last_data is not None or self.last_custom_data is not None
+        cache = self._synced()  # no need to build the points
+        return cache._last is not None or cache._last_custom_data is not None
 
     @property
     def ticks(self) -> list[ExactTick]:
@@ -471,3 +411,7 @@ class SecurityCache:
         if quote is not None and trade is not None:
             return quote if quote.end_time > trade.end_time else trade
         return quote or trade
+
+
+def _side_values(side: Bar | None) -> tuple[float, float, float, float] | None:
+    return None if side is None else (side.open, side.high, side.low, side.close)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from lean_core.data.subscription import SubscriptionDataConfig
 from lean_core.enums import OrderDirection, Resolution, TickType
-from lean_core.securities.cache import ExactData, ExactQuoteBar, ExactTick, ExactTradeBar
 from lean_core.securities.decimals import ZERO, as_utc
+from lean_core.securities.exact_data import ExactData, ExactQuoteBar, ExactTick, ExactTradeBar
 
 if TYPE_CHECKING:
     from lean_core.securities.security import Security

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final
 
 from lean_core.enums import TickType
-from lean_core.securities.cache import ExactTick
 from lean_core.securities.decimals import ZERO
+from lean_core.securities.exact_data import ExactTick
 from lean_core.securities.market_prices import extended_market_hours, to_local
 
 if TYPE_CHECKING:

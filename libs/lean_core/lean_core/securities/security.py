@@ -122,7 +122,7 @@ class Security:
         self.is_delisted = False
         self._clock = SecurityClock()
         self._subscriptions: list[SubscriptionDataConfig] = []
-        self.cache = SecurityCache(is_equity=self.type == SecurityType.EQUITY, converter=self.to_exact)
+        self.cache = SecurityCache(is_equity=self.type == SecurityType.EQUITY, converter=self)
         self.holdings = SecurityHolding(self)
         self.fee_model: FeeModel
         self.fill_model: FillModel
@@ -200,8 +200,11 @@ class Security:
 
     # -- data -----------------------------------------------------------------------------------------------
     def to_exact(self, value: float, is_tick: bool = False) -> Decimal:
-        """Return the decimal LEAN holds for a float price of this security."""
-        factor = self.price_factor
+        """Return the decimal LEAN holds for a float price of this security under its current factor."""
+        return self.to_exact_at(value, is_tick, self.price_factor)
+
+    def to_exact_at(self, value: float, is_tick: bool, factor: Decimal) -> Decimal:
+        """Return the decimal LEAN holds for a float price read under `factor` (the cache's converter)."""
         if not value:  # 0.0 and -0.0 are equal keys but not equal decimals
             return self._convert_exact(value, is_tick, factor)
         if factor is not self._exact_memo_factor or len(self._exact_memo) >= _EXACT_MEMO_SIZE:
@@ -261,10 +264,10 @@ class Security:
     @property
     def exact_price(self) -> Decimal:
         """Return the last price (the trade close for equities)."""
-        return self.cache.exact["price"]
+        return self.cache.exact_value("price")
 
     def _or_price(self, name: str) -> Decimal:
-        value = self.cache.exact[name]
+        value = self.cache.exact_value(name)
         return self.exact_price if value == 0 else value
 
     @property
@@ -300,13 +303,12 @@ class Security:
     @property
     def exact_volume(self) -> Decimal:
         """Return the last volume."""
-        return self.cache.exact["volume"]
+        return self.cache.exact_value("volume")
 
     @property
     def exact_last_data_price(self) -> Decimal | None:
         """Return the price of the last default-type data point (conversion rates use it), or None."""
-        data = self.cache.exact_last_data
-        return None if data is None else data.value
+        return self.cache.exact_last_value  # read every step for each conversion rate
 
     # -- user view (floats) ----------------------------------------------------------------------------------
     @property
@@ -352,12 +354,12 @@ class Security:
     @property
     def bid_size(self) -> float:
         """Return the last bid size."""
-        return float(self.cache.exact["bid_size"])
+        return float(self.cache.exact_value("bid_size"))
 
     @property
     def ask_size(self) -> float:
         """Return the last ask size."""
-        return float(self.cache.exact["ask_size"])
+        return float(self.cache.exact_value("ask_size"))
 
     @property
     def invested(self) -> bool:
@@ -456,8 +458,8 @@ class Crypto(Security):
     @property
     def exact_price(self) -> Decimal:
         """Return the last trade bar's close, else the last price."""
-        bar = self.cache.exact_trade_bar
-        return bar.close if bar is not None else self.cache.exact["price"]
+        close = self.cache.exact_trade_close  # read every step for the portfolio value
+        return close if close is not None else self.cache.exact_value("price")
 
 
 _PAIR_TYPES: Final = (SecurityType.FOREX, SecurityType.CRYPTO)
