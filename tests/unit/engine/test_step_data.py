@@ -197,9 +197,24 @@ def test_slice_lookup_of_one_symbol_equals_the_materialised_slice(
         lazy, eager = steps.slice(step, moment, moment), steps.slice(step, moment, moment)
         eager.bars  # noqa: B018 (materialises the whole slice)
         for symbol in (first, second):
-            assert lazy.contains_key(symbol) == eager.contains_key(symbol), (step, symbol)
+            # contains_key looks at rows only; get() builds the point it shows
+            assert lazy.contains_key(symbol) == (eager.get(symbol) is not None), (step, symbol)
             assert lazy.get(symbol) is eager.get(symbol), (step, symbol)
             assert lazy.points_of(symbol) == eager.points_of(symbol), (step, symbol)
+
+
+def test_contains_key_builds_no_bar() -> None:
+    spy = equity(cash_book())
+    ends = _ends([0, 1])
+    trade = TradeBarFrame(SPY, ends - _MINUTE, ends, *(np.array([101.0, 102.0]),) * 4, np.array([5.0, 6.0]))
+    layout = build_slice_batch([FeedFrame(trade, NEW_YORK)])
+    frame = FrameRows(spy, trade, layout.rows[0], [], False)
+    steps = BatchSteps([frame], len(layout.times))
+    data = steps.slice(1, new_york(2013, 10, 7, 9, 32), new_york(2013, 10, 7, 9, 32))
+
+    assert data.contains_key(SPY)
+    assert SPY in data
+    assert frame._points == {}
 
 
 def test_slice_lookup_builds_only_the_asked_symbol_s_points() -> None:

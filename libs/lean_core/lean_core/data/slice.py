@@ -110,6 +110,9 @@ class SliceContents(Protocol):
     def points_of(self, symbol: Symbol) -> SymbolPoints | None:
         """Return one symbol's points as `fill` would file them, or None if only `fill` can tell."""
 
+    def contains(self, symbol: Symbol) -> bool | None:
+        """Tell whether `slice[symbol]` shows a point, building none; None if only `fill` can tell."""
+
 
 @dataclass(slots=True)
 class SymbolPoints:
@@ -234,6 +237,10 @@ class Slice:
         return ticks or None
 
     def __contains__(self, key: object) -> bool:
+        if self._contents is not None and isinstance(key, Symbol):
+            found = self._contents.contains(key)  # no bar is built just to be looked for
+            if found is not None:
+                return found
         return isinstance(key, Symbol | str) and self._default_data(key) is not None
 
     def contains_key(self, key: Symbol | str) -> bool:

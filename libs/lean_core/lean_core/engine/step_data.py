@@ -17,6 +17,7 @@ import numpy.typing as npt
 from lean_core.data.bars import QuoteBar, QuoteBarFrame, TickFrame, TradeBar, TradeBarFrame
 from lean_core.data.slice import CustomData, QuoteBars, Slice, SymbolPoints, Ticks, TradeBars
 from lean_core.engine.frame_rows import FrameRows
+from lean_core.enums import SecurityType
 from lean_core.securities.security import Security
 from lean_core.symbols import Symbol
 
@@ -153,6 +154,22 @@ class StepContents:
             else:
                 points.custom = point
         return points
+
+    def contains(self, symbol: Symbol) -> bool | None:
+        """Tell whether `slice[symbol]` shows a point at this step, building none (None with ticks).
+
+        Any trade bar or custom point counts; a quote bar counts unless the symbol is an equity's.
+        """
+        quotes_count = symbol.security_type != SecurityType.EQUITY
+        step = self._step
+        found = False
+        for frame in self._by_symbol.get(symbol, ()):
+            kind = type(frame.frame)
+            if kind is TickFrame:
+                return None
+            if frame.rows[step] >= 0 and (quotes_count or kind is not QuoteBarFrame):
+                found = True
+        return found
 
     def fill(self, bars: TradeBars, quotes: QuoteBars, ticks: Ticks, custom: CustomData) -> None:
         """Put the step's points into the slice's collections."""
