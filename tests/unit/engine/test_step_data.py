@@ -356,3 +356,15 @@ def test_one_step_replay_start_is_the_range_rule_for_one_step(data: st.DataObjec
         assert pending._one_step_start(step) == pending._range_start(step, step), step
         steps.advance(step)
         security.cache.exact_value("price")  # the cache's last data changes as steps apply
+
+
+def test_one_kind_of_bar_read_from_the_slice_builds_only_that_kind() -> None:
+    _, steps, (trades, quotes) = _spy_steps(3)
+    moment = new_york(2013, 10, 7, 9, 32)
+
+    bar = steps.slice(1, moment, moment).trade_bar_of(SPY)
+    quote = steps.slice(2, moment, moment).quote_bar_of(SPY)
+
+    assert isinstance(bar, TradeBar) and isinstance(quote, QuoteBar)
+    assert set(trades._points) == {1}
+    assert set(quotes._points) == {2}

@@ -112,14 +112,14 @@ class IndicatorHelpersMixin(
             feed = registration.feed
             if feed is not None and feed.publish():
                 continue
-            points = data.points_of(registration.symbol)
             bar: Any
             if registration.reads_trades:
+                points = data.points_of(registration.symbol, quotes=False)
                 bar = points.bar
                 if bar is None:  # a custom data point feeds its consolidators as a trade bar would
                     bar = points.custom
             else:
-                bar = points.quote
+                bar = data.points_of(registration.symbol, others=False).quote
             consolidator = registration.consolidator
             if bar is not None:
                 consolidator.update(bar)

@@ -107,8 +107,11 @@ class SliceContents(Protocol):
     def fill(self, bars: TradeBars, quotes: QuoteBars, ticks: Ticks, custom: CustomData) -> None:
         """Put this moment's data points into the four collections."""
 
-    def points_of(self, symbol: Symbol) -> SymbolPoints | None:
-        """Return one symbol's points as `fill` would file them, or None if only `fill` can tell."""
+    def points_of(self, symbol: Symbol, *, quotes: bool = True, others: bool = True) -> SymbolPoints | None:
+        """Return one symbol's points as `fill` would file them, or None if only `fill` can tell.
+
+        `quotes=False` may leave the quote bar out, `others=False` the trade bar and custom point.
+        """
 
     def contains(self, symbol: Symbol) -> bool | None:
         """Tell whether `slice[symbol]` shows a point, building none; None if only `fill` can tell."""
@@ -188,16 +191,20 @@ class Slice:
 
     def trade_bar_of(self, symbol: Symbol) -> TradeBar | None:
         """Return one symbol's trade bar, building no other (for engine code reading a few symbols)."""
-        return self.points_of(symbol).bar
+        return self.points_of(symbol, quotes=False).bar
 
     def quote_bar_of(self, symbol: Symbol) -> QuoteBar | None:
         """Return one symbol's quote bar, building no other."""
-        return self.points_of(symbol).quote
+        return self.points_of(symbol, others=False).quote
 
-    def points_of(self, symbol: Symbol) -> SymbolPoints:
-        """Return one symbol's trade bar, quote bar and custom point, building no other symbol's."""
+    def points_of(self, symbol: Symbol, *, quotes: bool = True, others: bool = True) -> SymbolPoints:
+        """Return one symbol's trade bar, quote bar and custom point, building no other symbol's.
+
+        `quotes=False` may leave the quote bar out and `others=False` the trade bar and custom
+        point, when only the other kind is read.
+        """
         if self._contents is not None:
-            points = self._contents.points_of(symbol)
+            points = self._contents.points_of(symbol, quotes=quotes, others=others)
             if points is not None:
                 return points
         return SymbolPoints(self.bars.get(symbol), self.quote_bars.get(symbol), self.custom.get(symbol))

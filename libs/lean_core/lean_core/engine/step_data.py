@@ -137,12 +137,18 @@ class StepContents:
         self._step = step
         self.has_data = has_data
 
-    def points_of(self, symbol: Symbol) -> SymbolPoints | None:
-        """Return the symbol's points at this step, filed as `fill` files them (None with ticks)."""
+    def points_of(self, symbol: Symbol, *, quotes: bool = True, others: bool = True) -> SymbolPoints | None:
+        """Return the symbol's points at this step, filed as `fill` files them (None with ticks).
+
+        `quotes=False` leaves its quote bar out, `others=False` its trade bar and custom point:
+        a reader that needs one kind does not pay for building the other.
+        """
         points = SymbolPoints()
         for frame in self._by_symbol.get(symbol, ()):
             if isinstance(frame.frame, TickFrame):
                 return None
+            if not (quotes if type(frame.frame) is QuoteBarFrame else others):
+                continue
             row = int(frame.rows[self._step])
             if row < 0:
                 continue
