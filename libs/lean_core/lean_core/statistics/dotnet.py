@@ -112,7 +112,12 @@ def divide(dividend: Decimal, divisor: Decimal) -> Decimal:
     quotient, remainder = divmod(mantissa_a * 10 ** max(0, -natural), mantissa_b)
     if remainder == 0:
         return fit(_build(negative, quotient, max(0, natural)))
-    scale = MAX_SCALE
+    # A quotient with k integer digits fits 96 bits at no more than 29 - k decimals: start there,
+    # not at 28, so the search below takes a step or two rather than one per digit.
+    integer_digits = len(str(quotient)) - max(0, natural) if quotient else 0
+    scale = min(MAX_SCALE, 29 - integer_digits) if integer_digits > 0 else MAX_SCALE
+    if scale < 0:
+        raise OverflowError(f"{dividend} / {divisor} is outside the range of a C# decimal")
     while True:
         shift = scale - natural
         numerator = mantissa_a * 10 ** max(0, shift)
