@@ -37,6 +37,18 @@ def test_set_time_zone_reads_the_start_date_in_the_new_zone() -> None:
     assert algorithm.utc_time == datetime(2013, 10, 6, 23)
 
 
+def test_time_read_before_set_time_zone_follows_the_new_zone_after_it() -> None:
+    algorithm = QCAlgorithm()
+    algorithm.set_start_date(2013, 10, 7)
+    algorithm.set_end_date(2013, 10, 8)
+    assert algorithm.time == datetime(2013, 10, 7)  # read in New York first
+
+    algorithm.set_time_zone("Asia/Tokyo")
+
+    assert algorithm.time == datetime(2013, 10, 7)
+    assert algorithm.utc_time == datetime(2013, 10, 6, 15)
+
+
 def test_set_time_zone_updates_the_rules_already_built() -> None:
     algorithm = QCAlgorithm()
     algorithm.set_start_date(2013, 10, 7)

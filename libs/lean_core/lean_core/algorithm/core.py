@@ -50,6 +50,8 @@ class AlgorithmCore:
         self._start_date = _DEFAULT_START
         # LEAN's clock starts at the default start date, read as UTC, until a start date is set.
         self._utc_ns = local_to_ns(_DEFAULT_START, TimeZones.UTC)
+        self._clock_ns: int | None = None  # the time `_clock_local` and `_clock_utc` show
+        self._clock_local = self._clock_utc = _DEFAULT_START
         self._end_date = datetime.combine(date.today() - timedelta(days=1), datetime.max.time())
         self._warm_up: timedelta | int | None = None
         self._warm_up_resolution: Any = None
@@ -128,12 +130,23 @@ class AlgorithmCore:
     @property
     def time(self) -> datetime:
         """Return the algorithm's current time in its time zone (naive, as LEAN's `Time`)."""
-        return ns_to_local(self._utc_ns, self._time_zone)
+        if self._clock_ns != self._utc_ns:
+            self._read_clock()
+        return self._clock_local
 
     @property
     def utc_time(self) -> datetime:
         """Return the current UTC time (naive)."""
-        return ns_to_local(self._utc_ns, TimeZones.UTC)
+        if self._clock_ns != self._utc_ns:
+            self._read_clock()
+        return self._clock_utc
+
+    def _read_clock(self) -> None:
+        # Both times are read many times a step (user code, the engine): convert once per time.
+        ns = self._utc_ns
+        self._clock_local = ns_to_local(ns, self._time_zone)
+        self._clock_utc = ns_to_local(ns, TimeZones.UTC)
+        self._clock_ns = ns
 
     @property
     def time_zone(self) -> ZoneInfo:
@@ -211,6 +224,7 @@ class AlgorithmCore:
         """
         self._check_unlocked("set_time_zone")
         self._time_zone = time_zone if isinstance(time_zone, ZoneInfo) else get_time_zone(time_zone)
+        self._clock_ns = None
         if self._schedule is not None:
             self._schedule.date_rules.set_default_time_zone(self._time_zone)
             self._schedule.time_rules.set_default_time_zone(self._time_zone)
