@@ -11,112 +11,86 @@ column means the streaming path's "no value" (the sample counts, `current` stays
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ema_kernel", "exact_sum", "lwma_kernel", "sma_kernel", "sum_kernel", "wilder_kernel"]
+from lean_core.indicators.batch.exact_sums import (
+    SplitSum,
+    largest_magnitude,
+    shewchuk_sum,
+    split_add,
+    split_result,
+    split_start,
+    splitters,
+)
+
+__all__ = ["ema_kernel", "lwma_kernel", "sma_kernel", "sum_kernel", "wilder_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-@numba.njit(cache=True)
-def exact_sum(values: FloatArray) -> float:  # pragma: no cover - compiled
-    """Return the correctly rounded sum of finite values, as `math.fsum` does (Shewchuk's partials)."""
-    return _exact_sum(values, np.empty(len(values), dtype=np.float64))
-
-
-@numba.njit(cache=True, inline="always")
-def _exact_sum(values: FloatArray, partials: FloatArray) -> float:  # pragma: no cover - compiled
-    # `partials` is scratch space of at least len(values): a kernel allocates it once, not per sum
-    used = 0
-    for value in values:
-        x = value
-        kept = 0
-        for index in range(used):
-            y = partials[index]
-            if abs(x) < abs(y):
-                x, y = y, x
-            high = x + y
-            low = y - (high - x)
-            if low != 0.0:
-                partials[kept] = low
-                kept += 1
-            x = high
-        partials[kept] = x
-        used = kept + 1
-    return _round_partials(partials, used)
-
-
-@numba.njit(cache=True, inline="always")
-def _round_partials(partials: FloatArray, used: int) -> float:  # pragma: no cover - compiled
-    # Sum the partials from the largest down; the final correction gives the correctly rounded
-    # result when the remainder is exactly half an ulp (CPython's math_fsum does the same).
-    if used == 0:
-        return 0.0
-    count = used - 1
-    high = partials[count]
-    low = 0.0
-    while count > 0:
-        x = high
-        count -= 1
-        y = partials[count]
-        high = x + y
-        low = y - (high - x)
-        if low != 0.0:
-            break
-    if count > 0 and ((low < 0.0 and partials[count - 1] < 0.0) or (low > 0.0 and partials[count - 1] > 0.0)):
-        y = low * 2.0
-        x = high + y
-        if y == x - high:
-            high = x
-    return float(high)
-
-
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _running_sum(
     inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, mean: bool
 ) -> None:  # pragma: no cover - compiled
     # State: floats[0] the total; ints[0] the ring slot of the oldest value once full, ints[1] the
     # values seen. The total is re-added exactly every `size` values, as the streaming sum does.
+    # The values since the last re-sum are exactly those the next re-sum adds, so each value is
+    # split into that exact sum as it comes (`exact_sums`), and the re-sum costs one addition.
+    # Every window's values are in the ring or the inputs: one bound serves the batch.
     size = len(ring)
     total = floats[0]
     oldest = ints[0]
     seen = ints[1]
+    sigma, sigma2 = splitters(max(largest_magnitude(ring), largest_magnitude(inputs)), size)
     partials = np.empty(size, dtype=np.float64)
+    exact = _split_newest(ring, seen, oldest, sigma, sigma2)
     until_resum = size - seen % size  # values to go until `seen` is a multiple of `size`
-    count = len(inputs)
-    index = 0
-    while index < count and seen < size:  # filling the ring: the mean is over the values so far
-        value = inputs[index]
-        ring[seen] = value
+    for index in range(len(inputs)):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        value = inputs[at]
         seen += 1
-        total = total + value
+        if seen <= size:  # filling the ring: the mean is over the values so far
+            ring[np.uint64(seen - 1)] = value
+            total = total + value
+        else:
+            slot = np.uint64(oldest)
+            removed = ring[slot]
+            ring[slot] = value
+            oldest = oldest + 1 if oldest + 1 < size else 0
+            total = total + value - removed
+        exact = split_add(exact, value, sigma, sigma2)
         until_resum -= 1
         if until_resum == 0:
-            total = _exact_sum(ring, partials)
+            total = split_result(exact)
+            if math.isnan(total):  # a bit escaped the split: add the window the slow way
+                total = shewchuk_sum(ring, partials)
+            exact = split_start(sigma)
             until_resum = size
-        out[index, 0] = total / seen if mean else total
-        index += 1
-    divisor = float(size) if mean else 1.0  # x / 1.0 is x: one loop serves both
-    filled = index
-    for index in range(filled, count):
-        value = inputs[index]
-        removed = ring[oldest]
-        ring[oldest] = value
-        oldest += 1
-        if oldest == size:
-            oldest = 0
-        total = total + value - removed
-        until_resum -= 1
-        if until_resum == 0:
-            total = _exact_sum(ring, partials)
-            until_resum = size
-        out[index, 0] = total / divisor
+        # x / 1.0 is x: a sum takes the same loop
+        out[at, 0] = total / (seen if seen < size else size) if mean else total
     floats[0] = total
     ints[0] = oldest
-    ints[1] += count  # the ring loop counts only while filling
+    ints[1] = seen
+
+
+@numba.njit(cache=True, inline="always")
+def _split_newest(
+    ring: FloatArray, seen: int, oldest: int, sigma: float, sigma2: float
+) -> SplitSum:  # pragma: no cover - compiled
+    # The split sum of the values the ring took since the last re-sum (seen % size of them):
+    # the newest, from slot 0 up while filling, else before the oldest's slot
+    size = len(ring)
+    exact = split_start(sigma)
+    slot = seen if seen < size else oldest
+    for _ in range(seen % size):
+        slot = slot - 1 if slot > 0 else size - 1
+        exact = split_add(exact, ring[slot], sigma, sigma2)
+    return exact
 
 
 @numba.njit(cache=True)
