@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.base import IndicatorBase
+from lean_core.indicators.batch import kernels
 from lean_core.indicators.batch.adapters import MOVING_AVERAGE_ADAPTERS, BatchAdapter, FedInputs, KernelState
 from lean_core.indicators.data_point import IndicatorDataPoint, new_point
 from lean_core.indicators.moving_averages import (
@@ -36,6 +37,7 @@ __all__ = [
     "import_average",
     "pack",
     "run_average",
+    "smoothing_kinds",
     "take_last_input",
     "unpack",
 ]
@@ -54,6 +56,13 @@ AVERAGE_CLASSES: tuple[type[Average], ...] = (
 _AVERAGE_ADAPTERS: tuple[BatchAdapter[Any], ...] = tuple(
     MOVING_AVERAGE_ADAPTERS[cls] for cls in AVERAGE_CLASSES
 )
+
+#: the kinds `smoothing_kinds` accepts (indexes of AVERAGE_CLASSES)
+_SMOOTHED = (kernels.EXPONENTIAL, kernels.WILDERS)
+assert all(AVERAGE_CLASSES[kind] in (ExponentialMovingAverage, WilderMovingAverage) for kind in _SMOOTHED)
+
+#: `smoothing_kinds` by packed header: a composite's layouts are few
+_SMOOTHING_KINDS: dict[bytes, tuple[int, ...] | None] = {}
 
 AveragePart = tuple[BatchAdapter[Any], KernelState]
 """An average's adapter and its arrays within a composite's state."""
@@ -74,6 +83,20 @@ def pack(own: KernelState, averages: Sequence[Average]) -> KernelState:
     states = [_AVERAGE_ADAPTERS[kind].export_state(a) for kind, a in zip(kinds, averages, strict=True)]
     header = [[len(own), -1], *([len(state), kind] for state, kind in zip(states, kinds, strict=True))]
     return (np.array(header, dtype=np.int64), *own, *chain.from_iterable(states))
+
+
+def smoothing_kinds(state: KernelState) -> tuple[int, ...] | None:
+    """Return the kinds of a packed state's averages when all are exponential or Wilder's, else None.
+
+    Those keep the same two arrays and step by `kernels.smooth`: a composite then runs them in
+    one kernel with its own arithmetic (the arrays in the state's order, the kinds as arguments).
+    """
+    header = state[0]
+    key = header.tobytes()  # cheaper than reading the kinds: a batch asks once per data batch
+    if key not in _SMOOTHING_KINDS:
+        kinds = tuple(header[1:, 1].tolist())
+        _SMOOTHING_KINDS[key] = kinds if all(kind in _SMOOTHED for kind in kinds) else None
+    return _SMOOTHING_KINDS[key]
 
 
 def unpack(state: KernelState) -> tuple[KernelState, list[AveragePart]]:

@@ -27,7 +27,22 @@ from lean_core.indicators.batch.exact_sums import (
     splitters,
 )
 
-__all__ = ["ema_kernel", "lwma_kernel", "sma_kernel", "sum_kernel", "wilder_kernel"]
+__all__ = [
+    "EXPONENTIAL",
+    "WILDERS",
+    "Smoothing",
+    "SmoothingConstants",
+    "lwma_kernel",
+    "settled",
+    "sma_kernel",
+    "smooth",
+    "smoothed",
+    "smoothing_constants",
+    "smoothing_kernel",
+    "smoothing_of",
+    "store_smoothing",
+    "sum_kernel",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -109,57 +124,98 @@ def sum_kernel(
     _running_sum(inputs, ring, floats, ints, out, False)
 
 
-@numba.njit(cache=True)
-def ema_kernel(
-    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
-) -> None:  # pragma: no cover - compiled
-    """Advance an exponential average seeded by the simple average of its first `period` values.
+# -- exponential and Wilder's averages ---------------------------------------------------------
+# Both smooth from their period-th value on and keep the same state, so one step serves both (and
+# the composites that fuse them: RSI, MACD, the average true range).
 
-    State: floats = [seed sum, current value, weight, retain], ints = [samples, period]. `weight`
-    and `retain` come from the indicator, so the constants are the streaming path's bits.
+#: a smoothed average's kind, as `averages.AVERAGE_CLASSES` indexes it
+EXPONENTIAL = 1
+WILDERS = 2
+
+Smoothing = tuple[float, float, int]
+"""A smoothed average's state: the sum of its first values, its current value, its samples."""
+SmoothingConstants = tuple[int, int, float, float]
+"""A smoothed average's kind, period, and weights of the new value and of the current one."""
+
+
+@numba.njit(cache=True, inline="always")
+def smoothing_of(floats: FloatArray, ints: IntArray) -> Smoothing:  # pragma: no cover - compiled
+    """Return the state of a smoothed average's arrays: floats = [first values' sum, current,
+    weight, retain], ints = [samples, period] (`adapters` lays them out)."""
+    return floats[0], floats[1], ints[0]
+
+
+@numba.njit(cache=True, inline="always")
+def smoothing_constants(
+    kind: int, floats: FloatArray, ints: IntArray
+) -> SmoothingConstants:  # pragma: no cover - compiled
+    """Return a smoothed average's constants: `weight` and `retain` are the indicator's bits."""
+    return kind, ints[1], floats[2], floats[3]
+
+
+@numba.njit(cache=True, inline="always")
+def store_smoothing(state: Smoothing, floats: FloatArray, ints: IntArray) -> None:  # pragma: no cover
+    """Write a smoothed average's state back into its arrays."""
+    floats[0], floats[1], ints[0] = state
+
+
+@numba.njit(cache=True, inline="always")
+def smooth(state: Smoothing, constants: SmoothingConstants, value: float) -> Smoothing:  # pragma: no cover
+    """Return the state after `value`: the streaming `_compute_next_value`, step for step.
+
+    Exponential: 0 until the period-th value, which gives the mean of the first ones; Wilder's: the
+    mean of the values so far until then. Both smooth after (`smoothed`).
     """
-    seed, current, weight, retain = floats[0], floats[1], floats[2], floats[3]
-    samples, period = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        samples += 1
-        if samples < period:
-            seed += value
-            current = 0.0
-        elif samples == period:
-            seed += value
-            current = seed / period
-        else:
-            current = value * weight + current * retain
-        out[index, 0] = current
-    floats[0] = seed
-    floats[1] = current
-    ints[0] = samples
+    first, current, samples = state
+    kind, period = constants[0], constants[1]
+    samples += 1
+    if samples < period:
+        first += value
+        return first, (first / samples if kind == WILDERS else 0.0), samples
+    if samples == period and kind == EXPONENTIAL:
+        first += value
+        return first, first / period, samples
+    return first, smoothed(current, value, constants), samples
 
 
-@numba.njit(cache=True)
-def wilder_kernel(
-    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
+@numba.njit(cache=True, inline="always")
+def smoothed(current: float, value: float, constants: SmoothingConstants) -> float:  # pragma: no cover
+    """Return the smoothing of `current` by `value`: what `smooth` computes once `settled`."""
+    return value * constants[2] + current * constants[3]
+
+
+@numba.njit(cache=True, inline="always")
+def settled(state: Smoothing, constants: SmoothingConstants) -> bool:  # pragma: no cover - compiled
+    """Return whether every next value only smooths (`smoothed`): the first values are behind.
+
+    A kernel then runs a loop of the smoothing alone, and counts the samples after it.
+    """
+    return state[2] >= constants[1]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def smoothing_kernel(
+    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, kind: int
 ) -> None:  # pragma: no cover - compiled
-    """Advance Wilder's average: the mean of the values seen until `period`, then smoothing.
+    """Advance an exponential average (`kind` EXPONENTIAL) or Wilder's (WILDERS).
 
     State: floats = [sum of the first values, current value, weight, retain], ints = [samples,
     period]. `weight` and `retain` come from the indicator, so the constants are its bits.
     """
-    total, current, weight, retain = floats[0], floats[1], floats[2], floats[3]
-    samples, period = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        samples += 1
-        if samples < period:
-            total += value
-            current = total / samples
-        else:
-            current = value * weight + current * retain
-        out[index, 0] = current
-    floats[0] = total
-    floats[1] = current
-    ints[0] = samples
+    state = smoothing_of(floats, ints)
+    constants = smoothing_constants(kind, floats, ints)
+    count = len(inputs)
+    index = 0
+    while index < count and not settled(state, constants):
+        state = smooth(state, constants, inputs[index])
+        out[index, 0] = state[1]
+        index += 1
+    first, current, samples = state
+    for position in range(index, count):
+        at = np.uint64(position)  # unsigned indices: numba then skips its negative-index fix-up
+        current = smoothed(current, inputs[at], constants)
+        out[at, 0] = current
+    store_smoothing((first, current, samples + count - index), floats, ints)
 
 
 @numba.njit(cache=True)

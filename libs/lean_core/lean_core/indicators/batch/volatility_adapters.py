@@ -26,6 +26,7 @@ from lean_core.indicators.batch.averages import (
     import_average,
     pack,
     run_average,
+    smoothing_kinds,
     take_last_input,
     unpack,
 )
@@ -134,6 +135,11 @@ class AverageTrueRangeAdapter(BatchAdapter[AverageTrueRange]):
         return pack(_TRUE_RANGE.export_state(indicator.true_range), (indicator._smoother,))
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        kinds = smoothing_kinds(state)
+        if kinds is not None:  # one kernel for the true range and its average
+            _, range_floats, range_ints, floats, ints = state
+            kernels.atr_kernel(inputs, range_floats, range_ints, floats, ints, out, kinds[0])
+            return
         true_range, (average,) = unpack(state)
         _TRUE_RANGE.run(true_range, inputs, out[:, 1:2])
         out[:, 2] = run_average(average, out[:, 1])

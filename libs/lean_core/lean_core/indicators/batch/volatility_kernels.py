@@ -23,8 +23,17 @@ from lean_core.indicators.batch.exact_sums import (
     split_start,
     splitters,
 )
+from lean_core.indicators.batch.kernels import (
+    settled,
+    smooth,
+    smoothed,
+    smoothing_constants,
+    smoothing_of,
+    store_smoothing,
+)
 
 __all__ = [
+    "atr_kernel",
     "bollinger_kernel",
     "extreme_kernel",
     "true_range_kernel",
@@ -229,7 +238,7 @@ def _shifted_sums(
     return shewchuk_sum(scratch[0, :count], scratch[2]), shewchuk_sum(scratch[1, :count], scratch[2])
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def true_range_kernel(
     inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
 ) -> None:  # pragma: no cover - compiled
@@ -240,23 +249,72 @@ def true_range_kernel(
     previous = floats[0]
     samples = ints[0]
     for index in range(len(inputs)):
-        high = inputs[index, 0]
-        low = inputs[index, 1]
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
         samples += 1
-        value = high - low
-        if not math.isnan(previous) and samples >= 2:
-            # Python's max(range, |high - close|, |low - close|) spelled out: a later one wins
-            # only when greater (not left to numba's max, whose ties and NaNs are its own)
-            above = abs(high - previous)
-            if above > value:  # noqa: PLR1730
-                value = above
-            below = abs(low - previous)
-            if below > value:  # noqa: PLR1730
-                value = below
-        previous = inputs[index, 2]
-        out[index, 0] = value
+        out[at, 0] = _true_range(inputs[at, 0], inputs[at, 1], previous, samples)
+        previous = inputs[at, 2]
     floats[0] = previous
     ints[0] = samples
+
+
+@numba.njit(cache=True, inline="always")
+def _true_range(high: float, low: float, previous: float, samples: int) -> float:  # pragma: no cover
+    # TrueRange._compute_next_value: `samples` counts this bar, `previous` is NaN before any
+    if samples < 2 or math.isnan(previous):
+        return high - low
+    return _range_over(high, low, previous)
+
+
+@numba.njit(cache=True, inline="always")
+def _range_over(high: float, low: float, previous: float) -> float:  # pragma: no cover - compiled
+    # true_range_of: Python's max(range, |high - close|, |low - close|) spelled out, a later one
+    # winning only when greater (maxsd's rule: not left to numba's max, and no branch on which
+    # is the largest)
+    value = high - low
+    above = abs(high - previous)
+    value = above if above > value else value
+    below = abs(low - previous)
+    return below if below > value else value
+
+
+@numba.njit(cache=True, error_model="numpy")
+def atr_kernel(
+    inputs: FloatArray,
+    range_floats: FloatArray,
+    range_ints: IntArray,
+    floats: FloatArray,
+    ints: IntArray,
+    out: FloatArray,
+    kind: int,
+) -> None:  # pragma: no cover - compiled
+    """Advance `AverageTrueRange` over a smoothed average (exponential or Wilder's, by kind).
+
+    Outputs: the value, the true range, the average. State: the true range's arrays
+    (`true_range_kernel`), then the average's (`kernels.smoothing_kernel`).
+    """
+    previous = range_floats[0]
+    samples = range_ints[0]
+    state = smoothing_of(floats, ints)
+    constants = smoothing_constants(kind, floats, ints)
+    count = len(inputs)
+    index = 0
+    while index < count and not (samples >= 2 and settled(state, constants)):
+        samples += 1
+        true_range = _true_range(inputs[index, 0], inputs[index, 1], previous, samples)
+        previous = inputs[index, 2]
+        state = smooth(state, constants, true_range)
+        out[index, 0], out[index, 1], out[index, 2] = state[1], true_range, state[1]
+        index += 1
+    first, current, smoothed_samples = state
+    for position in range(index, count):  # settled: the smoothing alone, the samples after
+        at = np.uint64(position)  # unsigned indices: numba then skips its negative-index fix-up
+        true_range = _range_over(inputs[at, 0], inputs[at, 1], previous)
+        previous = inputs[at, 2]
+        current = smoothed(current, true_range, constants)
+        out[at, 0], out[at, 1], out[at, 2] = current, true_range, current
+    range_floats[0] = previous
+    range_ints[0] = samples + count - index
+    store_smoothing((first, current, smoothed_samples + count - index), floats, ints)
 
 
 @numba.njit(cache=True)
