@@ -199,7 +199,8 @@ def test_options_without_a_kernel_have_no_adapter() -> None:
 
 
 # values of every magnitude, signs and zeros: the kernels' exact sums then often cannot split them
-# (`exact_sums`) and take fsum's own algorithm; still no overflow (the streaming fsum would raise)
+# (`exact_sums`) and take fsum's own algorithm, and the extremes compare negatives and zeros of
+# both signs; still no overflow (the streaming fsum would raise)
 wide_values = st.one_of(
     st.floats(min_value=-1e150, max_value=1e150, allow_nan=False),
     st.sampled_from([0.0, -0.0, 1e-300, -5e-324, 1e150]),
@@ -207,7 +208,7 @@ wide_values = st.one_of(
 
 
 @pytest.mark.parametrize(
-    "name", ["SMA(1)", "SMA(10)", "SUM(7)", "VAR(5)", "STD(20)", "BB(5,1.5)", "BB(20,2)"]
+    "name", ["SMA(1)", "SMA(10)", "SUM(7)", "VAR(5)", "STD(20)", "BB(5,1.5)", "BB(20,2)", "MAX(5)", "MIN(4)"]
 )
 @settings(max_examples=40, deadline=None)
 @given(

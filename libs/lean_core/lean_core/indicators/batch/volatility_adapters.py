@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from lean_core.indicators.bands import BollingerBands
 from lean_core.indicators.base import IndicatorBase
+from lean_core.indicators.batch import extreme_kernels
 from lean_core.indicators.batch import volatility_kernels as kernels
 from lean_core.indicators.batch.adapters import BatchAdapter, FedInputs, KernelState, publish_value
 from lean_core.indicators.batch.averages import (
@@ -234,7 +235,6 @@ class _ExtremeAdapter(BatchAdapter[Maximum | Minimum]):
     since the extreme]); outputs the value and the inputs since it came."""
 
     outputs = 2
-    largest: ClassVar[bool]
 
     def export_state(self, indicator: Maximum | Minimum) -> KernelState:
         ring, tail, seen, removed = _export_value_window(indicator._values)
@@ -246,10 +246,6 @@ class _ExtremeAdapter(BatchAdapter[Maximum | Minimum]):
         _import_value_window(indicator._values, ring, int(ints[0]), int(ints[1]), float(floats[1]))
         indicator._since = int(ints[2])
 
-    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        ring, floats, ints = state
-        kernels.extreme_kernel(inputs, ring, floats, ints, out, self.largest)
-
     def publish(
         self, indicator: Maximum | Minimum, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
@@ -259,15 +255,19 @@ class _ExtremeAdapter(BatchAdapter[Maximum | Minimum]):
 
 
 class MaximumAdapter(_ExtremeAdapter):
-    """`Maximum` through `extreme_kernel`."""
+    """`Maximum` through `extreme_kernels.maximum_kernel`."""
 
-    largest = True
+    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        ring, floats, ints = state
+        extreme_kernels.maximum_kernel(inputs, ring, floats, ints, out)
 
 
 class MinimumAdapter(_ExtremeAdapter):
-    """`Minimum` through `extreme_kernel`."""
+    """`Minimum` through `extreme_kernels.minimum_kernel`."""
 
-    largest = False
+    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        ring, floats, ints = state
+        extreme_kernels.minimum_kernel(inputs, ring, floats, ints, out)
 
 
 VOLATILITY_ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {

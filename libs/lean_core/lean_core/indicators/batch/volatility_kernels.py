@@ -1,5 +1,5 @@
-"""Numba kernels of the volatility family: variance and deviation, true range, the Bollinger bands
-and the rolling maximum and minimum (the averages the composites run are `kernels.py`'s).
+"""Numba kernels of the volatility family: variance and deviation, true range and its average, the
+Bollinger bands (the rolling maximum and minimum are `extreme_kernels.py`'s).
 
 Same contract as `kernels.py`: each kernel advances the state arrays its adapter lays out (in
 `volatility_adapters.py`) in place and writes one output row per input, with the streaming path's
@@ -35,7 +35,6 @@ from lean_core.indicators.batch.kernels import (
 __all__ = [
     "atr_kernel",
     "bollinger_kernel",
-    "extreme_kernel",
     "true_range_kernel",
     "variance_kernel",
 ]
@@ -56,12 +55,6 @@ def _push(ring: FloatArray, tail: int, seen: int, value: float, removed: float) 
     removed = ring[slot]
     ring[slot] = value
     return (tail + 1 if tail + 1 < size else 0), removed
-
-
-@numba.njit(cache=True, inline="always")
-def _slot(tail: int, count: int, back: int) -> int:
-    # the ring slot of the value `back` inputs before the newest (RollingWindow's indexing)
-    return (count + tail - back - 1) % count
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -348,47 +341,3 @@ def bollinger_kernel(
         # LEAN: once ready, no value while the deviation is 0
         out[index, 0] = math.nan if wait == 0 and deviation == 0.0 else value
     ints[0] = wait
-
-
-@numba.njit(cache=True)
-def _extreme_back(ring: FloatArray, tail: int, count: int, largest: bool) -> int:  # pragma: no cover
-    # how many inputs back the window's extreme is: the newest of equal ones (a strict comparison)
-    best = 0
-    best_value = ring[_slot(tail, count, 0)]
-    for back in range(1, count):
-        value = ring[_slot(tail, count, back)]
-        if (value > best_value) if largest else (value < best_value):
-            best = back
-            best_value = value
-    return best
-
-
-@numba.njit(cache=True)
-def extreme_kernel(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, largest: bool
-) -> None:  # pragma: no cover - compiled
-    """Advance `Maximum` (`largest`) or `Minimum`: column 0 the value, 1 the inputs since it came.
-
-    State: ring = the window of values, floats = [current value, value removed last], ints =
-    [tail, values seen, inputs since the extreme].
-    """
-    size = len(ring)
-    current, removed = floats[0], floats[1]
-    tail, seen, since = ints[0], ints[1], ints[2]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        seen += 1
-        tail, removed = _push(ring, tail, seen, value, removed)
-        if seen == 1 or (value >= current if largest else value <= current):
-            since = 0
-            current = value
-        elif since >= size - 1:  # the extreme just left the window: search it again
-            count = min(seen, size)
-            since = _extreme_back(ring, tail, count, largest)
-            current = ring[_slot(tail, count, since)]
-        else:
-            since += 1
-        out[index, 0] = current
-        out[index, 1] = since
-    floats[0], floats[1] = current, removed
-    ints[0], ints[1], ints[2] = tail, seen, since
