@@ -4,7 +4,7 @@
 ones; when that one leaves the window it searches the window again. The kernels do the same over
 the window's values and the inputs laid out oldest first in one array: a window is then a range of
 it, searched in order with no ring to wrap around, and the window the indicator keeps is written
-once at the end.
+once at the end (`rings`).
 
 State, as `volatility_adapters` lays it out: ring = the window as `RollingWindow` keeps it (the
 slots fill in order, then the oldest one, at `tail`, gives way to the newest: the value of the
@@ -17,6 +17,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 import numpy.typing as npt
+
+from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
 __all__ = ["maximum_kernel", "minimum_kernel"]
 
@@ -49,7 +51,7 @@ def _extremes(
     size = len(ring)
     seen = ints[1]
     held = min(seen, size)
-    values = _oldest_first(ring, ints[0], held, inputs)
+    values = oldest_first(ring, seen, held, inputs)
     keys = _order_keys(values, largest)
     best, best_at = _search(keys, 0, held)
     for index in range(held, len(values)):
@@ -67,7 +69,10 @@ def _extremes(
     count = len(inputs)
     if count:
         floats[0], ints[2] = values[np.uint64(best_at)], len(values) - 1 - best_at
-        _keep_window(values, seen + count, ring, floats, ints)
+        seen += count
+        ints[0], ints[1] = keep_newest(values, seen, ring), seen
+        if seen > size:  # the input `size` before the newest was the last to leave
+            floats[1] = values[len(values) - 1 - size]
 
 
 @numba.njit(cache=True, inline="always")
@@ -95,34 +100,3 @@ def _search(keys: IntArray, start: int, stop: int) -> tuple[int, int]:  # pragma
     while index >= start and keys[np.uint64(index)] != largest:
         index -= 1
     return largest, index
-
-
-@numba.njit(cache=True, inline="always")
-def _oldest_first(
-    ring: FloatArray, tail: int, held: int, inputs: FloatArray
-) -> FloatArray:  # pragma: no cover
-    # the window's `held` values from the oldest (at `tail`, 0 while the ring fills), then the inputs
-    values = np.empty(held + len(inputs), dtype=np.float64)
-    size = len(ring)
-    for index in range(held):
-        slot = tail + index
-        values[index] = ring[slot if slot < size else slot - size]
-    values[held:] = inputs
-    return values
-
-
-@numba.njit(cache=True, inline="always")
-def _keep_window(
-    values: FloatArray, seen: int, ring: FloatArray, floats: FloatArray, ints: IntArray
-) -> None:  # pragma: no cover - compiled
-    # The window after `seen` inputs, the newest being values[-1], as `RollingWindow` holds it:
-    # the p-th input in slot (p - 1) % size, the oldest's slot next (0 while filling), the value
-    # of the (seen - size)-th input the last removed (the array holds it once one was).
-    size = len(ring)
-    count = len(values)
-    for position in range(max(1, seen - size + 1), seen + 1):
-        ring[(position - 1) % size] = values[count - 1 - (seen - position)]
-    if seen > size:
-        floats[1] = values[count - 1 - size]
-    ints[0] = seen % size if seen >= size else 0
-    ints[1] = seen

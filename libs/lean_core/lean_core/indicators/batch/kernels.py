@@ -26,6 +26,7 @@ from lean_core.indicators.batch.exact_sums import (
     split_start,
     splitters,
 )
+from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
 __all__ = [
     "EXPONENTIAL",
@@ -218,35 +219,35 @@ def smoothing_kernel(
     store_smoothing((first, current, samples + count - index), floats, ints)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def lwma_kernel(
     inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, denominator: int
 ) -> None:  # pragma: no cover - compiled
     """Advance a linear weighted average over `len(ring)` values: 0 until the window is full.
 
-    State: ring = the window's values, laid out as `RollingWindow` lays out its items (filled from
-    slot 0, then the oldest's slot is the next overwritten); ints = [slot of the oldest once full,
-    values seen, denominator]. The weighted sum runs newest to oldest, as the streaming loop does,
-    so its rounding is the same.
+    State: ring = the window's values, laid out as `RollingWindow` lays out its items (`rings`);
+    ints = [slot of the oldest once full, values seen, denominator]. Each weighted sum runs newest
+    to oldest, as the streaming loop does, so its rounding is the same; the batch's sums run
+    weight by weight over all its outputs at once (the window's values and the inputs laid out
+    oldest first), which takes the additions several outputs at a time.
     """
     size = len(ring)
-    oldest, seen = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        seen += 1
-        if seen <= size:
-            ring[seen - 1] = value
-        else:
-            ring[oldest] = value
-            oldest = oldest + 1 if oldest + 1 < size else 0
-        if seen < size:
-            out[index, 0] = 0.0
-            continue
-        numerator = 0.0
-        slot = oldest - 1 if oldest > 0 else size - 1  # the newest value's slot
-        for weight in range(size, 0, -1):
-            numerator += weight * ring[slot]
-            slot = slot - 1 if slot > 0 else size - 1
-        out[index, 0] = numerator / denominator
-    ints[0] = oldest
+    seen = ints[1]
+    count = len(inputs)
+    values = oldest_first(ring, seen, size - 1, inputs)
+    held = len(values) - count
+    first = min(count, max(0, size - 1 - seen))  # the outputs before have fewer than size values
+    sums = np.zeros(count - first, dtype=np.float64)
+    for back in range(size):  # the value `back` inputs before each output weighs size - back
+        weight = float(size - back)
+        window = values[held + first - back :]
+        for index in range(len(sums)):
+            sums[index] += weight * window[index]
+    out[:first, 0] = 0.0
+    divisor = float(denominator)
+    averages = out[first:]
+    for index in range(len(sums)):
+        averages[index, 0] = sums[index] / divisor
+    seen += count
+    ints[0] = keep_newest(values, seen, ring)
     ints[1] = seen
