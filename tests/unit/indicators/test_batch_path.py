@@ -227,3 +227,28 @@ def test_values_of_every_magnitude_give_the_streaming_values_and_state(
 
     assert batched_events == streamed_events
     assert state_of(batched) == state_of(streamed)
+
+
+# prices in cents within a narrow band, as minute bars are: the variance then sums its offsets
+# plainly (exactly, see variance_kernels._offset_splitters) rather than by splitting them
+narrow_prices = st.integers(min_value=40_000, max_value=41_000).map(lambda cents: cents / 100)
+
+
+@pytest.mark.parametrize("name", ["VAR(5)", "STD(20)", "BB(20,2)", "SMA(10)"])
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(narrow_prices, min_size=1, max_size=200),
+    sizes=st.lists(st.integers(min_value=1, max_value=70), max_size=6),
+)
+def test_prices_in_a_narrow_band_give_the_streaming_values_and_state(
+    name: str, values: list[float], sizes: list[int]
+) -> None:
+    streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
+    streamed_events, batched_events = observed(streamed), observed(batched)
+    times = _times(len(values))
+
+    _stream(streamed, times, values)
+    _in_batches(batched, times, values, sizes)
+
+    assert batched_events == streamed_events
+    assert state_of(batched) == state_of(streamed)

@@ -31,8 +31,10 @@ from lean_core.symbols import Symbol
 
 __all__ = [
     "AVERAGE_CLASSES",
+    "SIMPLE",
     "Average",
     "AveragePart",
+    "average_kinds",
     "has_kernels",
     "import_average",
     "pack",
@@ -61,8 +63,10 @@ _AVERAGE_ADAPTERS: tuple[BatchAdapter[Any], ...] = tuple(
 _SMOOTHED = (kernels.EXPONENTIAL, kernels.WILDERS)
 assert all(AVERAGE_CLASSES[kind] in (ExponentialMovingAverage, WilderMovingAverage) for kind in _SMOOTHED)
 
-#: `smoothing_kinds` by packed header: a composite's layouts are few
-_SMOOTHING_KINDS: dict[bytes, tuple[int, ...] | None] = {}
+#: `average_kinds` by packed header: a composite's layouts are few
+_KINDS: dict[bytes, tuple[int, ...]] = {}
+#: the simple average's kind
+SIMPLE = AVERAGE_CLASSES.index(SimpleMovingAverage)
 
 AveragePart = tuple[BatchAdapter[Any], KernelState]
 """An average's adapter and its arrays within a composite's state."""
@@ -85,18 +89,27 @@ def pack(own: KernelState, averages: Sequence[Average]) -> KernelState:
     return (np.array(header, dtype=np.int64), *own, *chain.from_iterable(states))
 
 
-def smoothing_kinds(state: KernelState) -> tuple[int, ...] | None:
-    """Return the kinds of a packed state's averages when all are exponential or Wilder's, else None.
+def average_kinds(state: KernelState) -> tuple[int, ...]:
+    """Return the kinds (indexes of AVERAGE_CLASSES) of a packed state's averages, in order.
 
-    Those keep the same two arrays and step by `kernels.smooth`: a composite then runs them in
-    one kernel with its own arithmetic (the arrays in the state's order, the kinds as arguments).
+    A composite whose averages are of kinds it fuses runs them in one kernel with its own
+    arithmetic, their arrays in the state's order.
     """
     header = state[0]
     key = header.tobytes()  # cheaper than reading the kinds: a batch asks once per data batch
-    if key not in _SMOOTHING_KINDS:
-        kinds = tuple(header[1:, 1].tolist())
-        _SMOOTHING_KINDS[key] = kinds if all(kind in _SMOOTHED for kind in kinds) else None
-    return _SMOOTHING_KINDS[key]
+    if key not in _KINDS:
+        _KINDS[key] = tuple(header[1:, 1].tolist())
+    return _KINDS[key]
+
+
+def smoothing_kinds(state: KernelState) -> tuple[int, ...] | None:
+    """Return the kinds of a packed state's averages when all are exponential or Wilder's, else None.
+
+    Those keep the same two arrays and step by `kernels.smooth`: RSI, MACD and the average true
+    range run them in one kernel (the kinds as arguments).
+    """
+    kinds = average_kinds(state)
+    return kinds if all(kind in _SMOOTHED for kind in kinds) else None
 
 
 def unpack(state: KernelState) -> tuple[KernelState, list[AveragePart]]:

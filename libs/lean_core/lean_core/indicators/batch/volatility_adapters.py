@@ -19,10 +19,12 @@ import numpy.typing as npt
 
 from lean_core.indicators.bands import BollingerBands
 from lean_core.indicators.base import IndicatorBase
-from lean_core.indicators.batch import extreme_kernels
+from lean_core.indicators.batch import extreme_kernels, variance_kernels
 from lean_core.indicators.batch import volatility_kernels as kernels
 from lean_core.indicators.batch.adapters import BatchAdapter, FedInputs, KernelState, publish_value
 from lean_core.indicators.batch.averages import (
+    SIMPLE,
+    average_kinds,
     has_kernels,
     import_average,
     pack,
@@ -84,7 +86,7 @@ class VarianceAdapter(BatchAdapter[Variance]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         ring, floats, ints = state
-        kernels.variance_kernel(inputs, ring, floats, ints, out, self.root)
+        variance_kernels.variance_kernel(inputs, ring, floats, ints, out, self.root)
 
 
 class StandardDeviationAdapter(VarianceAdapter):
@@ -198,6 +200,12 @@ class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
         return pack((*own, *_DEVIATION.export_state(indicator.standard_deviation)), (middle,))
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        if average_kinds(state) == (SIMPLE,):  # the default: one kernel for every part
+            _, k, wait, deviation_ring, deviation_floats, deviation_ints, ring, floats, ints = state
+            kernels.bollinger_sma_kernel(
+                inputs, k, wait, deviation_ring, deviation_floats, deviation_ints, ring, floats, ints, out
+            )
+            return
         (k, wait, *deviation), (middle,) = unpack(state)
         _DEVIATION.run(tuple(deviation), inputs, out[:, 1:2])
         out[:, 2] = run_average(middle, inputs)

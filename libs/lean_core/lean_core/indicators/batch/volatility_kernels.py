@@ -15,14 +15,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from lean_core.indicators.batch.exact_sums import (
-    SplitSum,
-    shewchuk_sum,
-    split_add,
-    split_result,
-    split_start,
-    splitters,
-)
+from lean_core.indicators.batch import kernels, variance_kernels
 from lean_core.indicators.batch.kernels import (
     settled,
     smooth,
@@ -35,200 +28,12 @@ from lean_core.indicators.batch.kernels import (
 __all__ = [
     "atr_kernel",
     "bollinger_kernel",
+    "bollinger_sma_kernel",
     "true_range_kernel",
-    "variance_kernel",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@numba.njit(cache=True, inline="always")
-def _push(ring: FloatArray, tail: int, seen: int, value: float, removed: float) -> tuple[int, float]:
-    # `seen` counts `value` already; returns the new tail and the value that last gave way
-    # (unsigned slots: numba then skips its negative-index fix-up)
-    size = len(ring)
-    if seen <= size:
-        ring[np.uint64(seen - 1)] = value
-        return tail, removed
-    slot = np.uint64(tail)
-    removed = ring[slot]
-    ring[slot] = value
-    return (tail + 1 if tail + 1 < size else 0), removed
-
-
-@numba.njit(cache=True, error_model="numpy")
-def variance_kernel(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, root: bool
-) -> None:  # pragma: no cover - compiled
-    """Advance `Variance` (its square root, `StandardDeviation`, with `root`).
-
-    State: ring = the window of values, floats = [shift, sum, sum of squares, last value, value
-    removed last], ints = [tail, values seen, run length of equal values]. The running sums come
-    first (a sequential pass), then the variances from them: those do not depend on each other,
-    so that pass runs their divisions and roots several at a time.
-    """
-    count = len(inputs)
-    squares = np.empty(count, dtype=np.float64)
-    counts = np.empty(count, dtype=np.float64)
-    _add_shifted_sums(inputs, ring, floats, ints, out, squares, counts)
-    _variances(out, squares, counts, root)
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _add_shifted_sums(
-    inputs: FloatArray,
-    ring: FloatArray,
-    floats: FloatArray,
-    ints: IntArray,
-    totals: FloatArray,
-    squares: FloatArray,
-    counts: FloatArray,
-) -> None:  # pragma: no cover - compiled
-    # After each input: the sum of the window's offsets from the shift (into column 0 of
-    # `totals`), of their squares, and the window's count (0.0: the variance is 0 whatever the
-    # sums, as for a single value or a window of equal values). The sums are re-added exactly at
-    # the first value and every `size` values (Variance._resynchronise), from the window's
-    # offsets from its newest value. That window is the values since the last re-sum (a group),
-    # and its newest value is an input known in advance: so each value's offset is split into
-    # the exact sums as it comes (`exact_sums`), when the group's re-sum falls in this batch.
-    size = len(ring)
-    shift, total, square_total, last, removed = floats[0], floats[1], floats[2], floats[3], floats[4]
-    tail, seen, run = ints[0], ints[1], ints[2]
-    count = len(inputs)
-    sigmas = _offset_splitters(ring[: min(seen, size)], inputs, size)
-    sigma, sigma2, square_sigma, square_sigma2 = sigmas
-    scratch = np.empty((3, size), dtype=np.float64)
-    until_resync = size - seen % size
-    index = 0
-    while index < count:
-        stop = min(index + until_resync, count)  # the group's inputs in this batch
-        resyncs = stop - index == until_resync
-        group_shift = inputs[stop - 1]
-        if index == 0:  # the group began in an earlier batch: split what the window holds of it
-            offsets, offset_squares = _split_window_offsets(ring, seen, tail, group_shift, sigmas)
-        else:
-            offsets, offset_squares = split_start(sigma), split_start(square_sigma)
-        for position in range(index, stop):
-            at = np.uint64(position)  # unsigned indices: numba then skips its negative-index fix-up
-            value = inputs[at]
-            run = run + 1 if value == last else 1
-            last = value
-            seen += 1
-            tail, removed = _push(ring, tail, seen, value, removed)
-            if resyncs:
-                offset = value - group_shift
-                offsets = split_add(offsets, offset, sigma, sigma2)
-                offset_squares = split_add(offset_squares, offset * offset, square_sigma, square_sigma2)
-            # (the group's last value re-sums instead: see below)
-            shift, total, square_total = _running_sums(shift, total, square_total, value, removed, seen, size)
-            window = seen if seen < size else size
-            totals[at, 0] = total
-            squares[at] = square_total
-            counts[at] = window if (seen >= 2) & (run < window) else 0.0
-        until_resync -= stop - index
-        index = stop
-        if until_resync == 0:
-            shift = group_shift
-            total, square_total = split_result(offsets), split_result(offset_squares)
-            if math.isnan(total) or math.isnan(square_total):  # a bit escaped: the slow way
-                total, square_total = _shifted_sums(ring[: min(seen, size)], shift, scratch)
-            totals[index - 1, 0] = total
-            squares[index - 1] = square_total
-            until_resync = size
-    floats[0], floats[1], floats[2], floats[3], floats[4] = shift, total, square_total, last, removed
-    ints[0], ints[1], ints[2] = tail, seen, run
-
-
-@numba.njit(cache=True, inline="always")
-def _running_sums(
-    shift: float, total: float, square_total: float, value: float, removed: float, seen: int, size: int
-) -> tuple[float, float, float]:  # pragma: no cover - compiled
-    # Variance._variance_after between re-sums: add the value's offset from the shift (and its
-    # square), drop the removed value's; a first value starts the sums (its offset is 0)
-    if seen == 1:
-        return value, 0.0, 0.0
-    offset = value - shift
-    total = total + offset
-    square_total = square_total + offset * offset
-    if seen > size:
-        gone = removed - shift
-        total = total - gone
-        square_total = square_total - gone * gone
-    return shift, total, square_total
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _variances(
-    out: FloatArray, squares: FloatArray, counts: FloatArray, root: bool
-) -> None:  # pragma: no cover - compiled
-    # Variance._variance_after from the sums (column 0 of `out` on entry, the value on return)
-    for index in range(len(counts)):
-        count = counts[index]
-        variance = 0.0
-        if count != 0.0:
-            mean = out[index, 0] / count
-            spread = squares[index] / count - mean * mean
-            # max(0.0, spread): 0.0 unless spread is greater (so never -0.0, nor NaN)
-            if spread > 0.0:
-                variance = spread
-        out[index, 0] = math.sqrt(variance) if root else variance
-
-
-@numba.njit(cache=True)
-def _offset_splitters(
-    window: FloatArray, inputs: FloatArray, size: int
-) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
-    # The splitters (`exact_sums`) of a batch's offsets and of their squares: an offset is at
-    # most the spread of the values the window holds or takes (rounding is monotonic), its square
-    # the spread's square.
-    low, high = _value_range(inputs, np.inf, -np.inf)
-    low, high = _value_range(window, low, high)
-    spread = high - low if high >= low else 0.0
-    sigma, sigma2 = splitters(spread, size)
-    square_sigma, square_sigma2 = splitters(spread * spread, size)
-    return sigma, sigma2, square_sigma, square_sigma2
-
-
-@numba.njit(cache=True)
-def _value_range(values: FloatArray, low: float, high: float) -> tuple[float, float]:  # pragma: no cover
-    for value in values:
-        low = min(low, value)
-        high = max(high, value)
-    return low, high
-
-
-@numba.njit(cache=True)
-def _split_window_offsets(
-    ring: FloatArray, seen: int, tail: int, shift: float, sigmas: tuple[float, float, float, float]
-) -> tuple[SplitSum, SplitSum]:  # pragma: no cover - compiled
-    # The split sums of the offsets from `shift` (and of their squares) of the values the window
-    # took since the last re-sum (seen % size of them): the newest, from slot 0 up while filling,
-    # else before `tail`
-    size = len(ring)
-    sigma, smaller, square_sigma, square_smaller = sigmas
-    offsets, squares = split_start(sigma), split_start(square_sigma)
-    slot = seen if seen < size else tail
-    for _ in range(seen % size):
-        slot = slot - 1 if slot > 0 else size - 1
-        offset = ring[slot] - shift
-        offsets = split_add(offsets, offset, sigma, smaller)
-        squares = split_add(squares, offset * offset, square_sigma, square_smaller)
-    return offsets, squares
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _shifted_sums(
-    window: FloatArray, shift: float, scratch: FloatArray
-) -> tuple[float, float]:  # pragma: no cover - compiled
-    # Variance._resynchronise by `exact_sum`: fsum of the offsets and of their squares
-    # (`scratch`: rows for the offsets, the squares and fsum's partials)
-    count = len(window)
-    for index in range(count):
-        offset = window[index] - shift
-        scratch[0, index] = offset
-        scratch[1, index] = offset * offset
-    return shewchuk_sum(scratch[0, :count], scratch[2]), shewchuk_sum(scratch[1, :count], scratch[2])
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -310,7 +115,7 @@ def atr_kernel(
     store_smoothing((first, current, smoothed_samples + count - index), floats, ints)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def bollinger_kernel(
     inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
 ) -> None:  # pragma: no cover - compiled
@@ -321,23 +126,70 @@ def bollinger_kernel(
     sample without a value (a zero width). State: floats = [k], ints = [inputs until the parts are
     all ready].
     """
+    _bands(inputs, np.ascontiguousarray(out[:, 1]), np.ascontiguousarray(out[:, 2]), floats, ints, out)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def bollinger_sma_kernel(
+    inputs: FloatArray,
+    floats: FloatArray,
+    ints: IntArray,
+    deviation_ring: FloatArray,
+    deviation_floats: FloatArray,
+    deviation_ints: IntArray,
+    middle_ring: FloatArray,
+    middle_floats: FloatArray,
+    middle_ints: IntArray,
+    out: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Advance `BollingerBands` over a simple average in one kernel: the deviation, the middle band
+    (their kernels' state as their adapters lay it out), then `bollinger_kernel`'s columns."""
+    count = len(inputs)
+    deviations = np.empty(count, dtype=np.float64)
+    middles = np.empty((count, 1), dtype=np.float64)
+    variance_kernels.deviations(inputs, deviation_ring, deviation_floats, deviation_ints, deviations, True)
+    kernels.sma_kernel(inputs, middle_ring, middle_floats, middle_ints, middles)
+    _bands(inputs, deviations, middles[:, 0], floats, ints, out)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _bands(
+    inputs: FloatArray,
+    deviations: FloatArray,
+    middles: FloatArray,
+    floats: FloatArray,
+    ints: IntArray,
+    out: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    # `bollinger_kernel`'s columns from contiguous deviations and middle bands (and those, into
+    # columns 1 and 2). The divisions
+    # first, in a pass of their own over contiguous arrays (a column of `out` is strided), which
+    # runs several at a time; then the columns.
+    count = len(inputs)
     k = floats[0]
-    wait = ints[0]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        deviation = out[index, 1]
-        middle = out[index, 2]
-        offset = deviation * k
+    widths = np.empty(count, dtype=np.float64)
+    percents = np.empty(count, dtype=np.float64)
+    for index in range(count):
+        offset = deviations[index] * k
+        middle = middles[index]
         lower = middle - offset
-        upper = middle + offset
-        width = upper - lower
-        out[index, 3] = value
-        out[index, 4] = lower
-        out[index, 5] = upper
-        out[index, 6] = width / middle * 100.0 if middle != 0.0 else math.nan
-        out[index, 7] = (value - lower) / width if width != 0.0 else math.nan
-        if wait > 0:
-            wait -= 1
+        width = (middle + offset) - lower
+        widths[index] = width / middle * 100.0 if middle != 0.0 else math.nan
+        percents[index] = (inputs[index] - lower) / width if width != 0.0 else math.nan
+    wait = ints[0]
+    for index in range(count):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        value = inputs[at]
+        deviation = deviations[at]
+        offset = deviation * k
+        out[at, 1] = deviation
+        out[at, 2] = middles[at]
+        out[at, 3] = value
+        out[at, 4] = middles[at] - offset
+        out[at, 5] = middles[at] + offset
+        out[at, 6] = widths[at]
+        out[at, 7] = percents[at]
+        wait = wait - 1 if wait > 0 else 0
         # LEAN: once ready, no value while the deviation is 0
-        out[index, 0] = math.nan if wait == 0 and deviation == 0.0 else value
+        out[at, 0] = math.nan if wait == 0 and deviation == 0.0 else value
     ints[0] = wait
