@@ -23,6 +23,7 @@ from lean_core.indicators.batch.kernels import (
     smoothing_of,
     store_smoothing,
 )
+from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
 # RSI's threshold below which the average loss counts as none: the streaming path's constant
 from lean_core.indicators.momentum import _LOSS_ROUNDS_TO_ZERO
@@ -61,29 +62,31 @@ def _change(value: float, reference: float, mode: int) -> float:  # pragma: no c
     return rate + 1.0 if rate != 0.0 else 0.0
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def change_kernel(
     inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, mode: int
 ) -> None:  # pragma: no cover - compiled
     """Advance a change over `len(ring)` values: momentum or a rate of change, by `mode`.
 
-    State: ring = the window's values; ints = [slot of the oldest once full, values seen]. The
-    reference is the value `period` inputs back, or the first value while fewer were seen.
+    State: ring = the window's values (`rings`); ints = [slot of the oldest once full, values
+    seen]. The reference is the value `period` inputs back, or the first value while fewer were
+    seen. The window and the inputs laid out oldest first, each input's reference is a fixed
+    distance back: the changes do not depend on each other and run several at a time.
     """
     size = len(ring)
-    oldest, seen = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        seen += 1
-        if seen <= size:
-            ring[seen - 1] = value
-            reference = ring[0]
-        else:  # the value pushed out is the one `period` back
-            reference = ring[oldest]
-            ring[oldest] = value
-            oldest = oldest + 1 if oldest + 1 < size else 0
-        out[index, 0] = _change(value, reference, mode)
-    ints[0] = oldest
+    seen = ints[1]
+    count = len(inputs)
+    values = oldest_first(ring, seen, size, inputs)
+    held = len(values) - count
+    filling = min(count, max(0, size - seen))  # the inputs with the first value as reference
+    for index in range(filling):
+        out[index, 0] = _change(inputs[index], values[0], mode)
+    references = values[held + filling - size :]  # `size` back from each input after those
+    changes = out[filling:]
+    for index in range(count - filling):
+        changes[index, 0] = _change(inputs[filling + index], references[index], mode)
+    seen += count
+    ints[0] = keep_newest(values, seen, ring)
     ints[1] = seen
 
 
