@@ -1,10 +1,11 @@
 """The averages a composite indicator runs through their own kernels, and the composite's state layout.
 
 RSI and MACD (momentum), the average true range and the Bollinger bands (volatility) take the type
-of their averages as an option. Each runs its averages through the averages' own adapters and
+of their averages as an option. Each can run its averages through the averages' own adapters and
 kernels (`adapters.MOVING_AVERAGE_ADAPTERS`), so it takes any average listed here (`has_kernels`)
-and gives its bits. A composite's state is one tuple of arrays (`pack`): a layout header, the
-composite's own arrays, then each average's.
+and gives its bits; for the kinds of its defaults it runs them in one kernel with its own
+arithmetic (`average_kinds`). A composite's state is one tuple of arrays (`pack`): a layout
+header, the composite's own arrays, then each average's, as their adapters lay them out.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ their averages (see `averages.py`). A kernel takes the inputs, the indicator's s
 arrays (a ring of values, floats, integers: laid out by its adapter in `adapters.py`) which it
 advances in place, and an output array with one row per input. Each performs the streaming path's
 float operations in the same order, so both give the same bits: no fast-math, and sums the
-streaming path takes exactly (`math.fsum`) are taken exactly here too. A NaN in an output's first
-column means the streaming path's "no value" (the sample counts, `current` stays).
+streaming path takes exactly (`math.fsum`) are taken exactly here too (`exact_sums`). A NaN in an
+output's first column means the streaming path's "no value" (the sample counts, `current` stays).
+Loops index with unsigned integers where they can: numba then skips its negative-index fix-up.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Numba kernels of the momentum family: changes over a window, and RSI's arithmetic on its averages.
+"""Numba kernels of the momentum family: changes over a window, RSI and MACD.
 
 As in `kernels.py`, each repeats the streaming path's float operations in the same order, so the
-batch path gives the same bits. A window is a ring laid out as `RollingWindow` lays out its items:
-filled from slot 0, then the slot of the oldest item (`oldest`) is the next overwritten. RSI and
-MACD run their averages through the averages' own kernels (see `averages.py`); `rsi_values` is
-RSI's own arithmetic on their values.
+batch path gives the same bits. A window is a ring laid out as `RollingWindow` lays out its items
+(`rings`). Over exponential or Wilder's averages (their defaults) RSI and MACD run in one kernel
+each, their averages stepped by `kernels.smooth`; over other averages their adapters run the
+averages' own kernels (see `averages.py`), and `rsi_values` is RSI's own arithmetic on their values.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
-"""Numba kernels of the volatility family: variance and deviation, true range and its average, the
-Bollinger bands (the rolling maximum and minimum are `extreme_kernels.py`'s).
+"""Numba kernels of the volatility family: true range and its average, the Bollinger bands (the
+variance and deviation are `variance_kernels.py`'s, the rolling maximum and minimum
+`extreme_kernels.py`'s).
 
 Same contract as `kernels.py`: each kernel advances the state arrays its adapter lays out (in
 `volatility_adapters.py`) in place and writes one output row per input, with the streaming path's
-float operations in the same order. A window of values is a ring as `RollingWindow` keeps it: the
-slots fill in order, then the oldest one (at `tail`) gives way to the newest.
+float operations in the same order.
 """
 
 from __future__ import annotations
