@@ -54,6 +54,8 @@ _MACD_CASES: dict[str, Build] = {
     "MACD(2,5,3,WILDERS)": lambda: MovingAverageConvergenceDivergence(2, 5, 3, MovingAverageType.WILDERS),
     "APO(3,8)": lambda: AbsolutePriceOscillator(3, 8),
     "PPO(2,6)": lambda: PercentagePriceOscillator(2, 6),
+    "PPO(3,7,EMA)": lambda: PercentagePriceOscillator(3, 7, MovingAverageType.EXPONENTIAL),
+    "APO(2,5,WILDERS)": lambda: AbsolutePriceOscillator(2, 5, MovingAverageType.WILDERS),
 }
 _BOLLINGER_CASES: dict[str, Build] = {
     "BB(1,2)": lambda: BollingerBands(1, 2),

@@ -200,7 +200,7 @@ class ExponentialMovingAverageAdapter(BatchAdapter[ExponentialMovingAverage]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         floats, ints = state
-        kernels.ema_kernel(inputs, floats, ints, out)
+        kernels.smoothing_kernel(inputs, floats, ints, out, kernels.EXPONENTIAL)
 
 
 class WilderMovingAverageAdapter(BatchAdapter[WilderMovingAverage]):
@@ -216,7 +216,7 @@ class WilderMovingAverageAdapter(BatchAdapter[WilderMovingAverage]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         floats, ints = state
-        kernels.wilder_kernel(inputs, floats, ints, out)
+        kernels.smoothing_kernel(inputs, floats, ints, out, kernels.WILDERS)
 
 
 class LinearWeightedMovingAverageAdapter(BatchAdapter[LinearWeightedMovingAverage]):

@@ -1,10 +1,11 @@
 """The averages a composite indicator runs through their own kernels, and the composite's state layout.
 
 RSI and MACD (momentum), the average true range and the Bollinger bands (volatility) take the type
-of their averages as an option. Each runs its averages through the averages' own adapters and
+of their averages as an option. Each can run its averages through the averages' own adapters and
 kernels (`adapters.MOVING_AVERAGE_ADAPTERS`), so it takes any average listed here (`has_kernels`)
-and gives its bits. A composite's state is one tuple of arrays (`pack`): a layout header, the
-composite's own arrays, then each average's.
+and gives its bits; for the kinds of its defaults it runs them in one kernel with its own
+arithmetic (`average_kinds`). A composite's state is one tuple of arrays (`pack`): a layout
+header, the composite's own arrays, then each average's, as their adapters lay them out.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.base import IndicatorBase
+from lean_core.indicators.batch import kernels
 from lean_core.indicators.batch.adapters import MOVING_AVERAGE_ADAPTERS, BatchAdapter, FedInputs, KernelState
 from lean_core.indicators.data_point import IndicatorDataPoint, new_point
 from lean_core.indicators.moving_averages import (
@@ -30,12 +32,15 @@ from lean_core.symbols import Symbol
 
 __all__ = [
     "AVERAGE_CLASSES",
+    "SIMPLE",
     "Average",
     "AveragePart",
+    "average_kinds",
     "has_kernels",
     "import_average",
     "pack",
     "run_average",
+    "smoothing_kinds",
     "take_last_input",
     "unpack",
 ]
@@ -54,6 +59,15 @@ AVERAGE_CLASSES: tuple[type[Average], ...] = (
 _AVERAGE_ADAPTERS: tuple[BatchAdapter[Any], ...] = tuple(
     MOVING_AVERAGE_ADAPTERS[cls] for cls in AVERAGE_CLASSES
 )
+
+#: the kinds `smoothing_kinds` accepts (indexes of AVERAGE_CLASSES)
+_SMOOTHED = (kernels.EXPONENTIAL, kernels.WILDERS)
+assert all(AVERAGE_CLASSES[kind] in (ExponentialMovingAverage, WilderMovingAverage) for kind in _SMOOTHED)
+
+#: `average_kinds` by packed header: a composite's layouts are few
+_KINDS: dict[bytes, tuple[int, ...]] = {}
+#: the simple average's kind
+SIMPLE = AVERAGE_CLASSES.index(SimpleMovingAverage)
 
 AveragePart = tuple[BatchAdapter[Any], KernelState]
 """An average's adapter and its arrays within a composite's state."""
@@ -74,6 +88,29 @@ def pack(own: KernelState, averages: Sequence[Average]) -> KernelState:
     states = [_AVERAGE_ADAPTERS[kind].export_state(a) for kind, a in zip(kinds, averages, strict=True)]
     header = [[len(own), -1], *([len(state), kind] for state, kind in zip(states, kinds, strict=True))]
     return (np.array(header, dtype=np.int64), *own, *chain.from_iterable(states))
+
+
+def average_kinds(state: KernelState) -> tuple[int, ...]:
+    """Return the kinds (indexes of AVERAGE_CLASSES) of a packed state's averages, in order.
+
+    A composite whose averages are of kinds it fuses runs them in one kernel with its own
+    arithmetic, their arrays in the state's order.
+    """
+    header = state[0]
+    key = header.tobytes()  # cheaper than reading the kinds: a batch asks once per data batch
+    if key not in _KINDS:
+        _KINDS[key] = tuple(header[1:, 1].tolist())
+    return _KINDS[key]
+
+
+def smoothing_kinds(state: KernelState) -> tuple[int, ...] | None:
+    """Return the kinds of a packed state's averages when all are exponential or Wilder's, else None.
+
+    Those keep the same two arrays and step by `kernels.smooth`: RSI, MACD and the average true
+    range run them in one kernel (the kinds as arguments).
+    """
+    kinds = average_kinds(state)
+    return kinds if all(kind in _SMOOTHED for kind in kinds) else None
 
 
 def unpack(state: KernelState) -> tuple[KernelState, list[AveragePart]]:

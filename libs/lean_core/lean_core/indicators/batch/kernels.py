@@ -5,118 +5,109 @@ their averages (see `averages.py`). A kernel takes the inputs, the indicator's s
 arrays (a ring of values, floats, integers: laid out by its adapter in `adapters.py`) which it
 advances in place, and an output array with one row per input. Each performs the streaming path's
 float operations in the same order, so both give the same bits: no fast-math, and sums the
-streaming path takes exactly (`math.fsum`) are taken exactly here too. A NaN in an output's first
-column means the streaming path's "no value" (the sample counts, `current` stays).
+streaming path takes exactly (`math.fsum`) are taken exactly here too (`exact_sums`). A NaN in an
+output's first column means the streaming path's "no value" (the sample counts, `current` stays).
+Loops index with unsigned integers where they can: numba then skips its negative-index fix-up.
 """
 
 from __future__ import annotations
+
+import math
 
 import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ema_kernel", "exact_sum", "lwma_kernel", "sma_kernel", "sum_kernel", "wilder_kernel"]
+from lean_core.indicators.batch.exact_sums import (
+    SplitSum,
+    largest_magnitude,
+    shewchuk_sum,
+    split_add,
+    split_result,
+    split_start,
+    splitters,
+)
+from lean_core.indicators.batch.rings import keep_newest, oldest_first
+
+__all__ = [
+    "EXPONENTIAL",
+    "WILDERS",
+    "Smoothing",
+    "SmoothingConstants",
+    "lwma_kernel",
+    "settled",
+    "sma_kernel",
+    "smooth",
+    "smoothed",
+    "smoothing_constants",
+    "smoothing_kernel",
+    "smoothing_of",
+    "store_smoothing",
+    "sum_kernel",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-@numba.njit(cache=True)
-def exact_sum(values: FloatArray) -> float:  # pragma: no cover - compiled
-    """Return the correctly rounded sum of finite values, as `math.fsum` does (Shewchuk's partials)."""
-    return _exact_sum(values, np.empty(len(values), dtype=np.float64))
-
-
-@numba.njit(cache=True, inline="always")
-def _exact_sum(values: FloatArray, partials: FloatArray) -> float:  # pragma: no cover - compiled
-    # `partials` is scratch space of at least len(values): a kernel allocates it once, not per sum
-    used = 0
-    for value in values:
-        x = value
-        kept = 0
-        for index in range(used):
-            y = partials[index]
-            if abs(x) < abs(y):
-                x, y = y, x
-            high = x + y
-            low = y - (high - x)
-            if low != 0.0:
-                partials[kept] = low
-                kept += 1
-            x = high
-        partials[kept] = x
-        used = kept + 1
-    return _round_partials(partials, used)
-
-
-@numba.njit(cache=True, inline="always")
-def _round_partials(partials: FloatArray, used: int) -> float:  # pragma: no cover - compiled
-    # Sum the partials from the largest down; the final correction gives the correctly rounded
-    # result when the remainder is exactly half an ulp (CPython's math_fsum does the same).
-    if used == 0:
-        return 0.0
-    count = used - 1
-    high = partials[count]
-    low = 0.0
-    while count > 0:
-        x = high
-        count -= 1
-        y = partials[count]
-        high = x + y
-        low = y - (high - x)
-        if low != 0.0:
-            break
-    if count > 0 and ((low < 0.0 and partials[count - 1] < 0.0) or (low > 0.0 and partials[count - 1] > 0.0)):
-        y = low * 2.0
-        x = high + y
-        if y == x - high:
-            high = x
-    return float(high)
-
-
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _running_sum(
     inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, mean: bool
 ) -> None:  # pragma: no cover - compiled
     # State: floats[0] the total; ints[0] the ring slot of the oldest value once full, ints[1] the
     # values seen. The total is re-added exactly every `size` values, as the streaming sum does.
+    # The values since the last re-sum are exactly those the next re-sum adds, so each value is
+    # split into that exact sum as it comes (`exact_sums`), and the re-sum costs one addition.
+    # Every window's values are in the ring or the inputs: one bound serves the batch.
     size = len(ring)
     total = floats[0]
     oldest = ints[0]
     seen = ints[1]
+    sigma, sigma2 = splitters(max(largest_magnitude(ring), largest_magnitude(inputs)), size)
     partials = np.empty(size, dtype=np.float64)
+    exact = _split_newest(ring, seen, oldest, sigma, sigma2)
     until_resum = size - seen % size  # values to go until `seen` is a multiple of `size`
-    count = len(inputs)
-    index = 0
-    while index < count and seen < size:  # filling the ring: the mean is over the values so far
-        value = inputs[index]
-        ring[seen] = value
+    for index in range(len(inputs)):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        value = inputs[at]
         seen += 1
-        total = total + value
+        if seen <= size:  # filling the ring: the mean is over the values so far
+            ring[np.uint64(seen - 1)] = value
+            total = total + value
+        else:
+            slot = np.uint64(oldest)
+            removed = ring[slot]
+            ring[slot] = value
+            oldest = oldest + 1 if oldest + 1 < size else 0
+            total = total + value - removed
+        exact = split_add(exact, value, sigma, sigma2)
         until_resum -= 1
         if until_resum == 0:
-            total = _exact_sum(ring, partials)
+            total = split_result(exact)
+            if math.isnan(total):  # a bit escaped the split: add the window the slow way
+                total = shewchuk_sum(ring, partials)
+            exact = split_start(sigma)
             until_resum = size
-        out[index, 0] = total / seen if mean else total
-        index += 1
-    divisor = float(size) if mean else 1.0  # x / 1.0 is x: one loop serves both
-    filled = index
-    for index in range(filled, count):
-        value = inputs[index]
-        removed = ring[oldest]
-        ring[oldest] = value
-        oldest += 1
-        if oldest == size:
-            oldest = 0
-        total = total + value - removed
-        until_resum -= 1
-        if until_resum == 0:
-            total = _exact_sum(ring, partials)
-            until_resum = size
-        out[index, 0] = total / divisor
+        # x / 1.0 is x: a sum takes the same loop
+        out[at, 0] = total / (seen if seen < size else size) if mean else total
     floats[0] = total
     ints[0] = oldest
-    ints[1] += count  # the ring loop counts only while filling
+    ints[1] = seen
+
+
+@numba.njit(cache=True, inline="always")
+def _split_newest(
+    ring: FloatArray, seen: int, oldest: int, sigma: float, sigma2: float
+) -> SplitSum:  # pragma: no cover - compiled
+    # The split sum of the values the ring took since the last re-sum (seen % size of them):
+    # the newest, from slot 0 up while filling, else before the oldest's slot
+    size = len(ring)
+    exact = split_start(sigma)
+    slot = seen if seen < size else oldest
+    for _ in range(seen % size):
+        slot = slot - 1 if slot > 0 else size - 1
+        exact = split_add(exact, ring[slot], sigma, sigma2)
+    return exact
 
 
 @numba.njit(cache=True)
@@ -135,88 +126,129 @@ def sum_kernel(
     _running_sum(inputs, ring, floats, ints, out, False)
 
 
-@numba.njit(cache=True)
-def ema_kernel(
-    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
-) -> None:  # pragma: no cover - compiled
-    """Advance an exponential average seeded by the simple average of its first `period` values.
+# -- exponential and Wilder's averages ---------------------------------------------------------
+# Both smooth from their period-th value on and keep the same state, so one step serves both (and
+# the composites that fuse them: RSI, MACD, the average true range).
 
-    State: floats = [seed sum, current value, weight, retain], ints = [samples, period]. `weight`
-    and `retain` come from the indicator, so the constants are the streaming path's bits.
+#: a smoothed average's kind, as `averages.AVERAGE_CLASSES` indexes it
+EXPONENTIAL = 1
+WILDERS = 2
+
+Smoothing = tuple[float, float, int]
+"""A smoothed average's state: the sum of its first values, its current value, its samples."""
+SmoothingConstants = tuple[int, int, float, float]
+"""A smoothed average's kind, period, and weights of the new value and of the current one."""
+
+
+@numba.njit(cache=True, inline="always")
+def smoothing_of(floats: FloatArray, ints: IntArray) -> Smoothing:  # pragma: no cover - compiled
+    """Return the state of a smoothed average's arrays: floats = [first values' sum, current,
+    weight, retain], ints = [samples, period] (`adapters` lays them out)."""
+    return floats[0], floats[1], ints[0]
+
+
+@numba.njit(cache=True, inline="always")
+def smoothing_constants(
+    kind: int, floats: FloatArray, ints: IntArray
+) -> SmoothingConstants:  # pragma: no cover - compiled
+    """Return a smoothed average's constants: `weight` and `retain` are the indicator's bits."""
+    return kind, ints[1], floats[2], floats[3]
+
+
+@numba.njit(cache=True, inline="always")
+def store_smoothing(state: Smoothing, floats: FloatArray, ints: IntArray) -> None:  # pragma: no cover
+    """Write a smoothed average's state back into its arrays."""
+    floats[0], floats[1], ints[0] = state
+
+
+@numba.njit(cache=True, inline="always")
+def smooth(state: Smoothing, constants: SmoothingConstants, value: float) -> Smoothing:  # pragma: no cover
+    """Return the state after `value`: the streaming `_compute_next_value`, step for step.
+
+    Exponential: 0 until the period-th value, which gives the mean of the first ones; Wilder's: the
+    mean of the values so far until then. Both smooth after (`smoothed`).
     """
-    seed, current, weight, retain = floats[0], floats[1], floats[2], floats[3]
-    samples, period = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        samples += 1
-        if samples < period:
-            seed += value
-            current = 0.0
-        elif samples == period:
-            seed += value
-            current = seed / period
-        else:
-            current = value * weight + current * retain
-        out[index, 0] = current
-    floats[0] = seed
-    floats[1] = current
-    ints[0] = samples
+    first, current, samples = state
+    kind, period = constants[0], constants[1]
+    samples += 1
+    if samples < period:
+        first += value
+        return first, (first / samples if kind == WILDERS else 0.0), samples
+    if samples == period and kind == EXPONENTIAL:
+        first += value
+        return first, first / period, samples
+    return first, smoothed(current, value, constants), samples
 
 
-@numba.njit(cache=True)
-def wilder_kernel(
-    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray
+@numba.njit(cache=True, inline="always")
+def smoothed(current: float, value: float, constants: SmoothingConstants) -> float:  # pragma: no cover
+    """Return the smoothing of `current` by `value`: what `smooth` computes once `settled`."""
+    return value * constants[2] + current * constants[3]
+
+
+@numba.njit(cache=True, inline="always")
+def settled(state: Smoothing, constants: SmoothingConstants) -> bool:  # pragma: no cover - compiled
+    """Return whether every next value only smooths (`smoothed`): the first values are behind.
+
+    A kernel then runs a loop of the smoothing alone, and counts the samples after it.
+    """
+    return state[2] >= constants[1]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def smoothing_kernel(
+    inputs: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, kind: int
 ) -> None:  # pragma: no cover - compiled
-    """Advance Wilder's average: the mean of the values seen until `period`, then smoothing.
+    """Advance an exponential average (`kind` EXPONENTIAL) or Wilder's (WILDERS).
 
     State: floats = [sum of the first values, current value, weight, retain], ints = [samples,
     period]. `weight` and `retain` come from the indicator, so the constants are its bits.
     """
-    total, current, weight, retain = floats[0], floats[1], floats[2], floats[3]
-    samples, period = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        samples += 1
-        if samples < period:
-            total += value
-            current = total / samples
-        else:
-            current = value * weight + current * retain
-        out[index, 0] = current
-    floats[0] = total
-    floats[1] = current
-    ints[0] = samples
+    state = smoothing_of(floats, ints)
+    constants = smoothing_constants(kind, floats, ints)
+    count = len(inputs)
+    index = 0
+    while index < count and not settled(state, constants):
+        state = smooth(state, constants, inputs[index])
+        out[index, 0] = state[1]
+        index += 1
+    first, current, samples = state
+    for position in range(index, count):
+        at = np.uint64(position)  # unsigned indices: numba then skips its negative-index fix-up
+        current = smoothed(current, inputs[at], constants)
+        out[at, 0] = current
+    store_smoothing((first, current, samples + count - index), floats, ints)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def lwma_kernel(
     inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, denominator: int
 ) -> None:  # pragma: no cover - compiled
     """Advance a linear weighted average over `len(ring)` values: 0 until the window is full.
 
-    State: ring = the window's values, laid out as `RollingWindow` lays out its items (filled from
-    slot 0, then the oldest's slot is the next overwritten); ints = [slot of the oldest once full,
-    values seen, denominator]. The weighted sum runs newest to oldest, as the streaming loop does,
-    so its rounding is the same.
+    State: ring = the window's values, laid out as `RollingWindow` lays out its items (`rings`);
+    ints = [slot of the oldest once full, values seen, denominator]. Each weighted sum runs newest
+    to oldest, as the streaming loop does, so its rounding is the same; the batch's sums run
+    weight by weight over all its outputs at once (the window's values and the inputs laid out
+    oldest first), which takes the additions several outputs at a time.
     """
     size = len(ring)
-    oldest, seen = ints[0], ints[1]
-    for index in range(len(inputs)):
-        value = inputs[index]
-        seen += 1
-        if seen <= size:
-            ring[seen - 1] = value
-        else:
-            ring[oldest] = value
-            oldest = oldest + 1 if oldest + 1 < size else 0
-        if seen < size:
-            out[index, 0] = 0.0
-            continue
-        numerator = 0.0
-        slot = oldest - 1 if oldest > 0 else size - 1  # the newest value's slot
-        for weight in range(size, 0, -1):
-            numerator += weight * ring[slot]
-            slot = slot - 1 if slot > 0 else size - 1
-        out[index, 0] = numerator / denominator
-    ints[0] = oldest
+    seen = ints[1]
+    count = len(inputs)
+    values = oldest_first(ring, seen, size - 1, inputs)
+    held = len(values) - count
+    first = min(count, max(0, size - 1 - seen))  # the outputs before have fewer than size values
+    sums = np.zeros(count - first, dtype=np.float64)
+    for back in range(size):  # the value `back` inputs before each output weighs size - back
+        weight = float(size - back)
+        window = values[held + first - back :]
+        for index in range(len(sums)):
+            sums[index] += weight * window[index]
+    out[:first, 0] = 0.0
+    divisor = float(denominator)
+    averages = out[first:]
+    for index in range(len(sums)):
+        averages[index, 0] = sums[index] / divisor
+    seen += count
+    ints[0] = keep_newest(values, seen, ring)
     ints[1] = seen

@@ -29,6 +29,7 @@ from lean_core.indicators.batch.averages import (
     import_average,
     pack,
     run_average,
+    smoothing_kinds,
     take_last_input,
     unpack,
 )
@@ -117,6 +118,23 @@ class RelativeStrengthIndexAdapter(BatchAdapter[RelativeStrengthIndex]):
         return pack(own, (gain, loss))
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        kinds = smoothing_kinds(state)
+        if kinds is not None:  # one kernel for the changes, both averages and RSI
+            _, floats, ints, gain_floats, gain_ints, loss_floats, loss_ints = state
+            gain_kind, loss_kind = kinds
+            kernels.rsi_kernel(
+                inputs,
+                floats,
+                ints,
+                gain_floats,
+                gain_ints,
+                loss_floats,
+                loss_ints,
+                out,
+                gain_kind,
+                loss_kind,
+            )
+            return
         (floats, ints), (gain, loss) = unpack(state)
         gains, losses, skipped = _price_changes(inputs, float(floats[0]) if ints[0] else None)
         average_gains, average_losses = run_average(gain, gains), run_average(loss, losses)
@@ -160,6 +178,8 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
     """
 
     outputs: ClassVar[int] = 5
+    #: whether the value is the MACD in percent of the slow average (a PPO's), not the MACD
+    percent: ClassVar[bool] = False
 
     def accepts(self, indicator: MovingAverageConvergenceDivergence) -> bool:
         return has_kernels(indicator.fast, indicator.slow, indicator.signal)
@@ -173,6 +193,24 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
         return pack((np.array(counts, dtype=np.int64),), averages)
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        kinds = smoothing_kinds(state)
+        if kinds is not None:  # one kernel for the three averages and the MACD's arithmetic
+            _, counts, fast_floats, fast_ints, slow_floats, slow_ints, signal_floats, signal_ints = state
+            fast_kind, slow_kind, signal_kind = kinds
+            kernels.macd_kernel(
+                inputs,
+                counts,
+                fast_floats,
+                fast_ints,
+                slow_floats,
+                slow_ints,
+                signal_floats,
+                signal_ints,
+                out,
+                (fast_kind, slow_kind, signal_kind),
+                self.percent,
+            )
+            return
         (counts,), (fast_part, slow_part, signal_part) = unpack(state)
         fast, slow = run_average(fast_part, inputs), run_average(slow_part, inputs)
         macd = fast - slow
@@ -234,6 +272,8 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
 
 class PercentagePriceOscillatorAdapter(MovingAverageConvergenceDivergenceAdapter):
     """PPO: the MACD's parts, and as its value the MACD in percent of the slow average (0 if none)."""
+
+    percent = True
 
     def _value(self, macd: FloatArray, slow: FloatArray) -> FloatArray:
         value = np.zeros_like(macd)

@@ -19,13 +19,17 @@ import numpy.typing as npt
 
 from lean_core.indicators.bands import BollingerBands
 from lean_core.indicators.base import IndicatorBase
+from lean_core.indicators.batch import extreme_kernels, variance_kernels
 from lean_core.indicators.batch import volatility_kernels as kernels
 from lean_core.indicators.batch.adapters import BatchAdapter, FedInputs, KernelState, publish_value
 from lean_core.indicators.batch.averages import (
+    SIMPLE,
+    average_kinds,
     has_kernels,
     import_average,
     pack,
     run_average,
+    smoothing_kinds,
     take_last_input,
     unpack,
 )
@@ -82,7 +86,7 @@ class VarianceAdapter(BatchAdapter[Variance]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         ring, floats, ints = state
-        kernels.variance_kernel(inputs, ring, floats, ints, out, self.root)
+        variance_kernels.variance_kernel(inputs, ring, floats, ints, out, self.root)
 
 
 class StandardDeviationAdapter(VarianceAdapter):
@@ -134,6 +138,11 @@ class AverageTrueRangeAdapter(BatchAdapter[AverageTrueRange]):
         return pack(_TRUE_RANGE.export_state(indicator.true_range), (indicator._smoother,))
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        kinds = smoothing_kinds(state)
+        if kinds is not None:  # one kernel for the true range and its average
+            _, range_floats, range_ints, floats, ints = state
+            kernels.atr_kernel(inputs, range_floats, range_ints, floats, ints, out, kinds[0])
+            return
         true_range, (average,) = unpack(state)
         _TRUE_RANGE.run(true_range, inputs, out[:, 1:2])
         out[:, 2] = run_average(average, out[:, 1])
@@ -191,6 +200,12 @@ class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
         return pack((*own, *_DEVIATION.export_state(indicator.standard_deviation)), (middle,))
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        if average_kinds(state) == (SIMPLE,):  # the default: one kernel for every part
+            _, k, wait, deviation_ring, deviation_floats, deviation_ints, ring, floats, ints = state
+            kernels.bollinger_sma_kernel(
+                inputs, k, wait, deviation_ring, deviation_floats, deviation_ints, ring, floats, ints, out
+            )
+            return
         (k, wait, *deviation), (middle,) = unpack(state)
         _DEVIATION.run(tuple(deviation), inputs, out[:, 1:2])
         out[:, 2] = run_average(middle, inputs)
@@ -228,7 +243,6 @@ class _ExtremeAdapter(BatchAdapter[Maximum | Minimum]):
     since the extreme]); outputs the value and the inputs since it came."""
 
     outputs = 2
-    largest: ClassVar[bool]
 
     def export_state(self, indicator: Maximum | Minimum) -> KernelState:
         ring, tail, seen, removed = _export_value_window(indicator._values)
@@ -240,10 +254,6 @@ class _ExtremeAdapter(BatchAdapter[Maximum | Minimum]):
         _import_value_window(indicator._values, ring, int(ints[0]), int(ints[1]), float(floats[1]))
         indicator._since = int(ints[2])
 
-    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        ring, floats, ints = state
-        kernels.extreme_kernel(inputs, ring, floats, ints, out, self.largest)
-
     def publish(
         self, indicator: Maximum | Minimum, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
@@ -253,15 +263,19 @@ class _ExtremeAdapter(BatchAdapter[Maximum | Minimum]):
 
 
 class MaximumAdapter(_ExtremeAdapter):
-    """`Maximum` through `extreme_kernel`."""
+    """`Maximum` through `extreme_kernels.maximum_kernel`."""
 
-    largest = True
+    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        ring, floats, ints = state
+        extreme_kernels.maximum_kernel(inputs, ring, floats, ints, out)
 
 
 class MinimumAdapter(_ExtremeAdapter):
-    """`Minimum` through `extreme_kernel`."""
+    """`Minimum` through `extreme_kernels.minimum_kernel`."""
 
-    largest = False
+    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
+        ring, floats, ints = state
+        extreme_kernels.minimum_kernel(inputs, ring, floats, ints, out)
 
 
 VOLATILITY_ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {

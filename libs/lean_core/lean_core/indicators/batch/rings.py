@@ -1,0 +1,45 @@
+"""A `RollingWindow`'s ring as the kernels that read windows as ranges lay it out and write it back.
+
+`RollingWindow` fills its slots in order, then overwrites the oldest (at its `tail`): the p-th item
+added is in slot (p - 1) % size, and the tail is the count added modulo the size once the ring is
+full (0 while it fills). A kernel that reads each input's window as a range of an array lays the
+window's newest values out ahead of its inputs (`oldest_first`), and writes the window back once
+the batch is done (`keep_newest`) rather than one input at a time.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["keep_newest", "oldest_first"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@numba.njit(cache=True)
+def oldest_first(
+    ring: FloatArray, seen: int, keep: int, inputs: FloatArray
+) -> FloatArray:  # pragma: no cover
+    """Return the newest `keep` values the ring holds after `seen` items, oldest first, then the inputs."""
+    size = len(ring)
+    keep = min(keep, seen, size)
+    values = np.empty(keep + len(inputs), dtype=np.float64)
+    for index in range(keep):
+        values[index] = ring[(seen - keep + index) % size]  # position seen - keep + index + 1
+    values[keep:] = inputs
+    return values
+
+
+@numba.njit(cache=True)
+def keep_newest(values: FloatArray, seen: int, ring: FloatArray) -> int:  # pragma: no cover - compiled
+    """Write the window after `seen` items into the ring, values[-1] being the newest; return the tail.
+
+    `values` holds at least the window (its last min(seen, size) items).
+    """
+    size = len(ring)
+    newest = len(values) - 1
+    for position in range(max(1, seen - size + 1), seen + 1):
+        ring[(position - 1) % size] = values[newest - (seen - position)]
+    return seen % size if seen >= size else 0
