@@ -6,12 +6,14 @@ value is unique: any algorithm returning it gives fsum's bits. Two such algorith
 
 * `exact_sum` is fsum's own (Shewchuk's partials): any finite values, but a data-dependent inner
   loop per value makes it slow;
-* `split_sum` splits each value at two fixed powers of two (error-free extraction, after Rump, Ogita
-  and Oishi), whose parts add up without error: a fixed dozen float operations per value. It says
-  when its two levels miss a bit, and `window_sum` then takes `exact_sum`.
+* a split sum (`split_add`) splits each value at two fixed powers of two (error-free extraction,
+  after Rump, Ogita and Oishi) into parts that add up without error, in any order: a fixed handful
+  of float operations per value, and it can take the values one at a time as they come. It tells
+  when a bit escaped its two levels (`split_result` is then NaN), and the kernel takes
+  `exact_sum` of the window instead.
 
-A kernel bounds the magnitudes of a batch's values once (`splitters`) and takes every window's sum
-of the batch with `window_sum`.
+A kernel bounds the magnitudes of a batch's values once and derives the powers from the bound
+(`splitters`), so every window of the batch splits at the same two.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: the exponent range where `split_sum`'s argument holds: sigma finite with 1.5 * sigma too, and
+#: the exponent range where `split_add`'s argument holds: sigma finite with 1.5 * sigma too, and
 #: the smaller splitter's half a normal number (its multiples are then the floats near it)
 _LARGEST_EXPONENT = 1023
 _SMALLEST_EXPONENT = -1021
@@ -107,14 +109,14 @@ def largest_magnitude(values: FloatArray) -> float:  # pragma: no cover - compil
 
 @numba.njit(cache=True)
 def splitters(bound: float, count: int) -> tuple[float, float]:  # pragma: no cover - compiled
-    """Return the two powers of two `split_sum` splits at, for sums of `count` values within ±bound.
+    """Return the two powers of two `split_add` splits at, for sums of `count` values within ±bound.
 
-    (0.0, 0.0) when the bound is out of the range where the split is exact (`window_sum` then
-    always takes `exact_sum`). See `split_sum` for why these powers.
+    (0.0, 0.0) when the bound is out of the range where the split is exact: a split sum then
+    escapes from the start (`split_start`). See `split_add` for why these powers.
     """
     if not math.isfinite(bound):
         return 0.0, 0.0
-    levels = 1  # the M of `split_sum`: count < 2**M
+    levels = 1  # the M of `split_add`: count < 2**M
     while (1 << levels) <= count:
         levels += 1
     exponent = math.frexp(bound)[1] + levels  # bound < 2**frexp(bound)[1]
