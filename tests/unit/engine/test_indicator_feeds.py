@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -116,3 +117,46 @@ def test_batch_and_streaming_publish_the_same_values_all_year(year_run: TwinsAlg
     assert batched_events == twin_events
     assert batched.samples == twin.samples
     assert [point.value for point in batched.window] == [point.value for point in twin.window]
+
+
+class WarmedUpTwinsAlgorithm(QCAlgorithm):
+    """Helper indicators warmed up by history and by the algorithm's warm-up, with streaming twins."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 8)
+        self.set_end_date(2013, 10, 10)
+        self.set_warm_up(200)
+        symbol = self.add_equity("SPY", Resolution.MINUTE).symbol
+        self.pairs: list[tuple[IndicatorBase[Any], IndicatorBase[Any], Events, Events]] = []
+        for helper, arguments in (("sma", (20,)), ("rsi", (14,)), ("bb", (20, 2))):
+            batched = getattr(self, helper)(symbol, *arguments)
+            twin = type(batched)(*arguments)
+            self.register_indicator(symbol, twin)
+            for indicator in (batched, twin):  # history first: the batch path goes on from its state
+                self.warm_up_indicator(symbol, indicator)
+            batched_events: Events = []
+            twin_events: Events = []
+            _record(batched, batched_events)
+            _record(twin, twin_events)
+            self.pairs.append((batched, twin, batched_events, twin_events))
+        self.steps_in_batch_mode = 0
+
+    def on_data(self, data: Any) -> None:
+        if isinstance(self.pairs[0][0]._batch, IndicatorBatch):
+            self.steps_in_batch_mode += 1
+
+
+def test_indicators_warmed_up_by_history_go_on_through_the_batch_path_as_streaming(
+    lean_data_folder: Path, tmp_path: Path
+) -> None:
+    algorithm = WarmedUpTwinsAlgorithm()
+
+    result = BacktestRun(
+        algorithm, data_folder=lean_data_folder, output_folder=tmp_path, batch_steps=97
+    ).run()
+
+    assert result.status == "Completed", result.error
+    assert algorithm.steps_in_batch_mode > 1000  # of 1,170 minutes: all but the warm-up the history covered
+    for batched, twin, batched_events, twin_events in algorithm.pairs:
+        assert batched_events == twin_events, batched.name
+        assert batched.samples == twin.samples > 1000
