@@ -72,12 +72,22 @@ class TwinsAlgorithm(QCAlgorithm):
         self.set_start_date(2023, 1, 3)
         self.set_end_date(2023, 12, 29)
         self.set_cash(100_000)
+        self._add_twins(HELPERS, warm_up=False)
+
+    def _add_twins(self, helpers: list[tuple[str, tuple[Any, ...]]], *, warm_up: bool) -> None:
+        """Make each helper's indicator and its registered twin on SPY, recording what both publish.
+
+        With `warm_up`, both take history first: the batch path goes on from that state.
+        """
         symbol = self.add_equity("SPY", Resolution.MINUTE).symbol
         self.pairs: list[tuple[IndicatorBase[Any], IndicatorBase[Any], Events, Events]] = []
-        for helper, arguments in HELPERS:
+        for helper, arguments in helpers:
             batched = getattr(self, helper)(symbol, *arguments)
             twin = type(batched)(*arguments)
             self.register_indicator(symbol, twin)
+            if warm_up:
+                for indicator in (batched, twin):
+                    self.warm_up_indicator(symbol, indicator)
             batched_events: Events = []
             twin_events: Events = []
             _record(batched, batched_events)
@@ -119,31 +129,14 @@ def test_batch_and_streaming_publish_the_same_values_all_year(year_run: TwinsAlg
     assert [point.value for point in batched.window] == [point.value for point in twin.window]
 
 
-class WarmedUpTwinsAlgorithm(QCAlgorithm):
+class WarmedUpTwinsAlgorithm(TwinsAlgorithm):
     """Helper indicators warmed up by history and by the algorithm's warm-up, with streaming twins."""
 
     def initialize(self) -> None:
         self.set_start_date(2013, 10, 8)
         self.set_end_date(2013, 10, 10)
         self.set_warm_up(200)
-        symbol = self.add_equity("SPY", Resolution.MINUTE).symbol
-        self.pairs: list[tuple[IndicatorBase[Any], IndicatorBase[Any], Events, Events]] = []
-        for helper, arguments in (("sma", (20,)), ("rsi", (14,)), ("bb", (20, 2))):
-            batched = getattr(self, helper)(symbol, *arguments)
-            twin = type(batched)(*arguments)
-            self.register_indicator(symbol, twin)
-            for indicator in (batched, twin):  # history first: the batch path goes on from its state
-                self.warm_up_indicator(symbol, indicator)
-            batched_events: Events = []
-            twin_events: Events = []
-            _record(batched, batched_events)
-            _record(twin, twin_events)
-            self.pairs.append((batched, twin, batched_events, twin_events))
-        self.steps_in_batch_mode = 0
-
-    def on_data(self, data: Any) -> None:
-        if isinstance(self.pairs[0][0]._batch, IndicatorBatch):
-            self.steps_in_batch_mode += 1
+        self._add_twins([("sma", (20,)), ("rsi", (14,)), ("bb", (20, 2))], warm_up=True)
 
 
 def test_indicators_warmed_up_by_history_go_on_through_the_batch_path_as_streaming(

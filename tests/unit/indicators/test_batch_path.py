@@ -52,15 +52,10 @@ def _in_batches(
             return
 
 
-@pytest.mark.parametrize("name", CASE_NAMES)
-@settings(max_examples=40, deadline=None)
-@given(
-    values=st.lists(prices, min_size=1, max_size=200),
-    sizes=st.lists(st.integers(min_value=1, max_value=70), max_size=6),
-)
-def test_batches_of_any_size_give_the_streaming_values_events_and_state(
+def _assert_batches_stream_alike(
     name: str, values: list[float], sizes: list[int]
-) -> None:
+) -> tuple[IndicatorBase[Any], IndicatorBase[Any]]:
+    """Feed one case by streaming and one in batches of `sizes`; assert their events and states agree."""
     streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
     streamed_events, batched_events = observed(streamed), observed(batched)
     times = _times(len(values))
@@ -70,6 +65,19 @@ def test_batches_of_any_size_give_the_streaming_values_events_and_state(
 
     assert batched_events == streamed_events
     assert state_of(batched) == state_of(streamed)
+    return streamed, batched
+
+
+@pytest.mark.parametrize("name", CASE_NAMES)
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(prices, min_size=1, max_size=200),
+    sizes=st.lists(st.integers(min_value=1, max_value=70), max_size=6),
+)
+def test_batches_of_any_size_give_the_streaming_values_events_and_state(
+    name: str, values: list[float], sizes: list[int]
+) -> None:
+    streamed, batched = _assert_batches_stream_alike(name, values, sizes)
     later = _times(40, offset=len(values))  # the state carried out of the batches streams on identically
     continued = (values * 40)[:40]
     _stream(streamed, later, continued)
@@ -218,15 +226,7 @@ wide_values = st.one_of(
 def test_values_of_every_magnitude_give_the_streaming_values_and_state(
     name: str, values: list[float], sizes: list[int]
 ) -> None:
-    streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
-    streamed_events, batched_events = observed(streamed), observed(batched)
-    times = _times(len(values))
-
-    _stream(streamed, times, values)
-    _in_batches(batched, times, values, sizes)
-
-    assert batched_events == streamed_events
-    assert state_of(batched) == state_of(streamed)
+    _assert_batches_stream_alike(name, values, sizes)
 
 
 # prices in cents within a narrow band, as minute bars are: the variance then sums its offsets
@@ -243,12 +243,4 @@ narrow_prices = st.integers(min_value=40_000, max_value=41_000).map(lambda cents
 def test_prices_in_a_narrow_band_give_the_streaming_values_and_state(
     name: str, values: list[float], sizes: list[int]
 ) -> None:
-    streamed, batched = BATCH_CASES[name](), BATCH_CASES[name]()
-    streamed_events, batched_events = observed(streamed), observed(batched)
-    times = _times(len(values))
-
-    _stream(streamed, times, values)
-    _in_batches(batched, times, values, sizes)
-
-    assert batched_events == streamed_events
-    assert state_of(batched) == state_of(streamed)
+    _assert_batches_stream_alike(name, values, sizes)

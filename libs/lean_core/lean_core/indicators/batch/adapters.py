@@ -34,6 +34,7 @@ from lean_core.symbols import Symbol
 __all__ = [
     "MOVING_AVERAGE_ADAPTERS",
     "BatchAdapter",
+    "CompositeAdapter",
     "FedInputs",
     "KernelState",
     "export_point_window",
@@ -108,6 +109,25 @@ class BatchAdapter(ABC, Generic[IndicatorT]):
     ) -> None:
         """Count one input and make its value current, as the streaming update does."""
         publish_value(indicator, symbol, time, row[0])
+
+
+class CompositeAdapter(BatchAdapter[IndicatorT]):
+    """An indicator whose parts publish before it does: RSI, MACD, ATR, Bollinger bands."""
+
+    def publish(
+        self, indicator: IndicatorT, symbol: Symbol | None, time: datetime, row: Sequence[float]
+    ) -> None:
+        # streaming counts the input before the parts take it: their handlers see that count
+        indicator.samples += 1
+        self.publish_parts(indicator, symbol, time, row)
+        indicator.samples -= 1  # publish_value counts it
+        publish_value(indicator, symbol, time, row[0])
+
+    @abstractmethod
+    def publish_parts(
+        self, indicator: IndicatorT, symbol: Symbol | None, time: datetime, row: Sequence[float]
+    ) -> None:
+        """Publish the parts' values of one row (columns 1 on), in the streaming path's order."""
 
 
 def publish_value(indicator: IndicatorBase[Any], symbol: Symbol | None, time: datetime, value: float) -> None:
@@ -187,36 +207,39 @@ class SumAdapter(_RunningSumAdapter):
         kernels.sum_kernel(inputs, ring, floats, ints, out)
 
 
-class ExponentialMovingAverageAdapter(BatchAdapter[ExponentialMovingAverage]):
-    """`ExponentialMovingAverage`: state = ([seed sum, current, weight, retain], [samples, period])."""
+class _SmoothingAdapter(BatchAdapter[ExponentialMovingAverage | WilderMovingAverage]):
+    """EMA and Wilder's average, seeded by the simple average of their first values.
 
-    def export_state(self, indicator: ExponentialMovingAverage) -> KernelState:
+    State = ([seed sum, current, weight, retain], [samples, period]); `kind` picks the seed rule.
+    """
+
+    kind: ClassVar[int]
+
+    def export_state(self, indicator: ExponentialMovingAverage | WilderMovingAverage) -> KernelState:
         values = [indicator._initial_sum, indicator.current.value, indicator._k, indicator._retain]
         floats = np.array(values, dtype=np.float64)
         return floats, np.array([indicator.samples, indicator._period], dtype=np.int64)
 
-    def import_state(self, indicator: ExponentialMovingAverage, state: KernelState, fed: FedInputs) -> None:
-        indicator._initial_sum = float(state[0][0])
-
-    def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
-        floats, ints = state
-        kernels.smoothing_kernel(inputs, floats, ints, out, kernels.EXPONENTIAL)
-
-
-class WilderMovingAverageAdapter(BatchAdapter[WilderMovingAverage]):
-    """`WilderMovingAverage`: state = ([first values' sum, current, weight, retain], [samples, period])."""
-
-    def export_state(self, indicator: WilderMovingAverage) -> KernelState:
-        values = [indicator._initial_sum, indicator.current.value, indicator._k, indicator._retain]
-        floats = np.array(values, dtype=np.float64)
-        return floats, np.array([indicator.samples, indicator._period], dtype=np.int64)
-
-    def import_state(self, indicator: WilderMovingAverage, state: KernelState, fed: FedInputs) -> None:
+    def import_state(
+        self, indicator: ExponentialMovingAverage | WilderMovingAverage, state: KernelState, fed: FedInputs
+    ) -> None:
         indicator._initial_sum = float(state[0][0])  # current and samples: published
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         floats, ints = state
-        kernels.smoothing_kernel(inputs, floats, ints, out, kernels.WILDERS)
+        kernels.smoothing_kernel(inputs, floats, ints, out, self.kind)
+
+
+class ExponentialMovingAverageAdapter(_SmoothingAdapter):
+    """`ExponentialMovingAverage` through `smoothing_kernel`."""
+
+    kind = kernels.EXPONENTIAL
+
+
+class WilderMovingAverageAdapter(_SmoothingAdapter):
+    """`WilderMovingAverage` through `smoothing_kernel`."""
+
+    kind = kernels.WILDERS
 
 
 class LinearWeightedMovingAverageAdapter(BatchAdapter[LinearWeightedMovingAverage]):

@@ -18,11 +18,11 @@ from lean_core.indicators.base import IndicatorBase, WindowIndicator
 from lean_core.indicators.batch import momentum_kernels as kernels
 from lean_core.indicators.batch.adapters import (
     BatchAdapter,
+    CompositeAdapter,
     FedInputs,
     KernelState,
     export_point_window,
     feed_point_window,
-    publish_value,
 )
 from lean_core.indicators.batch.averages import (
     has_kernels,
@@ -96,7 +96,7 @@ def _price_changes(prices: FloatArray, previous: float | None) -> tuple[FloatArr
     return np.where(rising, changes, 0.0), np.where(rising, 0.0, -changes), skipped
 
 
-class RelativeStrengthIndexAdapter(BatchAdapter[RelativeStrengthIndex]):
+class RelativeStrengthIndexAdapter(CompositeAdapter[RelativeStrengthIndex]):
     """RSI over averages with kernels: outputs = RSI, average gain, average loss (NaN: no update).
 
     Own state: ([previous price, average gain, average loss], [whether there is a previous price]).
@@ -154,22 +154,18 @@ class RelativeStrengthIndexAdapter(BatchAdapter[RelativeStrengthIndex]):
         import_average(loss, indicator.average_loss, FedInputs(None, times, losses, rows[:, 2:3]))
         indicator._previous_input = new_point(fed.symbol, fed.times[-1], float(fed.inputs[-1]))
 
-    def publish(
+    def publish_parts(
         self, indicator: RelativeStrengthIndex, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
-        # streaming counts the input before the averages take its change: their handlers see that
-        indicator.samples += 1
         if not math.isnan(row[1]):
             indicator.average_gain._publish(None, time, row[1])
             indicator.average_loss._publish(None, time, row[2])
-        indicator.samples -= 1  # publish_value counts it
-        publish_value(indicator, symbol, time, row[0])
 
 
 # --------------------------------------------------------------------------------------------
 # MACD and the price oscillators
 # --------------------------------------------------------------------------------------------
-class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConvergenceDivergence]):
+class MovingAverageConvergenceDivergenceAdapter(CompositeAdapter[MovingAverageConvergenceDivergence]):
     """MACD over averages with kernels (and APO, a MACD by another name).
 
     Outputs: MACD, fast, slow, signal, histogram (NaN: not updated at that input). Own state:
@@ -251,23 +247,19 @@ class MovingAverageConvergenceDivergenceAdapter(BatchAdapter[MovingAverageConver
             last = int(fed_histogram[-1])
             take_last_input(indicator.histogram, None, fed.times[last], float(rows[last, 4]))
 
-    def publish(
+    def publish_parts(
         self,
         indicator: MovingAverageConvergenceDivergence,
         symbol: Symbol | None,
         time: datetime,
         row: Sequence[float],
     ) -> None:
-        # streaming counts the input before the averages take it: their handlers see that
-        indicator.samples += 1
         indicator.fast._publish(symbol, time, row[1])
         indicator.slow._publish(symbol, time, row[2])
         if not math.isnan(row[3]):
             indicator.signal._publish(None, time, row[3])
             if not math.isnan(row[4]):
                 indicator.histogram._publish(None, time, row[4])
-        indicator.samples -= 1  # publish_value counts it
-        publish_value(indicator, symbol, time, row[0])
 
 
 class PercentagePriceOscillatorAdapter(MovingAverageConvergenceDivergenceAdapter):

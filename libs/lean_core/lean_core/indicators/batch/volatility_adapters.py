@@ -21,7 +21,13 @@ from lean_core.indicators.bands import BollingerBands
 from lean_core.indicators.base import IndicatorBase
 from lean_core.indicators.batch import extreme_kernels, variance_kernels
 from lean_core.indicators.batch import volatility_kernels as kernels
-from lean_core.indicators.batch.adapters import BatchAdapter, FedInputs, KernelState, publish_value
+from lean_core.indicators.batch.adapters import (
+    BatchAdapter,
+    CompositeAdapter,
+    FedInputs,
+    KernelState,
+    publish_value,
+)
 from lean_core.indicators.batch.averages import (
     SIMPLE,
     average_kinds,
@@ -118,7 +124,7 @@ class TrueRangeAdapter(BatchAdapter[TrueRange]):
 _TRUE_RANGE = TrueRangeAdapter()
 
 
-class AverageTrueRangeAdapter(BatchAdapter[AverageTrueRange]):
+class AverageTrueRangeAdapter(CompositeAdapter[AverageTrueRange]):
     """`AverageTrueRange` over an average with a kernel (Wilder's by default).
 
     Outputs: the value, the true range, the average. State: the true range's arrays with the
@@ -159,22 +165,18 @@ class AverageTrueRangeAdapter(BatchAdapter[AverageTrueRange]):
         ranges = FedInputs(fed.symbol, fed.times, rows[:, 1], rows[:, 2:3])
         import_average(average, indicator._smoother, ranges)
 
-    def publish(
+    def publish_parts(
         self, indicator: AverageTrueRange, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
-        # streaming counts the input before the parts take it: their handlers see that
-        indicator.samples += 1
         publish_value(indicator.true_range, symbol, time, row[1])
         publish_value(indicator._smoother, symbol, time, row[2])
-        indicator.samples -= 1  # publish_value counts it
-        publish_value(indicator, symbol, time, row[0])
 
 
 # -- Bollinger bands ----------------------------------------------------------------------------
 _DEVIATION = StandardDeviationAdapter()
 
 
-class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
+class BollingerBandsAdapter(CompositeAdapter[BollingerBands]):
     """`BollingerBands` over a middle band with a kernel (a simple average by default).
 
     Outputs: the value, then the parts in the order they update: deviation, middle band, price,
@@ -220,11 +222,9 @@ class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
         take_last_input(deviation, fed.symbol, fed.times[-1], float(fed.inputs[-1]))
         import_average(middle, indicator.middle_band, fed._replace(outputs=rows[:, 2:3]))
 
-    def publish(
+    def publish_parts(
         self, indicator: BollingerBands, symbol: Symbol | None, time: datetime, row: Sequence[float]
     ) -> None:
-        # streaming counts the input before the parts take it: their handlers see that
-        indicator.samples += 1
         publish_value(indicator.standard_deviation, symbol, time, row[1])
         publish_value(indicator.middle_band, symbol, time, row[2])
         indicator.price._publish(symbol, time, row[3])
@@ -233,8 +233,6 @@ class BollingerBandsAdapter(BatchAdapter[BollingerBands]):
         if not math.isnan(row[6]):  # a zero middle band: the width takes no sample at all
             indicator.band_width._publish(symbol, time, row[6])
         publish_value(indicator.percent_b, symbol, time, row[7])
-        indicator.samples -= 1  # publish_value counts it
-        publish_value(indicator, symbol, time, row[0])
 
 
 # -- maximum and minimum ------------------------------------------------------------------------
