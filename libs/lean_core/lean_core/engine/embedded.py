@@ -1,7 +1,6 @@
-"""The embedded backtest: the five handlers on the in-process bus, wired by stream and type.
+"""The embedded backtest: the five handlers on the in-process bus, wired by `topology`'s tables.
 
-The routing tables here are the whole contract between the handlers; the NATS services
-use the same handlers with the same tables, each in its own process.
+The NATS services wire the same handlers with the same tables, each in its own process.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,13 @@ from lean_core.engine.ports import Outbox
 from lean_core.engine.realtime_handler import RealtimeHandler
 from lean_core.engine.result_handler import ResultHandler
 from lean_core.engine.run_setup import RunOverrides
+from lean_core.engine.topology import ROLES, Role, RoleEndpoint
 from lean_core.engine.transaction_handler import TransactionHandler
 from lean_core.time.time_zones import TimeZones
 
 logger = logging.getLogger(__name__)
 
 Route = Callable[[Any], Outbox]
-Responder = Callable[[Any], m.Message]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,91 +118,42 @@ class BacktestRun:
 
     # -- wiring -------------------------------------------------------------------------------
     def _wire(self) -> None:
-        feed, tx, clock, results, algo = (
-            self.feed,
-            self.transactions,
-            self.realtime,
-            self.results,
-            self.algorithm,
-        )
-        self._route(
-            Stream.CONTROL,
-            m.AlgorithmInitialized,
-            feed.on_initialized,
-            tx.on_initialized,
-            clock.on_initialized,
-            results.on_initialized,
-            self._on_initialized,
-        )
-        self._route(Stream.CONTROL, m.DataFeedFinished, algo.on_feed_finished)
-        self._route(
-            Stream.CONTROL, m.AlgorithmFinished, tx.on_algorithm_finished, results.on_algorithm_finished
-        )
-        self._route(Stream.SLICES, m.DataBatch, tx.on_batch, algo.on_batch)
-        self._route(Stream.DATA_REQUESTS, m.DataBatchRequest, feed.on_batch_request)
-        self._route(Stream.ORDER_EVENTS, m.OrderEvents, results.on_order_events)
-        self._route(Stream.RESULTS, m.AlgorithmProgress, results.on_progress, self._report_progress)
-        self._route(Stream.RESULTS, m.OrdersFinished, results.on_orders_finished)
-        self._route(Stream.RESULTS, m.ResultsWritten, self._on_results)
-        self.bus.serve(
-            subject(self.run_id, Stream.DATA_REQUESTS), self._typed({m.HistoryRequest: feed.on_history})
-        )
-        self.bus.serve(
-            subject(self.run_id, Stream.CLOCK_REQUESTS),
-            self._typed(
-                {
-                    m.ScheduleEventRequest: clock.on_schedule,
-                    m.RemoveScheduledEventRequest: clock.on_schedule,
-                    m.ClockEventsRequest: clock.on_clock_request,
-                }
-            ),
-        )
-        self.bus.serve(
-            subject(self.run_id, Stream.ORDER_REQUESTS),
-            self._with_events(
-                self._typed(
-                    {
-                        m.SubmitOrderRequest: tx.on_submit,
-                        m.UpdateOrderRequest: tx.on_update,
-                        m.CancelOrderRequest: tx.on_cancel,
-                        m.ScanOrdersRequest: tx.on_scan,
-                    }
-                )
-            ),
-        )
+        handlers = {
+            Role.DATA_FEED: self.feed,
+            Role.TRANSACTION: self.transactions,
+            Role.REALTIME: self.realtime,
+            Role.RESULT: self.results,
+            Role.ALGORITHM: self.algorithm,
+        }
+        for role in ROLES:
+            self._attach(RoleEndpoint(role, handlers[role], self.run_id))
+        self._observe(Stream.CONTROL, m.AlgorithmInitialized, self._on_initialized)
+        self._observe(Stream.RESULTS, m.AlgorithmProgress, self._report_progress)
+        self._observe(Stream.RESULTS, m.ResultsWritten, self._on_results)
 
-    def _route(self, stream: Stream, kind: type[m.Message], *handlers: Route) -> None:
+    def _attach(self, endpoint: RoleEndpoint) -> None:
+        """Subscribe and serve what the endpoint's table lists, on this run's subjects."""
+        for stream in endpoint.streams():
+            where = subject(self.run_id, stream)
+            self.bus.subscribe(where, partial(self._deliver, endpoint, stream))
+            if stream in {serve.stream for serve in endpoint.routes.serves}:
+                self.bus.serve(where, partial(self._answer, endpoint, stream))
+
+    def _deliver(self, endpoint: RoleEndpoint, stream: Stream, message: m.Message) -> None:
+        if endpoint.consumes(stream, message):
+            self._publish_all(endpoint.deliver(stream, message))
+
+    def _answer(self, endpoint: RoleEndpoint, stream: Stream, message: m.Message) -> m.Message:
+        answered = endpoint.answer(stream, message)
+        self._publish_all(answered.outbox)
+        return answered.reply
+
+    def _observe(self, stream: Stream, kind: type[m.Message], observer: Route) -> None:
         def deliver(message: m.Message) -> None:
-            if not isinstance(message, kind):
-                return
-            for handler in handlers:
-                self._publish_all(handler(message))
+            if isinstance(message, kind):
+                self._publish_all(observer(message))
 
         self.bus.subscribe(subject(self.run_id, stream), deliver)
-
-    @staticmethod
-    def _typed(table: dict[type[m.Message], Responder]) -> Responder:
-        def respond(message: m.Message) -> m.Message:
-            responder = table.get(type(message))
-            if responder is None:
-                raise TypeError(f"no responder for {type(message).__name__}")
-            return responder(message)
-
-        return respond
-
-    def _with_events(self, responder: Responder) -> Responder:
-        """Publish the order events of every reply for the other consumers of the run."""
-
-        def respond(message: m.Message) -> m.Message:
-            reply = responder(message)
-            if isinstance(reply, m.OrderReply) and reply.events:
-                self.bus.publish(
-                    subject(self.run_id, Stream.ORDER_EVENTS),
-                    m.OrderEvents(run_id=self.run_id, events=reply.events),
-                )
-            return reply
-
-        return respond
 
     def _publish_all(self, outbox: Outbox) -> None:
         for stream, message in outbox:
