@@ -175,6 +175,11 @@ AnyMessage = (
     | m.AlgorithmProgress
     | m.AlgorithmFinished
     | m.ResultsWritten
+    | m.RunSubmitted
+    | m.RunAccepted
+    | m.JoinRun
+    | m.RunJoined
+    | m.ServiceFailed
 )
 
 _encoder = msgspec.msgpack.Encoder()

@@ -248,6 +248,8 @@ class SubmitOrderRequest(Message, frozen=True, kw_only=True):
     time_in_force: TimeInForce = TimeInForce.GOOD_TIL_CANCELED
     conversion_rates: dict[str, Decimal] = {}
     """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
+    batch_index: int = -1
+    """The data batch the algorithm was in (-1: none yet): the transaction handler waits for it."""
 
 
 class UpdateOrderRequest(Message, frozen=True, kw_only=True):
@@ -263,6 +265,8 @@ class UpdateOrderRequest(Message, frozen=True, kw_only=True):
     tag: str | None = None
     conversion_rates: dict[str, Decimal] = {}
     """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
+    batch_index: int = -1
+    """The data batch the algorithm was in (-1: none yet): the transaction handler waits for it."""
 
 
 class CancelOrderRequest(Message, frozen=True, kw_only=True):
@@ -273,6 +277,8 @@ class CancelOrderRequest(Message, frozen=True, kw_only=True):
     tag: str | None = None
     conversion_rates: dict[str, Decimal] = {}
     """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
+    batch_index: int = -1
+    """The data batch the algorithm was in (-1: none yet): the transaction handler waits for it."""
 
 
 class ScanOrdersRequest(Message, frozen=True, kw_only=True):
@@ -281,6 +287,8 @@ class ScanOrdersRequest(Message, frozen=True, kw_only=True):
     utc_ns: int
     conversion_rates: dict[str, Decimal] = {}
     """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
+    batch_index: int = -1
+    """The data batch the algorithm was in (-1: none yet): the transaction handler waits for it."""
 
 
 class OrderReply(Message, frozen=True, kw_only=True):
@@ -423,3 +431,62 @@ class ResultsWritten(Message, frozen=True, kw_only=True):
     runtime_statistics: dict[str, str]
     files: list[str] = []
     error: str = ""
+
+
+# --------------------------------------------------------------------------------------------
+# Run control: how a run reaches the services (NATS), and how a service reports it cannot go on
+# --------------------------------------------------------------------------------------------
+class RunSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What every service needs to take part in a run, besides the messages of the run itself.
+
+    Empty folders mean the service's own (its configuration or `LEAN_DATA_FOLDER`).
+    """
+
+    algorithm_source: str
+    algorithm_file: str = "main.py"
+    algorithm_type_name: str = ""
+    data_folder: str = ""
+    output_folder: str = ""
+    start_date: str = ""
+    end_date: str = ""
+    cash: str = ""
+    parameters: dict[str, str] = {}
+    batch_steps: int = 0
+    algorithm_id: str = ""
+    name: str = ""
+
+
+class RunSubmitted(Message, frozen=True, kw_only=True):
+    """A request to run a backtest (on `lean.control.runs`); one algorithm service takes it."""
+
+    settings: RunSettings
+
+
+class RunAccepted(Message, frozen=True, kw_only=True):
+    """The algorithm service took the run (`error` empty) or refused it, and why."""
+
+    service_id: str
+    error: str = ""
+
+
+class JoinRun(Message, frozen=True, kw_only=True):
+    """The algorithm service asks one replica of a role to take part in a run."""
+
+    role: str
+    settings: RunSettings
+
+
+class RunJoined(Message, frozen=True, kw_only=True):
+    """A service replica subscribed to the run's subjects (or could not: `error`)."""
+
+    role: str
+    service_id: str
+    error: str = ""
+
+
+class ServiceFailed(Message, frozen=True, kw_only=True):
+    """A service cannot go on with a run: the run ends as failed, naming the service."""
+
+    role: str
+    service_id: str
+    error: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from enum import IntEnum
@@ -318,6 +319,16 @@ class CustomDataTypes:
     def from_namespace(cls, namespace: Mapping[str, object]) -> CustomDataTypes:
         """Collect every `PythonData` subclass among a module's global names."""
         return cls(subclasses_in(namespace.values(), PythonData))
+
+    @classmethod
+    def beside(cls, algorithm_class: type) -> CustomDataTypes:
+        """Collect the custom data classes of the module that defines `algorithm_class`."""
+        module = sys.modules.get(algorithm_class.__module__)
+        if module is not None:
+            return cls.from_module(module)
+        # a module imported and then dropped from sys.modules still has its globals
+        initialize = getattr(algorithm_class, "initialize", None)
+        return cls.from_namespace(getattr(initialize, "__globals__", {}))
 
     def add(self, data_class: type[PythonData]) -> None:
         """Make a class resolvable by its name."""

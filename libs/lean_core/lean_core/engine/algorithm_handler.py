@@ -41,6 +41,7 @@ from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_
 from lean_core.engine.security_updates import exact_factors
 from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderType
+from lean_core.errors import LeanError
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
 from lean_core.statistics.capacity import CapacityEstimator
@@ -122,6 +123,7 @@ class AlgorithmHandler:
         self._capacity: CapacityFeed | None = None
         self._slice: Slice | None = None
         self._batch: BatchSteps | None = None
+        self._batch_index = -1
         self._local_times: list[datetime] = []
         self._next_settlement_scan_ns = 0
 
@@ -178,9 +180,12 @@ class AlgorithmHandler:
         return reply
 
     def _with_rates(self, request: _RatedRequest) -> _RatedRequest:
-        """Attach the cash conversion rates: the transaction handler takes them from the algorithm."""
+        """Attach the cash conversion rates (the transaction handler takes them from the algorithm)
+        and the batch the request belongs to (over a network it may overtake the batch itself)."""
         rates = self.algorithm.portfolio.cash_book.exact_conversion_rates()
-        return msgspec.structs.replace(request, conversion_rates=rates) if rates else request
+        if rates:
+            return msgspec.structs.replace(request, conversion_rates=rates, batch_index=self._batch_index)
+        return msgspec.structs.replace(request, batch_index=self._batch_index)
 
     def _has_resting_orders(self) -> bool:
         """Tell whether an open order waits for a price (the transactions index only open orders)."""
@@ -219,6 +224,7 @@ class AlgorithmHandler:
         if self.finished:
             return []
         times = unpack_times(batch)
+        self._batch_index = batch.index
         steps = self._batch_steps(batch, len(times))
         self._enter(steps)
         # The time zone is fixed once initialize ends: convert the batch's step times at once.
@@ -413,6 +419,12 @@ class AlgorithmHandler:
             return self._finish("RuntimeError", error)
         return self._finish("Completed")
 
+    def on_service_failed(self, message: m.ServiceFailed) -> Outbox:
+        """End the run as failed: another service of it cannot go on."""
+        if self.finished:
+            return []
+        return self._finish("RuntimeError", ServiceFailedError(message.role, message.error))
+
     def _finish_stopped(self) -> Outbox:
         """End a stopped run: after `quit()` LEAN's loop ends as usual, so `on_end_of_algorithm` runs."""
         if self.algorithm._quit_requested and not self.stop_requested:
@@ -461,6 +473,14 @@ class AlgorithmHandler:
             lowest_capacity_asset=lowest,
         )
         return [progress, (Stream.CONTROL, finished)]
+
+
+class ServiceFailedError(LeanError):
+    """Another service of the run failed; the run ends with its reason."""
+
+    def __init__(self, role: str, reason: str) -> None:
+        self.role = role
+        super().__init__(f"the {role} service failed: {reason}")
 
 
 def _utc_ns(moment: datetime) -> int:

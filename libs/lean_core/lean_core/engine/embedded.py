@@ -6,7 +6,6 @@ The NATS services wire the same handlers with the same tables, each in its own p
 from __future__ import annotations
 
 import logging
-import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,7 +96,9 @@ class BacktestRun:
         self.bus = InProcessBus()
         # The feed gets the custom data classes the way a feed process would: from the module
         # that defines the algorithm, not from the algorithm object.
-        custom_types = custom_data_types if custom_data_types is not None else _module_types(algorithm)
+        custom_types = (
+            custom_data_types if custom_data_types is not None else CustomDataTypes.beside(type(algorithm))
+        )
         self.feed = DataFeedHandler(
             reader, self.run_id, batch_steps=batch_steps or DEFAULT_BATCH_STEPS, custom_types=custom_types
         )
@@ -207,13 +208,3 @@ class BacktestRun:
             ProgressReport(fraction, ns_to_local(last, TimeZones.UTC).date(), message.data_points)
         )
         return []
-
-
-def _module_types(algorithm: QCAlgorithm) -> CustomDataTypes:
-    """Return the custom data types of the module that defines the algorithm's class."""
-    module = sys.modules.get(type(algorithm).__module__)
-    if module is not None:
-        return CustomDataTypes.from_module(module)
-    # a module imported and then dropped from sys.modules still has its globals
-    initialize = type(algorithm).initialize
-    return CustomDataTypes.from_namespace(getattr(initialize, "__globals__", {}))

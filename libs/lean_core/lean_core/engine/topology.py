@@ -132,6 +132,7 @@ ROLES: dict[Role, RoleRoutes] = {
     Role.ALGORITHM: RoleRoutes(
         consumes=(
             Consume(Stream.CONTROL, m.DataFeedFinished, "on_feed_finished"),
+            Consume(Stream.CONTROL, m.ServiceFailed, "on_service_failed"),
             Consume(Stream.SLICES, m.DataBatch, "on_batch"),
         ),
         ends_after_sending=m.AlgorithmFinished,
@@ -194,6 +195,15 @@ class RoleEndpoint:
         if self._ends_on(message):
             self.done = True
         return self.sent(outbox)
+
+    def ready_for(self, message: m.Message) -> bool:
+        """Tell whether the handler can take `message` now, or it must wait for other messages.
+
+        A request can overtake the data it refers to when it comes from another process (the
+        transaction handler's order requests and the feed's batches); in one process it never does.
+        """
+        ready = getattr(self.handler, "ready_for", None)
+        return ready is None or bool(ready(message))
 
     def answer(self, stream: Stream, message: m.Message) -> Answered:
         """Answer a request; the outbox holds the reply's order events when the table says so."""

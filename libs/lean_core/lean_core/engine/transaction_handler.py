@@ -78,6 +78,7 @@ class TransactionHandler:
         self._open: dict[int, Order] = {}
         self._subscriptions: dict[int, Security] = {}
         self._batches: list[_Batch] = []
+        self._batches_received = 0
         self._applied_until_ns = -1
         self._time_ns = 0
         self._price_rounding_reported = False
@@ -126,6 +127,7 @@ class TransactionHandler:
             factors = exact_factors(packed.price_factors)
             frames.append(FrameRows(security, frame, unpack_rows(packed), factors, is_internal=False))
         times = unpack_times(batch)
+        self._batches_received = batch.index + 1
         self._batches.append(_Batch(times, BatchSteps(frames, len(times))))
         if len(self._batches) == 1:
             self._batches[0].steps.attach()
@@ -166,6 +168,10 @@ class TransactionHandler:
                 book[currency].set_conversion_rate(rate)
 
     # -- requests -----------------------------------------------------------------------------
+    def ready_for(self, request: m.Message) -> bool:
+        """Tell whether the batch an order request belongs to is here (over NATS it may not be yet)."""
+        return getattr(request, "batch_index", -1) < self._batches_received
+
     def on_submit(self, request: m.SubmitOrderRequest) -> m.OrderReply:
         """Create an order, validate it and, for a market order, fill it at once."""
         self._advance(request.utc_ns)
