@@ -1,0 +1,1 @@
+"""The algorithm service: `python -m services.algorithm` (see `services.runtime`)."""

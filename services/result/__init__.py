@@ -1,0 +1,1 @@
+"""The result service: `python -m services.result` (see `services.runtime`)."""

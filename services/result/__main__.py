@@ -1,0 +1,8 @@
+"""`python -m services.result`: serve the result role of every run that reaches this replica."""
+
+import sys
+
+from lean_core.engine.topology import Role
+from services.runtime.main import main
+
+sys.exit(main(Role.RESULT))

@@ -1,0 +1,148 @@
+"""The bus over NATS, for handler code that runs in a worker thread.
+
+Handlers are plain synchronous state machines, and the algorithm's requests block until their
+reply: a service runs each run's handler in a thread of its own, and this bridge hands its
+publishes and requests to the asyncio loop that owns the NATS connection. Every publish waits
+until the connection took it, so messages leave in the order the handler produced them and a
+dead connection is an error at once, not a lost message.
+
+Published messages carry a sender id and a per-subject sequence number in their headers
+(`SequenceCheck`): core NATS delivers at most once, and a gap must be an error, never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Coroutine, Mapping
+from typing import Any, TypeVar
+
+import nats.errors
+from nats.aio.client import Client
+
+from lean_core.bus import codec
+from lean_core.bus import messages as m
+from lean_core.bus.subjects import Stream, subject
+from lean_core.engine.ports import Outbox
+from lean_core.errors import LeanError
+
+__all__ = ["SENDER_HEADER", "SEQUENCE_HEADER", "BusError", "NatsOutbound", "SequenceCheck"]
+
+SENDER_HEADER = "Lean-Sender"
+SEQUENCE_HEADER = "Lean-Seq"
+
+T = TypeVar("T")
+
+
+class BusError(LeanError):
+    """A message could not go out or come back: the run cannot go on correctly."""
+
+
+class NatsOutbound:
+    """Publish and request on a NATS connection from any thread but the connection's loop."""
+
+    def __init__(
+        self, client: Client, loop: asyncio.AbstractEventLoop, sender: str, *, request_timeout: float = 60.0
+    ) -> None:
+        self._client = client
+        self._loop = loop
+        self._sender = sender
+        self._timeout = request_timeout
+        self._sequences: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._in_flight: concurrent.futures.Future[Any] | None = None
+        self._aborted: str = ""
+
+    def publish(self, to: str, message: m.Message) -> None:
+        """Send a message and wait until the connection took it."""
+        data = self._encoded(to, message)
+        with self._lock:
+            sequence = self._sequences.get(to, 0) + 1
+            self._sequences[to] = sequence
+        headers = {SENDER_HEADER: self._sender, SEQUENCE_HEADER: str(sequence)}
+        self._wait(self._client.publish(to, data, headers=headers), f"publishing {type(message).__name__}")
+
+    def publish_outbox(self, run_id: str, outbox: Outbox) -> None:
+        """Publish what a handler returned, each message on its stream's subject of the run."""
+        for stream, message in outbox:
+            self.publish(subject(run_id, stream), message)
+
+    def reply(self, to: str, message: m.Message) -> None:
+        """Answer a request (replies go to one inbox: no sequence to keep)."""
+        self._wait(self._client.publish(to, self._encoded(to, message)), f"replying {type(message).__name__}")
+
+    def request(self, to: str, message: m.Message) -> m.Message:
+        """Send a request and return its reply; raise `BusError` naming the subject when none comes."""
+        what = f"{type(message).__name__} on {to}"
+        try:
+            reply = self._wait(
+                self._client.request(to, self._encoded(to, message), timeout=self._timeout), what
+            )
+        except nats.errors.NoRespondersError as error:
+            raise BusError(f"{what}: no service answers that subject") from error
+        except (TimeoutError, nats.errors.TimeoutError) as error:
+            raise BusError(f"{what}: no reply within {self._timeout:g} s") from error
+        try:
+            return codec.decode(reply.data)
+        except Exception as error:
+            raise BusError(f"{what}: the reply is not a valid message: {error}") from error
+
+    def requester(self, run_id: str) -> Any:
+        """Return the `Requester` a handler of `run_id` calls: streams in, this run's subjects out."""
+        return lambda stream, message: self.request(subject(run_id, Stream(stream)), message)
+
+    def abort(self, reason: str) -> None:
+        """Fail the request in flight, and every later one, with `reason` (a service of the run died)."""
+        self._aborted = reason
+        in_flight = self._in_flight
+        if in_flight is not None:
+            self._loop.call_soon_threadsafe(in_flight.cancel)
+
+    def _encoded(self, to: str, message: m.Message) -> bytes:
+        data = codec.encode(message)
+        limit = self._client.max_payload
+        if limit and len(data) > limit:
+            raise BusError(
+                f"{type(message).__name__} on {to} is {len(data):,} bytes, over the NATS server's "
+                f"max_payload of {limit:,}: raise max_payload in its configuration or send smaller batches"
+            )
+        return data
+
+    def _wait(self, work: Coroutine[Any, Any, T], what: str) -> T:
+        if self._aborted:
+            work.close()
+            raise BusError(f"{what}: {self._aborted}")
+        future = asyncio.run_coroutine_threadsafe(work, self._loop)
+        self._in_flight = future
+        try:
+            return future.result()
+        except concurrent.futures.CancelledError as error:
+            raise BusError(f"{what}: {self._aborted or 'cancelled'}") from error
+        except nats.errors.ConnectionClosedError as error:
+            raise BusError(f"{what}: the NATS connection is closed") from error
+        finally:
+            self._in_flight = None
+
+
+class SequenceCheck:
+    """Check that each sender's messages on each subject arrive without a gap."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, str], int] = {}
+
+    def gap(self, to: str, headers: Mapping[str, str] | None) -> str:
+        """Take one message's headers; return "" or what went missing before it."""
+        if not headers or SEQUENCE_HEADER not in headers:
+            return ""
+        sender = headers.get(SENDER_HEADER, "")
+        try:
+            sequence = int(headers[SEQUENCE_HEADER])
+        except ValueError:
+            return f"{to}: sequence number {headers[SEQUENCE_HEADER]!r} from {sender} is not a number"
+        key = (to, sender)
+        expected = self._last.get(key, 0) + 1
+        self._last[key] = max(sequence, self._last.get(key, 0))
+        if sequence != expected:
+            return f"{to}: message {sequence} from {sender} arrived after {expected - 1}: messages were lost"
+        return ""

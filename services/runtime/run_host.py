@@ -1,0 +1,188 @@
+"""One run's handler in a service: NATS subscriptions in, a worker thread, publishes out.
+
+The handler runs in a thread of its own, so the algorithm's blocking requests never stall the
+connection's event loop, and it takes one message at a time, in arrival order, as on the
+in-process bus. A request the handler cannot take yet (an order on a batch that has not arrived:
+`RoleEndpoint.ready_for`) waits, and is retried after each later message.
+
+Nothing a message carries can kill the host: a malformed message is logged and counted, and a
+handler that raises fails its run (a `ServiceFailed` naming the service), not the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+
+from lean_core.bus import codec
+from lean_core.bus import messages as m
+from lean_core.bus.subjects import Stream, subject
+from lean_core.engine.topology import RoleEndpoint
+from services.runtime.nats_bus import NatsOutbound, SequenceCheck
+
+__all__ = ["RunHost"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Delivery:
+    stream: Stream
+    message: m.Message
+    reply_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """Work for the thread that is not a message: the algorithm's start."""
+
+    work: Callable[[], Any]
+
+
+_STOP = object()
+
+
+class RunHost:
+    """Serve one role of one run until the role's part is done (or the run fails)."""
+
+    def __init__(
+        self,
+        endpoint: RoleEndpoint,
+        client: Client,
+        outbound: NatsOutbound,
+        *,
+        service_id: str,
+        on_done: Callable[[RunHost], None],
+        on_message: Callable[[str, str], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.run_id = endpoint.run_id
+        self.service_id = service_id
+        self.outbound = outbound
+        self._client = client
+        self._on_done = on_done
+        self._on_message = on_message or (lambda stream, kind: None)
+        self._on_error = on_error or (lambda kind: None)
+        self._inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._parked: list[_Delivery] = []
+        self._subscriptions: list[Subscription] = []
+        self._sequences = SequenceCheck()
+        self._thread = threading.Thread(target=self._work, name=f"{endpoint.role}-{self.run_id}", daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.failed = ""
+
+    # -- life cycle (event loop side) ---------------------------------------------------------------
+    async def open(self) -> None:
+        """Subscribe to the run's subjects, make sure the server has the subscriptions, start the thread."""
+        self._loop = asyncio.get_running_loop()
+        for stream in self.endpoint.streams():
+            self._subscriptions.append(
+                await self._client.subscribe(subject(self.run_id, stream), cb=self._receive)
+            )
+        await self._client.flush()
+        self._thread.start()
+
+    def call(self, work: Callable[[], Any]) -> None:
+        """Run `work` on the run's thread, in turn with its messages."""
+        self._inbox.put(_Call(work))
+
+    async def close(self) -> None:
+        """Unsubscribe and let the thread finish what it holds."""
+        for subscription in self._subscriptions:
+            try:
+                await subscription.unsubscribe()
+            except Exception:  # the connection may be closing: nothing more will come anyway
+                logger.debug("unsubscribing from a run subject failed", exc_info=True)
+        self._subscriptions.clear()
+        self._inbox.put(_STOP)
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            await asyncio.to_thread(self._thread.join, 10.0)
+
+    async def _receive(self, msg: Msg) -> None:
+        stream = Stream(msg.subject.split(".", 2)[2])
+        try:
+            message = codec.decode(msg.data)
+        except Exception as error:
+            self._on_error("malformed")
+            logger.warning("run %s: malformed message on %s ignored: %s", self.run_id, msg.subject, error)
+            return
+        gap = self._sequences.gap(msg.subject, msg.headers)
+        if gap:
+            self._on_error("gap")
+            self._fail(gap)
+        self._on_message(stream.value, type(message).__name__)
+        if isinstance(message, m.ServiceFailed) and message.service_id != self.service_id:
+            # Unblock a request waiting on the failed service before the thread sees the notice.
+            self.outbound.abort(f"the {message.role} service failed: {message.error}")
+        self._inbox.put(_Delivery(stream, message, msg.reply or ""))
+
+    # -- the run's thread -----------------------------------------------------------------------------
+    def _work(self) -> None:
+        while True:
+            item = self._inbox.get()
+            if item is _STOP:
+                return
+            self._handle(item)
+            self._retry_parked()
+            if self.endpoint.done:
+                self._finished()
+                return
+
+    def _handle(self, item: object) -> None:
+        try:
+            if isinstance(item, _Call):
+                self.outbound.publish_outbox(self.run_id, self.endpoint.sent(item.work()))
+            elif isinstance(item, _Delivery):
+                self._deliver(item)
+        except Exception as error:
+            self._on_error("handler")
+            logger.error("run %s: %s failed: %s", self.run_id, self.endpoint.role, traceback.format_exc())
+            reply_to = item.reply_to if isinstance(item, _Delivery) else ""
+            self._fail(f"{type(error).__name__}: {error}", reply_to)
+
+    def _deliver(self, delivery: _Delivery) -> None:
+        endpoint, message = self.endpoint, delivery.message
+        if delivery.reply_to and endpoint.serves(delivery.stream, message):
+            if not endpoint.ready_for(message):
+                self._parked.append(delivery)
+                return
+            answered = endpoint.answer(delivery.stream, message)
+            self.outbound.reply(delivery.reply_to, answered.reply)
+            self.outbound.publish_outbox(self.run_id, answered.outbox)
+        elif endpoint.consumes(delivery.stream, message):
+            self.outbound.publish_outbox(self.run_id, endpoint.deliver(delivery.stream, message))
+
+    def _retry_parked(self) -> None:
+        while self._parked and self.endpoint.ready_for(self._parked[0].message):
+            self._deliver(self._parked.pop(0))
+
+    def _fail(self, error: str, reply_to: str = "") -> None:
+        """Tell the run this service cannot go on: the requester at once, every service on CONTROL."""
+        if self.failed:
+            return
+        self.failed = error
+        notice = m.ServiceFailed(
+            run_id=self.run_id, role=str(self.endpoint.role), service_id=self.service_id, error=error
+        )
+        try:
+            if reply_to:
+                self.outbound.reply(reply_to, notice)
+            self.outbound.publish(subject(self.run_id, Stream.CONTROL), notice)
+        except Exception:
+            logger.exception("run %s: could not report the failure", self.run_id)
+
+    def _finished(self) -> None:
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._on_done, self)

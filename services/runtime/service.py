@@ -1,0 +1,229 @@
+"""A service process: one role's runs on a NATS connection.
+
+The algorithm service takes runs submitted on `lean.control.runs` (a queue group: one replica
+takes each), asks one replica of every other role to join the run on `lean.control.join.<role>`
+(again a queue group), then starts the algorithm. The other services wait for joins. A joined
+service has subscribed to the run's subjects before it answers, so nothing the run publishes
+afterwards can miss it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import nats
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+
+from lean_core.bus import codec
+from lean_core.bus import messages as m
+from lean_core.bus.subjects import CONTROL_RUNS, join_subject
+from lean_core.engine.service_handlers import (
+    ServiceFolders,
+    build_algorithm_handler,
+    build_handler,
+    load_algorithm,
+)
+from lean_core.engine.topology import Role, RoleEndpoint
+from services.runtime.nats_bus import BusError, NatsOutbound
+from services.runtime.run_host import RunHost
+
+__all__ = ["JOIN_TIMEOUT", "Service", "ServiceOptions"]
+
+MessageT = TypeVar("MessageT", bound=m.Message)
+
+logger = logging.getLogger(__name__)
+
+JOIN_TIMEOUT = 10.0
+"""Seconds the algorithm service waits for another role to join a run."""
+
+_OTHER_ROLES = (Role.DATA_FEED, Role.TRANSACTION, Role.REALTIME, Role.RESULT)
+
+
+@dataclass(slots=True)
+class ServiceOptions:
+    """How a service process connects and where its data and results are."""
+
+    role: Role
+    nats_url: str
+    folders: ServiceFolders
+    service_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    request_timeout: float = 60.0
+    drain_timeout: float = 30.0
+
+
+class Service:
+    """Serve one role's part of every run that reaches this replica."""
+
+    def __init__(self, options: ServiceOptions) -> None:
+        self.options = options
+        self.role = options.role
+        self.service_id = f"{options.role}-{options.service_id}"
+        self.hosts: dict[str, RunHost] = {}
+        self.client: Client | None = None
+        self._all_done = asyncio.Event()
+        self._all_done.set()
+
+    @property
+    def ready(self) -> bool:
+        """Tell whether the service is connected and taking runs."""
+        return self.client is not None and self.client.is_connected
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until `stop` is set, then let the runs in flight finish (up to the drain timeout)."""
+        client = await nats.connect(
+            self.options.nats_url,
+            name=self.service_id,
+            error_cb=self._on_connection_error,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            connect_timeout=5,
+        )
+        self.client = client
+        if self.role is Role.ALGORITHM:
+            control = await client.subscribe(CONTROL_RUNS, queue=str(self.role), cb=self._on_submitted)
+        else:
+            control = await client.subscribe(join_subject(self.role), queue=str(self.role), cb=self._on_join)
+        await client.flush()
+        logger.info(
+            "%s ready on %s", self.service_id, client.connected_url.netloc if client.connected_url else ""
+        )
+        await stop.wait()
+        await control.unsubscribe()
+        try:
+            await asyncio.wait_for(self._all_done.wait(), self.options.drain_timeout)
+        except TimeoutError:
+            logger.warning(
+                "%s: %d run(s) still in flight after the drain timeout", self.service_id, len(self.hosts)
+            )
+        for host in list(self.hosts.values()):
+            await host.close()
+        await client.close()
+
+    # -- joining runs -----------------------------------------------------------------------------
+    async def _on_join(self, msg: Msg) -> None:
+        request = self._decoded(msg, m.JoinRun)
+        if request is None:
+            return
+        try:
+            handler = await asyncio.to_thread(
+                build_handler, self.role, request.run_id, request.settings, self.options.folders
+            )
+            await self._open(RoleEndpoint(self.role, handler, request.run_id))
+        except Exception as error:
+            logger.exception("%s could not join run %s", self.service_id, request.run_id)
+            await self._reply(msg, self._joined(request.run_id, f"{type(error).__name__}: {error}"))
+            return
+        await self._reply(msg, self._joined(request.run_id))
+
+    def _joined(self, run_id: str, error: str = "") -> m.RunJoined:
+        return m.RunJoined(run_id=run_id, role=str(self.role), service_id=self.service_id, error=error)
+
+    # -- taking submitted runs (the algorithm service) ------------------------------------------------
+    async def _on_submitted(self, msg: Msg) -> None:
+        request = self._decoded(msg, m.RunSubmitted)
+        if request is None:
+            return
+        run_id, settings = request.run_id, request.settings
+        try:
+            await asyncio.to_thread(load_algorithm, settings)  # refuse a broken algorithm before any join
+            await self._join_others(run_id, settings)
+            outbound = self._outbound()
+            handler = await asyncio.to_thread(
+                build_algorithm_handler, run_id, settings, self.options.folders, outbound.requester(run_id)
+            )
+            host = await self._open(RoleEndpoint(self.role, handler, run_id), outbound)
+        except Exception as error:
+            logger.warning("%s refused run %s: %s", self.service_id, run_id, error)
+            await self._reply(msg, self._accepted(run_id, f"{type(error).__name__}: {error}"))
+            return
+        await self._reply(msg, self._accepted(run_id))
+        host.call(handler.start)
+
+    def _accepted(self, run_id: str, error: str = "") -> m.RunAccepted:
+        return m.RunAccepted(run_id=run_id, service_id=self.service_id, error=error)
+
+    async def _join_others(self, run_id: str, settings: m.RunSettings) -> None:
+        replies = await asyncio.gather(*(self._join(role, run_id, settings) for role in _OTHER_ROLES))
+        refused = [reply for reply in replies if reply.error]
+        if refused:
+            raise BusError("; ".join(f"the {reply.role} service refused: {reply.error}" for reply in refused))
+
+    async def _join(self, role: Role, run_id: str, settings: m.RunSettings) -> m.RunJoined:
+        client = self._client()
+        request = m.JoinRun(run_id=run_id, role=str(role), settings=settings)
+        try:
+            msg = await client.request(join_subject(role), codec.encode(request), timeout=JOIN_TIMEOUT)
+        except nats.errors.NoRespondersError:
+            return m.RunJoined(
+                run_id=run_id, role=str(role), service_id="", error="no such service is running"
+            )
+        except nats.errors.TimeoutError:
+            return m.RunJoined(
+                run_id=run_id, role=str(role), service_id="", error=f"no answer within {JOIN_TIMEOUT:g} s"
+            )
+        reply = codec.decode(msg.data)
+        if not isinstance(reply, m.RunJoined):
+            return m.RunJoined(
+                run_id=run_id, role=str(role), service_id="", error="answered with no RunJoined"
+            )
+        return reply
+
+    # -- hosts --------------------------------------------------------------------------------------
+    async def _open(self, endpoint: RoleEndpoint, outbound: NatsOutbound | None = None) -> RunHost:
+        host = RunHost(
+            endpoint,
+            self._client(),
+            outbound or self._outbound(),
+            service_id=self.service_id,
+            on_done=self._on_host_done,
+        )
+        await host.open()
+        self.hosts[endpoint.run_id] = host
+        self._all_done.clear()
+        return host
+
+    def _outbound(self) -> NatsOutbound:
+        return NatsOutbound(
+            self._client(),
+            asyncio.get_running_loop(),
+            self.service_id,
+            request_timeout=self.options.request_timeout,
+        )
+
+    def _on_host_done(self, host: RunHost) -> None:
+        self.hosts.pop(host.run_id, None)
+        asyncio.get_running_loop().create_task(host.close())
+        logger.info("%s finished its part of run %s", self.service_id, host.run_id)
+        if not self.hosts:
+            self._all_done.set()
+
+    # -- plumbing -------------------------------------------------------------------------------------
+    def _client(self) -> Client:
+        if self.client is None:
+            raise RuntimeError("the service is not connected")
+        return self.client
+
+    def _decoded(self, msg: Msg, kind: type[MessageT]) -> MessageT | None:
+        try:
+            message = codec.decode(msg.data)
+        except Exception as error:
+            logger.warning("%s: malformed message on %s ignored: %s", self.service_id, msg.subject, error)
+            return None
+        if not isinstance(message, kind):
+            logger.warning(
+                "%s: unexpected %s on %s ignored", self.service_id, type(message).__name__, msg.subject
+            )
+            return None
+        return message
+
+    async def _reply(self, msg: Msg, message: m.Message) -> None:
+        if msg.reply:
+            await self._client().publish(msg.reply, codec.encode(message))
+
+    async def _on_connection_error(self, error: Exception) -> None:
+        logger.warning("%s: NATS connection: %s", self.service_id, error)

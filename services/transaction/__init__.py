@@ -1,0 +1,1 @@
+"""The transaction service: `python -m services.transaction` (see `services.runtime`)."""

@@ -1,0 +1,8 @@
+"""`python -m services.transaction`: serve the transaction role of every run that reaches this replica."""
+
+import sys
+
+from lean_core.engine.topology import Role
+from services.runtime.main import main
+
+sys.exit(main(Role.TRANSACTION))
