@@ -247,7 +247,7 @@ def _columns(frame: Frame) -> tuple[list[str], list[Sequence[float]]]:
             f"{side}_{field}" for side in ("bid", "ask") for field in ("open", "high", "low", "close", "size")
         ]
     elif isinstance(frame, TickFrame) and frame.tick_type == TickType.TRADE:
-        return ["price", "quantity"], [frame.value, frame.quantity]
+        return ["price", "quantity"], [frame.value.tolist(), frame.quantity.tolist()]
     elif isinstance(frame, TickFrame):
         names = ["bid_price", "bid_size", "ask_price", "ask_size"]
     else:

@@ -24,7 +24,7 @@ from nats.aio.client import Client
 from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, subject
-from lean_core.engine.ports import Outbox
+from lean_core.engine.ports import Outbox, Requester
 from lean_core.errors import LeanError
 
 __all__ = ["SENDER_HEADER", "SEQUENCE_HEADER", "BusError", "NatsOutbound", "SequenceCheck"]
@@ -77,7 +77,9 @@ class NatsOutbound:
         what = f"{type(message).__name__} on {to}"
         try:
             reply = self._wait(
-                self._client.request(to, self._encoded(to, message), timeout=self._timeout), what
+                self._client.request(to, self._encoded(to, message), timeout=self._timeout),
+                what,
+                abortable=True,
             )
         except nats.errors.NoRespondersError as error:
             raise BusError(f"{what}: no service answers that subject") from error
@@ -88,12 +90,16 @@ class NatsOutbound:
         except Exception as error:
             raise BusError(f"{what}: the reply is not a valid message: {error}") from error
 
-    def requester(self, run_id: str) -> Any:
+    def requester(self, run_id: str) -> Requester:
         """Return the `Requester` a handler of `run_id` calls: streams in, this run's subjects out."""
-        return lambda stream, message: self.request(subject(run_id, Stream(stream)), message)
+
+        def request(stream: Stream, message: m.Message) -> m.Message:
+            return self.request(subject(run_id, stream), message)
+
+        return request
 
     def abort(self, reason: str) -> None:
-        """Fail the request in flight, and every later one, with `reason` (a service of the run died)."""
+        """Fail the request in flight and every later one with `reason` (a service of the run died)."""
         self._aborted = reason
         in_flight = self._in_flight
         if in_flight is not None:
@@ -109,12 +115,15 @@ class NatsOutbound:
             )
         return data
 
-    def _wait(self, work: Coroutine[Any, Any, T], what: str) -> T:
-        if self._aborted:
+    def _wait(self, work: Coroutine[Any, Any, T], what: str, *, abortable: bool = False) -> T:
+        # Only requests are aborted: they wait on the failed service. Publishing goes on, so the
+        # run can still announce how it ended.
+        if abortable and self._aborted:
             work.close()
             raise BusError(f"{what}: {self._aborted}")
         future = asyncio.run_coroutine_threadsafe(work, self._loop)
-        self._in_flight = future
+        if abortable:
+            self._in_flight = future
         try:
             return future.result()
         except concurrent.futures.CancelledError as error:

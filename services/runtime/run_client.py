@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import nats
 import numpy as np
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from lean_core.bus import codec
@@ -102,7 +103,7 @@ async def submit_run(
         await client.close()
 
 
-async def _submit(client: nats.NATS, request: m.RunSubmitted) -> m.RunAccepted:
+async def _submit(client: Client, request: m.RunSubmitted) -> m.RunAccepted:
     try:
         msg = await client.request(CONTROL_RUNS, codec.encode(request), timeout=SUBMIT_TIMEOUT)
     except nats.errors.NoRespondersError as error:

@@ -27,7 +27,8 @@ from nats.aio.subscription import Subscription
 from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, subject
-from lean_core.engine.topology import RoleEndpoint
+from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch, Silence
+from lean_core.engine.topology import Role, RoleEndpoint
 from services.runtime.nats_bus import NatsOutbound, SequenceCheck
 
 __all__ = ["RunHost"]
@@ -65,6 +66,7 @@ class RunHost:
         on_done: Callable[[RunHost], None],
         on_message: Callable[[str, str], None] | None = None,
         on_error: Callable[[str], None] | None = None,
+        heartbeat_interval: float = HEARTBEAT_INTERVAL,
     ) -> None:
         self.endpoint = endpoint
         self.run_id = endpoint.run_id
@@ -80,6 +82,9 @@ class RunHost:
         self._sequences = SequenceCheck()
         self._thread = threading.Thread(target=self._work, name=f"{endpoint.role}-{self.run_id}", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._interval = heartbeat_interval
+        self._pulse: asyncio.Task[None] | None = None
+        self._watch: LivenessWatch | None = None
         self.failed = ""
 
     # -- life cycle (event loop side) ---------------------------------------------------------------
@@ -90,8 +95,13 @@ class RunHost:
             self._subscriptions.append(
                 await self._client.subscribe(subject(self.run_id, stream), cb=self._receive)
             )
+        self._subscriptions.append(
+            await self._client.subscribe(subject(self.run_id, Stream.HEARTBEATS), cb=self._on_heartbeat)
+        )
         await self._client.flush()
+        self._watch = LivenessWatch(self._watched_roles(), self._loop.time(), timeout=4 * self._interval)
         self._thread.start()
+        self._pulse = asyncio.create_task(self._beat())
 
     def call(self, work: Callable[[], Any]) -> None:
         """Run `work` on the run's thread, in turn with its messages."""
@@ -99,6 +109,8 @@ class RunHost:
 
     async def close(self) -> None:
         """Unsubscribe and let the thread finish what it holds."""
+        if self._pulse is not None and self._pulse is not asyncio.current_task():
+            self._pulse.cancel()
         for subscription in self._subscriptions:
             try:
                 await subscription.unsubscribe()
@@ -126,6 +138,52 @@ class RunHost:
             # Unblock a request waiting on the failed service before the thread sees the notice.
             self.outbound.abort(f"the {message.role} service failed: {message.error}")
         self._inbox.put(_Delivery(stream, message, msg.reply or ""))
+
+    # -- liveness -----------------------------------------------------------------------------------
+    def _watched_roles(self) -> list[str]:
+        # The algorithm service follows every other one; they follow the algorithm service, whose
+        # end (or death) ends the run.
+        if self.endpoint.role is Role.ALGORITHM:
+            return [str(role) for role in Role if role is not Role.ALGORITHM]
+        return [str(Role.ALGORITHM)]
+
+    async def _beat(self) -> None:
+        beat = codec.encode(
+            m.Heartbeat(run_id=self.run_id, role=str(self.endpoint.role), service_id=self.service_id)
+        )
+        where = subject(self.run_id, Stream.HEARTBEATS)
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await self._client.publish(where, beat)
+            except Exception as error:  # reconnecting: the next beat may go through
+                logger.debug("run %s: heartbeat not sent: %s", self.run_id, error)
+            if self._watch is not None:
+                for silence in self._watch.silent(loop.time()):
+                    self._on_silence(silence)
+            await asyncio.sleep(self._interval)
+
+    async def _on_heartbeat(self, msg: Msg) -> None:
+        try:
+            beat = codec.decode(msg.data)
+        except Exception:
+            self._on_error("malformed")
+            return
+        if isinstance(beat, m.Heartbeat) and self._watch is not None and self._loop is not None:
+            self._watch.beat(beat.role, beat.service_id, self._loop.time())
+
+    def _on_silence(self, silence: Silence) -> None:
+        reason = silence.describe()
+        logger.warning("run %s: %s", self.run_id, reason)
+        if self.endpoint.role is not Role.ALGORITHM:
+            self._inbox.put(_STOP)  # the run is over without its algorithm: nothing more will come
+            self._on_done(self)
+            return
+        notice = m.ServiceFailed(
+            run_id=self.run_id, role=silence.role, service_id=silence.service_id, error=reason
+        )
+        self.outbound.abort(reason)
+        self._inbox.put(_Delivery(Stream.CONTROL, notice, ""))
 
     # -- the run's thread -----------------------------------------------------------------------------
     def _work(self) -> None:

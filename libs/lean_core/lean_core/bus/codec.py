@@ -180,6 +180,7 @@ AnyMessage = (
     | m.JoinRun
     | m.RunJoined
     | m.ServiceFailed
+    | m.Heartbeat
 )
 
 _encoder = msgspec.msgpack.Encoder()

@@ -490,3 +490,10 @@ class ServiceFailed(Message, frozen=True, kw_only=True):
     role: str
     service_id: str
     error: str
+
+
+class Heartbeat(Message, frozen=True, kw_only=True):
+    """A service taking part in a run is alive (sent every `liveness.HEARTBEAT_INTERVAL` seconds)."""
+
+    role: str
+    service_id: str

@@ -17,6 +17,7 @@ class Stream(StrEnum):
     ORDER_REQUESTS = "orders.requests"
     ORDER_EVENTS = "orders.events"
     RESULTS = "results"
+    HEARTBEATS = "heartbeats"
 
 
 def subject(run_id: str, stream: Stream) -> str:
@@ -29,3 +30,10 @@ def subject(run_id: str, stream: Stream) -> str:
 def all_runs(stream: Stream) -> str:
     """Return the wildcard subject that matches a stream of every run (for extra consumers)."""
     return f"lean.*.{stream.value}"
+
+
+def join_subject(role: str) -> str:
+    """Return the subject on which one replica of a service role is asked to join a run."""
+    if not role or any(char in role for char in ".*> "):
+        raise ValueError(f"role {role!r} must be non-empty and free of '.', '*', '>' and spaces")
+    return f"lean.control.join.{role}"
