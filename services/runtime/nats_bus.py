@@ -25,6 +25,7 @@ from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, subject
 from lean_core.engine.ports import Outbox, Requester
+from lean_core.engine.topology import server_of
 from lean_core.errors import LeanError
 
 __all__ = ["SENDER_HEADER", "SEQUENCE_HEADER", "BusError", "NatsOutbound", "SequenceCheck"]
@@ -82,7 +83,7 @@ class NatsOutbound:
                 abortable=True,
             )
         except nats.errors.NoRespondersError as error:
-            raise BusError(f"{what}: no service answers that subject") from error
+            raise BusError(f"{what}: no {_server_of(to)} service answers") from error
         except (TimeoutError, nats.errors.TimeoutError) as error:
             raise BusError(f"{what}: no reply within {self._timeout:g} s") from error
         try:
@@ -100,7 +101,8 @@ class NatsOutbound:
 
     def abort(self, reason: str) -> None:
         """Fail the request in flight and every later one with `reason` (a service of the run died)."""
-        self._aborted = reason
+        if not self._aborted:  # the first reason is the cause; later ones are its echoes
+            self._aborted = reason
         in_flight = self._in_flight
         if in_flight is not None:
             self._loop.call_soon_threadsafe(in_flight.cancel)
@@ -155,3 +157,12 @@ class SequenceCheck:
         if sequence != expected:
             return f"{to}: message {sequence} from {sender} arrived after {expected - 1}: messages were lost"
         return ""
+
+
+def _server_of(to: str) -> str:
+    """Name the role that serves a run subject, for errors."""
+    try:
+        role = server_of(Stream(to.split(".", 2)[2]))
+    except (IndexError, ValueError):
+        role = None
+    return str(role) if role is not None else "such"

@@ -20,6 +20,8 @@ from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_array
 from lean_core.bus.subjects import CONTROL_RUNS, Stream, subject
 from lean_core.engine.embedded import new_run_id
+from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch
+from lean_core.engine.topology import Role
 
 __all__ = ["RemoteRunError", "RemoteRunResult", "submit_run"]
 
@@ -52,6 +54,11 @@ class _Follower:
     written: asyncio.Future[m.ResultsWritten] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
+    watch: LivenessWatch = field(
+        default_factory=lambda: LivenessWatch(
+            [str(Role.ALGORITHM), str(Role.RESULT)], asyncio.get_running_loop().time()
+        )
+    )
 
     async def on_message(self, msg: Msg) -> None:
         try:
@@ -68,6 +75,23 @@ class _Follower:
             self.failures.append(message)
         elif isinstance(message, m.ResultsWritten) and not self.written.done():
             self.written.set_result(message)
+        elif isinstance(message, m.Heartbeat):
+            self.watch.beat(message.role, message.service_id, asyncio.get_running_loop().time())
+
+    async def results(self, timeout: float | None) -> m.ResultsWritten:
+        """Wait for the results; fail as soon as the algorithm or result service goes silent."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            try:
+                return await asyncio.wait_for(asyncio.shield(self.written), HEARTBEAT_INTERVAL)
+            except TimeoutError:
+                pass
+            silent = self.watch.silent(loop.time())
+            if silent:
+                raise RemoteRunError("; ".join(silence.describe() for silence in silent))
+            if deadline is not None and loop.time() > deadline:
+                raise RemoteRunError(f"no results within {timeout:g} s")
 
     def _progress(self, message: m.AlgorithmProgress) -> None:
         self.data_points = message.data_points
@@ -91,13 +115,16 @@ async def submit_run(
     client = await nats.connect(nats_url, name=f"leanbus-client-{run_id}", max_reconnect_attempts=3)
     try:
         follower = _Follower(on_progress)
-        for stream in (Stream.CONTROL, Stream.RESULTS):
+        for stream in (Stream.CONTROL, Stream.RESULTS, Stream.HEARTBEATS):
             await client.subscribe(subject(run_id, stream), cb=follower.on_message)
         await client.flush()
         accepted = await _submit(client, m.RunSubmitted(run_id=run_id, settings=settings))
         if accepted.error:
             raise RemoteRunError(f"run {run_id} refused by {accepted.service_id}: {accepted.error}")
-        written = await asyncio.wait_for(follower.written, timeout)
+        follower.watch = LivenessWatch(
+            [str(Role.ALGORITHM), str(Role.RESULT)], asyncio.get_running_loop().time()
+        )
+        written = await follower.results(timeout)
         return RemoteRunResult(run_id, written, follower.finished, follower.failures, follower.data_points)
     finally:
         await client.close()

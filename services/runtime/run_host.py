@@ -85,7 +85,9 @@ class RunHost:
         self._interval = heartbeat_interval
         self._pulse: asyncio.Task[None] | None = None
         self._watch: LivenessWatch | None = None
+        self._notices: set[asyncio.Task[None]] = set()
         self.failed = ""
+        self._ended = False
 
     # -- life cycle (event loop side) ---------------------------------------------------------------
     async def open(self) -> None:
@@ -141,11 +143,7 @@ class RunHost:
 
     # -- liveness -----------------------------------------------------------------------------------
     def _watched_roles(self) -> list[str]:
-        # The algorithm service follows every other one; they follow the algorithm service, whose
-        # end (or death) ends the run.
-        if self.endpoint.role is Role.ALGORITHM:
-            return [str(role) for role in Role if role is not Role.ALGORITHM]
-        return [str(Role.ALGORITHM)]
+        return [str(role) for role in self.endpoint.routes.watches]
 
     async def _beat(self) -> None:
         beat = codec.encode(
@@ -173,17 +171,31 @@ class RunHost:
             self._watch.beat(beat.role, beat.service_id, self._loop.time())
 
     def _on_silence(self, silence: Silence) -> None:
+        if self._ended:
+            return
         reason = silence.describe()
         logger.warning("run %s: %s", self.run_id, reason)
-        if self.endpoint.role is not Role.ALGORITHM:
+        if silence.role == Role.ALGORITHM:
             self._inbox.put(_STOP)  # the run is over without its algorithm: nothing more will come
+            self._ended = True
             self._on_done(self)
             return
         notice = m.ServiceFailed(
             run_id=self.run_id, role=silence.role, service_id=silence.service_id, error=reason
         )
         self.outbound.abort(reason)
+        # The handler learns it in turn with its messages; the run's other consumers learn it now.
         self._inbox.put(_Delivery(Stream.CONTROL, notice, ""))
+        if self.endpoint.role is Role.ALGORITHM:
+            task = asyncio.create_task(self._announce(notice))
+            self._notices.add(task)
+            task.add_done_callback(self._notices.discard)
+
+    async def _announce(self, notice: m.ServiceFailed) -> None:
+        try:
+            await self._client.publish(subject(self.run_id, Stream.CONTROL), codec.encode(notice))
+        except Exception as error:
+            logger.warning("run %s: could not announce %s: %s", self.run_id, notice.error, error)
 
     # -- the run's thread -----------------------------------------------------------------------------
     def _work(self) -> None:
@@ -241,6 +253,7 @@ class RunHost:
             logger.exception("run %s: could not report the failure", self.run_id)
 
     def _finished(self) -> None:
+        self._ended = True
         loop = self._loop
         if loop is not None:
             loop.call_soon_threadsafe(self._on_done, self)

@@ -84,6 +84,8 @@ class Service:
             connect_timeout=5,
         )
         self.client = client
+        # Read the data folder's databases before taking runs, so a join answers in milliseconds.
+        await asyncio.to_thread(self.options.folders.factory_for, self.options.folders.data_folder)
         if self.role is Role.ALGORITHM:
             control = await client.subscribe(CONTROL_RUNS, queue=str(self.role), cb=self._on_submitted)
         else:

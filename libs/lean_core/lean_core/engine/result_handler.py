@@ -23,6 +23,7 @@ from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
 from lean_core.engine.result_files import ResultFiles, log_line, write_result_files
+from lean_core.engine.topology import Role
 from lean_core.errors import DataError
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.records import order_from_record
@@ -81,6 +82,7 @@ class ResultHandler:
         self._trades = TransactionRecord()
         self._last_sale_volume = Decimal(0)
         self._written = False
+        self._orders_lost = False
 
     def on_initialized(self, message: m.AlgorithmInitialized) -> Outbox:
         """Start the charts for the run's dates."""
@@ -158,13 +160,17 @@ class ResultHandler:
         self._state.orders = message
         return self._write_when_complete()
 
+    def on_service_failed(self, message: m.ServiceFailed) -> Outbox:
+        """Without the transaction service its final order book never comes: write without it."""
+        if message.role == Role.TRANSACTION:
+            self._orders_lost = True
+            logger.warning("run %s: results without the final order book: %s", self.run_id, message.error)
+        return self._write_when_complete()
+
     def _write_when_complete(self) -> Outbox:
         state = self._state
-        if (
-            self._written
-            or state.finished is None
-            or (state.orders is None and state.initialized is not None)
-        ):
+        waits_for_orders = state.orders is None and state.initialized is not None and not self._orders_lost
+        if self._written or state.finished is None or waits_for_orders:
             return []
         self._written = True
         try:

@@ -25,6 +25,7 @@ __all__ = [
     "RoleEndpoint",
     "RoleRoutes",
     "Serve",
+    "server_of",
 ]
 
 
@@ -72,6 +73,8 @@ class RoleRoutes:
     serves: tuple[Serve, ...] = ()
     ends_after_sending: type[m.Message] | None = None
     ends_after_receiving: type[m.Message] | None = None
+    watches: tuple[Role, ...] = (Role.ALGORITHM,)
+    """The roles whose heartbeats this one follows (`liveness`); the algorithm's end ends the run."""
 
 
 _INITIALIZED = Consume(Stream.CONTROL, m.AlgorithmInitialized, "on_initialized")
@@ -126,8 +129,11 @@ ROLES: dict[Role, RoleRoutes] = {
             Consume(Stream.ORDER_EVENTS, m.OrderEvents, "on_order_events"),
             Consume(Stream.RESULTS, m.AlgorithmProgress, "on_progress"),
             Consume(Stream.RESULTS, m.OrdersFinished, "on_orders_finished"),
+            Consume(Stream.CONTROL, m.ServiceFailed, "on_service_failed"),
         ),
         ends_after_sending=m.ResultsWritten,
+        # without the transaction service the final order book never comes: write without it
+        watches=(Role.ALGORITHM, Role.TRANSACTION),
     ),
     Role.ALGORITHM: RoleRoutes(
         consumes=(
@@ -136,8 +142,17 @@ ROLES: dict[Role, RoleRoutes] = {
             Consume(Stream.SLICES, m.DataBatch, "on_batch"),
         ),
         ends_after_sending=m.AlgorithmFinished,
+        watches=(Role.DATA_FEED, Role.TRANSACTION, Role.REALTIME, Role.RESULT),
     ),
 }
+
+
+def server_of(stream: Stream) -> Role | None:
+    """Return the role that answers requests on `stream` (None: nobody does)."""
+    for role, routes in ROLES.items():
+        if any(serve.stream is stream for serve in routes.serves):
+            return role
+    return None
 
 
 @dataclass(frozen=True, slots=True)
