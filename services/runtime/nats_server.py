@@ -16,6 +16,7 @@ import subprocess
 import sysconfig
 import tempfile
 import time
+import weakref
 from pathlib import Path
 from types import TracebackType
 
@@ -174,23 +175,14 @@ class NatsServer:
         binary = self._binary or find_nats_server_binary()
         if self._work_dir is None:
             self._work_dir = Path(tempfile.mkdtemp(prefix="leanbus-nats-"))
-        scratch = self._work_dir
-        ports_dir = scratch / "ports"
+        ports_dir = self._work_dir / "ports"
         ports_dir.mkdir(exist_ok=True)
-        config = scratch / "nats.conf"
+        config = self._work_dir / "nats.conf"
         config.write_text(self._config_text())
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and a
-        # full pipe would block the server's logging and with it the server.
-        with (scratch / "stderr.log").open("wb") as stderr:
-            self._process = subprocess.Popen(
-                [str(binary), "-c", str(config), "--ports_file_dir", str(ports_dir)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
-            )
+        process = self._launch(binary, config, ports_dir)
         self._await_ports_file(binary, ports_dir)
-        logger.info("nats-server %s started on %s", self._process.pid, self.url)
+        logger.info("nats_server_started", extra={"pid": process.pid, "url": self.url})
         return self
 
     def kill(self) -> None:
@@ -232,6 +224,23 @@ class NatsServer:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def _launch(self, binary: Path, config: Path, ports_dir: Path) -> subprocess.Popen[bytes]:
+        assert self._work_dir is not None
+        # stderr goes to a file, not a pipe: nobody reads a pipe while the server runs, and a
+        # full pipe would block the server's logging and with it the server.
+        with (self._work_dir / "stderr.log").open("wb") as stderr:
+            process = subprocess.Popen(
+                [str(binary), "-c", str(config), "--ports_file_dir", str(ports_dir)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        self._process = process
+        # A NatsServer dropped without stop() (a test that fails before its cleanup) must not
+        # leave a server running after this interpreter exits.
+        weakref.finalize(self, _kill_if_running, process)
+        return process
 
     def _config_text(self) -> str:
         # -1 asks the server for a random free port; after the first start the learned port is
@@ -281,9 +290,7 @@ class NatsServer:
         try:
             process.wait(timeout=_STOP_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
-            logger.warning(
-                "nats-server %s ignored SIGTERM for %s s; killing it", process.pid, _STOP_GRACE_SECONDS
-            )
+            logger.warning("nats_server_ignored_sigterm", extra={"pid": process.pid})
             process.kill()
             process.wait()
 
@@ -298,6 +305,12 @@ def _read_ports_file(ports_dir: Path, pid: int) -> dict[str, list[str]] | None:
             return None  # caught mid-write: the next poll reads it whole
         return ports
     return None
+
+
+def _kill_if_running(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+        process.wait()
 
 
 def _port_of(url: str) -> int:

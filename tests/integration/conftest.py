@@ -136,4 +136,5 @@ async def _clean_up(client: Client) -> None:
 async def _delete_streams(client: Client) -> None:
     manager = client.jsm()
     for info in await manager.streams_info():
-        await manager.delete_stream(info.config.name)
+        if info.config.name is not None:
+            await manager.delete_stream(info.config.name)

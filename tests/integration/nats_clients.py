@@ -21,7 +21,7 @@ async def connect_client(url: str, **options: object) -> Client:
         "error_cb": log_client_error,
     }
     settings.update(options)
-    return await nats.connect(url, **settings)  # type: ignore[arg-type]
+    return await nats.connect(url, **settings)
 
 
 async def log_client_error(error: Exception) -> None:
