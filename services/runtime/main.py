@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
-import signal
 from collections.abc import Sequence
 from pathlib import Path
 
 from lean_core.engine.service_handlers import ServiceFolders
 from lean_core.engine.topology import Role
+from services.runtime.log_setup import configure_logging
 from services.runtime.service import Service, ServiceOptions
+from services.runtime.shutdown import install_shutdown_handlers
 
 __all__ = ["add_service_arguments", "main", "run_service"]
 
@@ -40,13 +40,26 @@ def add_service_arguments(parser: argparse.ArgumentParser) -> None:
         "--service-id", default=os.environ.get("LEANBUS_SERVICE_ID"), help="this replica's id"
     )
     parser.add_argument("--log-level", default=os.environ.get("LEANBUS_LOG_LEVEL", "INFO"))
+    parser.add_argument(
+        "--http-port",
+        type=int,
+        default=int(os.environ.get("LEANBUS_HTTP_PORT", "8080")),
+        help="the port of /metrics, /healthz and /readyz (0: any free port; LEANBUS_HTTP_PORT)",
+    )
+    parser.add_argument(
+        "--http-host",
+        default=os.environ.get("LEANBUS_HTTP_HOST", "127.0.0.1"),
+        help="the address the probes bind (0.0.0.0 in a pod; LEANBUS_HTTP_HOST)",
+    )
 
 
 def run_service(role: Role, args: argparse.Namespace) -> int:
     """Serve `role` until SIGTERM or SIGINT, then drain the runs in flight; return the exit status."""
-    logging.basicConfig(level=args.log_level.upper(), format=f"%(asctime)s {role} %(levelname)s %(message)s")
+    configure_logging(str(role), args.log_level.upper())
     folders = ServiceFolders(data_folder=args.data_folder, results_folder=args.results_folder)
-    options = ServiceOptions(role=role, nats_url=args.nats_url, folders=folders)
+    options = ServiceOptions(
+        role=role, nats_url=args.nats_url, folders=folders, http_host=args.http_host, http_port=args.http_port
+    )
     if args.service_id:
         options.service_id = args.service_id
     asyncio.run(_serve(Service(options)))
@@ -54,11 +67,7 @@ def run_service(role: Role, args: argparse.Namespace) -> int:
 
 
 async def _serve(service: Service) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    await service.run(stop)
+    await service.run(install_shutdown_handlers())
 
 
 def main(role: Role, argv: Sequence[str] | None = None) -> int:

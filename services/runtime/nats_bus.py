@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import threading
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 import nats.errors
@@ -44,8 +44,15 @@ class NatsOutbound:
     """Publish and request on a NATS connection from any thread but the connection's loop."""
 
     def __init__(
-        self, client: Client, loop: asyncio.AbstractEventLoop, sender: str, *, request_timeout: float = 60.0
+        self,
+        client: Client,
+        loop: asyncio.AbstractEventLoop,
+        sender: str,
+        *,
+        request_timeout: float = 60.0,
+        on_publish: Callable[[str, str], None] | None = None,
     ) -> None:
+        """`on_publish(stream, message type)` counts each message published on a run subject."""
         self._client = client
         self._loop = loop
         self._sender = sender
@@ -54,6 +61,7 @@ class NatsOutbound:
         self._lock = threading.Lock()
         self._in_flight: concurrent.futures.Future[Any] | None = None
         self._aborted: str = ""
+        self._on_publish = on_publish or (lambda stream, kind: None)
 
     def publish(self, to: str, message: m.Message) -> None:
         """Send a message and wait until the connection took it."""
@@ -63,6 +71,7 @@ class NatsOutbound:
             self._sequences[to] = sequence
         headers = {SENDER_HEADER: self._sender, SEQUENCE_HEADER: str(sequence)}
         self._wait(self._client.publish(to, data, headers=headers), f"publishing {type(message).__name__}")
+        self._on_publish(_stream_of(to), type(message).__name__)
 
     def publish_outbox(self, run_id: str, outbox: Outbox) -> None:
         """Publish what a handler returned, each message on its stream's subject of the run."""
@@ -157,6 +166,12 @@ class SequenceCheck:
         if sequence != expected:
             return f"{to}: message {sequence} from {sender} arrived after {expected - 1}: messages were lost"
         return ""
+
+
+def _stream_of(to: str) -> str:
+    """Return the stream part of a run subject (`lean.<run>.<stream>`)."""
+    parts = to.split(".", 2)
+    return parts[2] if len(parts) == 3 else to
 
 
 def _server_of(to: str) -> str:

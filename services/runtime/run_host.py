@@ -29,6 +29,8 @@ from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, subject
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch, Silence
 from lean_core.engine.topology import Role, RoleEndpoint
+from services.runtime.log_setup import run_context
+from services.runtime.metrics import ErrorKind, ServiceMetrics
 from services.runtime.nats_bus import NatsOutbound, SequenceCheck
 
 __all__ = ["RunHost"]
@@ -64,8 +66,7 @@ class RunHost:
         *,
         service_id: str,
         on_done: Callable[[RunHost], None],
-        on_message: Callable[[str, str], None] | None = None,
-        on_error: Callable[[str], None] | None = None,
+        metrics: ServiceMetrics | None = None,
         heartbeat_interval: float = HEARTBEAT_INTERVAL,
     ) -> None:
         self.endpoint = endpoint
@@ -74,8 +75,7 @@ class RunHost:
         self.outbound = outbound
         self._client = client
         self._on_done = on_done
-        self._on_message = on_message or (lambda stream, kind: None)
-        self._on_error = on_error or (lambda kind: None)
+        self.metrics = metrics if metrics is not None else ServiceMetrics(str(endpoint.role))
         self._inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._parked: list[_Delivery] = []
         self._subscriptions: list[Subscription] = []
@@ -128,14 +128,14 @@ class RunHost:
         try:
             message = codec.decode(msg.data)
         except Exception as error:
-            self._on_error("malformed")
+            self.metrics.malformed_message(stream.value)
             logger.warning("run %s: malformed message on %s ignored: %s", self.run_id, msg.subject, error)
             return
         gap = self._sequences.gap(msg.subject, msg.headers)
         if gap:
-            self._on_error("gap")
+            self.metrics.error(ErrorKind.SEQUENCE_GAP)
             self._fail(gap)
-        self._on_message(stream.value, type(message).__name__)
+        self.metrics.message_received(stream.value, type(message).__name__)
         if isinstance(message, m.ServiceFailed) and message.service_id != self.service_id:
             # Unblock a request waiting on the failed service before the thread sees the notice.
             self.outbound.abort(f"the {message.role} service failed: {message.error}")
@@ -165,7 +165,7 @@ class RunHost:
         try:
             beat = codec.decode(msg.data)
         except Exception:
-            self._on_error("malformed")
+            self.metrics.malformed_message(Stream.HEARTBEATS.value)
             return
         if isinstance(beat, m.Heartbeat) and self._watch is not None and self._loop is not None:
             self._watch.beat(beat.role, beat.service_id, self._loop.time())
@@ -199,6 +199,10 @@ class RunHost:
 
     # -- the run's thread -----------------------------------------------------------------------------
     def _work(self) -> None:
+        with run_context(self.run_id, role=str(self.endpoint.role)):
+            self._take_messages()
+
+    def _take_messages(self) -> None:
         while True:
             item = self._inbox.get()
             if item is _STOP:
@@ -216,7 +220,7 @@ class RunHost:
             elif isinstance(item, _Delivery):
                 self._deliver(item)
         except Exception as error:
-            self._on_error("handler")
+            self.metrics.error(ErrorKind.HANDLER)
             logger.error("run %s: %s failed: %s", self.run_id, self.endpoint.role, traceback.format_exc())
             reply_to = item.reply_to if isinstance(item, _Delivery) else ""
             self._fail(f"{type(error).__name__}: {error}", reply_to)
@@ -230,6 +234,10 @@ class RunHost:
             answered = endpoint.answer(delivery.stream, message)
             self.outbound.reply(delivery.reply_to, answered.reply)
             self.outbound.publish_outbox(self.run_id, answered.outbox)
+        elif isinstance(message, m.DataBatch) and endpoint.consumes(delivery.stream, message):
+            with self.metrics.time_batch():
+                self.outbound.publish_outbox(self.run_id, endpoint.deliver(delivery.stream, message))
+            self.metrics.data_points_processed(message.data_points)
         elif endpoint.consumes(delivery.stream, message):
             self.outbound.publish_outbox(self.run_id, endpoint.deliver(delivery.stream, message))
 

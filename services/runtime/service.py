@@ -29,6 +29,9 @@ from lean_core.engine.service_handlers import (
     load_algorithm,
 )
 from lean_core.engine.topology import Role, RoleEndpoint
+from services.runtime.health import HealthServer
+from services.runtime.log_setup import redact_url
+from services.runtime.metrics import ErrorKind, RunStatus, ServiceMetrics
 from services.runtime.nats_bus import BusError, NatsOutbound
 from services.runtime.run_host import RunHost
 
@@ -54,6 +57,9 @@ class ServiceOptions:
     service_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     request_timeout: float = 60.0
     drain_timeout: float = 30.0
+    http_host: str = "127.0.0.1"
+    http_port: int | None = None
+    """Where `/metrics`, `/healthz` and `/readyz` answer (None: nowhere; 0: any free port)."""
 
 
 class Service:
@@ -65,16 +71,39 @@ class Service:
         self.service_id = f"{options.role}-{options.service_id}"
         self.hosts: dict[str, RunHost] = {}
         self.client: Client | None = None
+        self.metrics = ServiceMetrics(str(options.role))
+        self.health: HealthServer | None = None
+        self._taking_runs = False
         self._all_done = asyncio.Event()
         self._all_done.set()
 
-    @property
-    def ready(self) -> bool:
-        """Tell whether the service is connected and taking runs."""
-        return self.client is not None and self.client.is_connected
+    def readiness(self) -> str | None:
+        """Return why the service cannot take runs now, or None when it can (`/readyz`)."""
+        if self.client is None:
+            return "connecting to NATS"
+        if not self.client.is_connected:
+            return "reconnecting to NATS"
+        if not self._taking_runs:
+            return "not taking runs"
+        return None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set, then let the runs in flight finish (up to the drain timeout)."""
+        if self.options.http_port is not None:
+            self.health = HealthServer(
+                self.metrics.registry,
+                self.readiness,
+                host=self.options.http_host,
+                port=self.options.http_port,
+            )
+            await self.health.start()
+        try:
+            await self._serve(stop)
+        finally:
+            if self.health is not None:
+                await self.health.stop()
+
+    async def _serve(self, stop: asyncio.Event) -> None:
         client = await nats.connect(
             self.options.nats_url,
             name=self.service_id,
@@ -91,10 +120,10 @@ class Service:
         else:
             control = await client.subscribe(join_subject(self.role), queue=str(self.role), cb=self._on_join)
         await client.flush()
-        logger.info(
-            "%s ready on %s", self.service_id, client.connected_url.netloc if client.connected_url else ""
-        )
+        self._taking_runs = True
+        logger.info("%s ready on %s", self.service_id, redact_url(self.options.nats_url))
         await stop.wait()
+        self._taking_runs = False
         await control.unsubscribe()
         try:
             await asyncio.wait_for(self._all_done.wait(), self.options.drain_timeout)
@@ -183,8 +212,10 @@ class Service:
             outbound or self._outbound(),
             service_id=self.service_id,
             on_done=self._on_host_done,
+            metrics=self.metrics,
         )
         await host.open()
+        self.metrics.run_started()
         self.hosts[endpoint.run_id] = host
         self._all_done.clear()
         return host
@@ -195,10 +226,12 @@ class Service:
             asyncio.get_running_loop(),
             self.service_id,
             request_timeout=self.options.request_timeout,
+            on_publish=self.metrics.message_published,
         )
 
     def _on_host_done(self, host: RunHost) -> None:
         self.hosts.pop(host.run_id, None)
+        self.metrics.run_finished(RunStatus.FAILED if host.failed else RunStatus.COMPLETED)
         asyncio.get_running_loop().create_task(host.close())
         logger.info("%s finished its part of run %s", self.service_id, host.run_id)
         if not self.hosts:
@@ -214,9 +247,11 @@ class Service:
         try:
             message = codec.decode(msg.data)
         except Exception as error:
+            self.metrics.malformed_message(msg.subject)
             logger.warning("%s: malformed message on %s ignored: %s", self.service_id, msg.subject, error)
             return None
         if not isinstance(message, kind):
+            self.metrics.error(ErrorKind.UNKNOWN_MESSAGE)
             logger.warning(
                 "%s: unexpected %s on %s ignored", self.service_id, type(message).__name__, msg.subject
             )

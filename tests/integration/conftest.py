@@ -13,12 +13,14 @@ import gc
 import logging
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Protocol
 
 import pytest
 from nats.aio.client import Client
 
 from services.runtime.nats_server import NatsServer, render_config
+from services.runtime.stack import ServiceStack
 from tests.integration.nats_clients import connect_client
 
 logger = logging.getLogger(__name__)
@@ -138,3 +140,22 @@ async def _delete_streams(client: Client) -> None:
     for info in await manager.streams_info():
         if info.config.name is not None:
             await manager.delete_stream(info.config.name)
+
+
+@pytest.fixture(scope="session")
+def service_stack(
+    nats_server: RunningNatsServer, lean_data_folder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServiceStack]:
+    """The five services as processes on the session's server, reading LEAN's sample data."""
+    root = tmp_path_factory.mktemp("stack")
+    stack = ServiceStack(
+        nats_server.url,
+        data_folder=lean_data_folder,
+        results_folder=root / "results",
+        log_folder=root / "logs",
+    )
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
