@@ -1,1 +1,1 @@
-"""The algorithm service: `python -m services.algorithm` (see `services.runtime`)."""
+"""The algorithm service: `python -m services.algorithm` (see `services.common`)."""

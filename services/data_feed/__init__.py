@@ -1,1 +1,1 @@
-"""The data-feed service: `python -m services.data_feed` (see `services.runtime`)."""
+"""The data-feed service: `python -m services.data_feed` (see `services.common`)."""

@@ -3,6 +3,6 @@
 import sys
 
 from lean_core.engine.topology import Role
-from services.runtime.main import main
+from services.common.main import main
 
 sys.exit(main(Role.DATA_FEED))

@@ -1,1 +1,1 @@
-"""The realtime service: `python -m services.realtime` (see `services.runtime`)."""
+"""The realtime service: `python -m services.realtime` (see `services.common`)."""

@@ -1,1 +1,1 @@
-"""The result service: `python -m services.result` (see `services.runtime`)."""
+"""The result service: `python -m services.result` (see `services.common`)."""

@@ -1,1 +1,1 @@
-"""The transaction service: `python -m services.transaction` (see `services.runtime`)."""
+"""The transaction service: `python -m services.transaction` (see `services.common`)."""

@@ -19,8 +19,8 @@ from typing import Protocol
 import pytest
 from nats.aio.client import Client
 
-from services.runtime.nats_server import NatsServer, render_config
-from services.runtime.stack import ServiceStack
+from services.common.nats_server import NatsServer, render_config
+from services.common.stack import ServiceStack
 from tests.integration.nats_clients import connect_client
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Any
 
 from lean_core.bus import messages as m
 from lean_core.engine.embedded import BacktestRun
-from services.runtime.run_client import RemoteRunResult, submit_run
+from services.common.run_client import RemoteRunResult, submit_run
 from tests.conformance.regression import ALGORITHMS, load_algorithm
 
 #: Both sides name their files and events with this id, so the files compare byte for byte.

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from nats.aio.client import Client
 
-from services.runtime.nats_server import (
+from services.common.nats_server import (
     DEFAULT_MAX_FILE_STORE,
     DEFAULT_MAX_PAYLOAD,
     NatsServer,

@@ -7,9 +7,9 @@ import asyncio
 import pytest
 from nats.aio.client import Client
 
-from services.runtime.health import HealthServer
-from services.runtime.metrics import ServiceMetrics
-from services.runtime.nats_server import NatsServer
+from services.common.health import HealthServer
+from services.common.metrics import ServiceMetrics
+from services.common.nats_server import NatsServer
 from tests.integration.nats_clients import connect_client
 
 pytestmark = pytest.mark.timeout(10)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from services.runtime.run_client import RemoteRunResult
-from services.runtime.stack import ServiceStack
+from services.common.run_client import RemoteRunResult
+from services.common.stack import ServiceStack
 from tests.conformance.regression import ALGORITHMS
 from tests.integration.service_runs import RunOutcome, in_process, over_nats, submitted
 

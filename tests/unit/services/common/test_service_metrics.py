@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.runtime.metrics import ErrorKind, RunStatus, ServiceMetrics
+from services.common.metrics import ErrorKind, RunStatus, ServiceMetrics
 
 
 def _value(metrics: ServiceMetrics, name: str, **labels: str) -> float | None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import structlog
 
-from services.runtime.log_setup import bind_run, configure_logging, redact_url, run_context
+from services.common.log_setup import bind_run, configure_logging, redact_url, run_context
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from lean_core.engine.service_handlers import ServiceFolders
 from lean_core.engine.topology import Role
-from services.runtime.log_setup import configure_logging
-from services.runtime.service import Service, ServiceOptions
-from services.runtime.shutdown import install_shutdown_handlers
+from services.common.log_setup import configure_logging
+from services.common.service import Service, ServiceOptions
+from services.common.shutdown import install_shutdown_handlers
 
 __all__ = ["add_service_arguments", "main", "run_service"]
 

@@ -29,11 +29,11 @@ from lean_core.engine.service_handlers import (
     load_algorithm,
 )
 from lean_core.engine.topology import Role, RoleEndpoint
-from services.runtime.health import HealthServer
-from services.runtime.log_setup import redact_url
-from services.runtime.metrics import ErrorKind, RunStatus, ServiceMetrics
-from services.runtime.nats_bus import BusError, NatsOutbound
-from services.runtime.run_host import RunHost
+from services.common.health import HealthServer
+from services.common.log_setup import redact_url
+from services.common.metrics import ErrorKind, RunStatus, ServiceMetrics
+from services.common.nats_bus import BusError, NatsOutbound
+from services.common.run_host import RunHost
 
 __all__ = ["JOIN_TIMEOUT", "Service", "ServiceOptions"]
 

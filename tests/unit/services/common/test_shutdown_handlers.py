@@ -8,7 +8,7 @@ import signal
 
 import pytest
 
-from services.runtime.shutdown import install_shutdown_handlers
+from services.common.shutdown import install_shutdown_handlers
 
 pytestmark = pytest.mark.timeout(10)
 

@@ -29,9 +29,9 @@ from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, subject
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch, Silence
 from lean_core.engine.topology import Role, RoleEndpoint
-from services.runtime.log_setup import run_context
-from services.runtime.metrics import ErrorKind, ServiceMetrics
-from services.runtime.nats_bus import NatsOutbound, SequenceCheck
+from services.common.log_setup import run_context
+from services.common.metrics import ErrorKind, ServiceMetrics
+from services.common.nats_bus import NatsOutbound, SequenceCheck
 
 __all__ = ["RunHost"]
 

@@ -8,8 +8,8 @@ from typing import TypeVar
 
 import pytest
 
-from services.runtime.health import HealthServer, ReadinessProbe
-from services.runtime.metrics import ServiceMetrics
+from services.common.health import HealthServer, ReadinessProbe
+from services.common.metrics import ServiceMetrics
 
 pytestmark = pytest.mark.timeout(10)
 
