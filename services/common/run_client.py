@@ -21,7 +21,7 @@ from lean_core.bus.codec import unpack_array
 from lean_core.bus.subjects import CONTROL_RUNS, Stream, subject
 from lean_core.engine.embedded import new_run_id
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch
-from lean_core.engine.topology import Role
+from lean_core.engine.topology import Role, roles_done_by
 
 __all__ = ["RemoteRunError", "RemoteRunResult", "submit_run"]
 
@@ -75,7 +75,9 @@ class _Follower:
             self.failures.append(message)
         elif isinstance(message, m.ResultsWritten) and not self.written.done():
             self.written.set_result(message)
-        elif isinstance(message, m.Heartbeat):
+        for role in roles_done_by(message):
+            self.watch.retire(str(role))
+        if isinstance(message, m.Heartbeat):
             self.watch.beat(message.role, message.service_id, asyncio.get_running_loop().time())
 
     async def results(self, timeout: float | None) -> m.ResultsWritten:

@@ -27,8 +27,8 @@ from nats.aio.subscription import Subscription
 from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, subject
-from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch, Silence
-from lean_core.engine.topology import Role, RoleEndpoint
+from lean_core.engine.liveness import HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, LivenessWatch, Silence
+from lean_core.engine.topology import Role, RoleEndpoint, roles_done_by
 from services.common.log_setup import run_context
 from services.common.metrics import ErrorKind, ServiceMetrics
 from services.common.nats_bus import NatsOutbound, SequenceCheck
@@ -101,7 +101,11 @@ class RunHost:
             await self._client.subscribe(subject(self.run_id, Stream.HEARTBEATS), cb=self._on_heartbeat)
         )
         await self._client.flush()
-        self._watch = LivenessWatch(self._watched_roles(), self._loop.time(), timeout=4 * self._interval)
+        self._watch = LivenessWatch(
+            self._watched_roles(),
+            self._loop.time(),
+            timeout=HEARTBEAT_TIMEOUT * self._interval / HEARTBEAT_INTERVAL,
+        )
         self._thread.start()
         self._pulse = asyncio.create_task(self._beat())
 
@@ -136,6 +140,9 @@ class RunHost:
             self.metrics.error(ErrorKind.SEQUENCE_GAP)
             self._fail(gap)
         self.metrics.message_received(stream.value, type(message).__name__)
+        if self._watch is not None:
+            for role in roles_done_by(message):
+                self._watch.retire(str(role))
         if isinstance(message, m.ServiceFailed) and message.service_id != self.service_id:
             # Unblock a request waiting on the failed service before the thread sees the notice.
             self.outbound.abort(f"the {message.role} service failed: {message.error}")

@@ -68,12 +68,13 @@ def over_nats(
 
 
 def _outcome(status: str, statistics: dict[str, str], runtime: dict[str, str], folder: Path) -> RunOutcome:
+    # A run that failed in initialize() writes no files: then both sides have none.
     events = folder / f"{ALGORITHM_ID}-order-events.json"
-    result = json.loads((folder / f"{ALGORITHM_ID}.json").read_text())
+    result = folder / f"{ALGORITHM_ID}.json"
     return RunOutcome(
         status,
         dict(statistics),
         dict(runtime),
         events.read_text() if events.exists() else "",
-        result.get("orders"),
+        json.loads(result.read_text()).get("orders") if result.exists() else None,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 __all__ = ["HEARTBEAT_INTERVAL", "HEARTBEAT_TIMEOUT", "LivenessWatch", "Silence"]
 
 HEARTBEAT_INTERVAL = 1.0
-HEARTBEAT_TIMEOUT = 4.0
+HEARTBEAT_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,10 @@ class LivenessWatch:
         if role in self._last:
             self._last[role] = max(self._last[role], now)
             self._service[role] = service_id
+
+    def retire(self, role: str) -> None:
+        """Stop following a role that finished its part of the run: from now on its silence is expected."""
+        self._reported.add(role)
 
     def silent(self, now: float) -> list[Silence]:
         """Return the roles silent for longer than the timeout, each only the first time."""

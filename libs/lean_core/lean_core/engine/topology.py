@@ -25,6 +25,7 @@ __all__ = [
     "RoleEndpoint",
     "RoleRoutes",
     "Serve",
+    "roles_done_by",
     "server_of",
 ]
 
@@ -145,6 +146,16 @@ ROLES: dict[Role, RoleRoutes] = {
         watches=(Role.DATA_FEED, Role.TRANSACTION, Role.REALTIME, Role.RESULT),
     ),
 }
+
+
+def roles_done_by(message: m.Message) -> list[Role]:
+    """Return the roles whose part of a run is over once `message` is out (their silence is no fault)."""
+    return [
+        role
+        for role, routes in ROLES.items()
+        if (routes.ends_after_sending is not None and isinstance(message, routes.ends_after_sending))
+        or (routes.ends_after_receiving is not None and isinstance(message, routes.ends_after_receiving))
+    ]
 
 
 def server_of(stream: Stream) -> Role | None:
