@@ -92,7 +92,7 @@ class NatsOutbound:
                 abortable=True,
             )
         except nats.errors.NoRespondersError as error:
-            raise BusError(f"{what}: no {_server_of(to)} service answers") from error
+            raise BusError(f"{what}: the {_server_of(to)} service does not answer (not running?)") from error
         except (TimeoutError, nats.errors.TimeoutError) as error:
             raise BusError(f"{what}: no reply within {self._timeout:g} s") from error
         try:
@@ -180,4 +180,4 @@ def _server_of(to: str) -> str:
         role = server_of(Stream(to.split(".", 2)[2]))
     except (IndexError, ValueError):
         role = None
-    return str(role) if role is not None else "such"
+    return str(role) if role is not None else "requested"

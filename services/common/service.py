@@ -134,6 +134,7 @@ class Service:
         for host in list(self.hosts.values()):
             await host.close()
         await client.close()
+        logger.info("%s stopped", self.service_id)
 
     # -- joining runs -----------------------------------------------------------------------------
     async def _on_join(self, msg: Msg) -> None:
