@@ -78,9 +78,10 @@ class NatsOutbound:
         for stream, message in outbox:
             self.publish(subject(run_id, stream), message)
 
-    def reply(self, to: str, message: m.Message) -> None:
-        """Answer a request (replies go to one inbox: no sequence to keep)."""
+    def reply(self, to: str, message: m.Message, stream: str = "") -> None:
+        """Answer a request on `stream` (replies go to one inbox: no sequence to keep)."""
         self._wait(self._client.publish(to, self._encoded(to, message)), f"replying {type(message).__name__}")
+        self._on_publish(stream or "reply", type(message).__name__)
 
     def request(self, to: str, message: m.Message) -> m.Message:
         """Send a request and return its reply; raise `BusError` naming the subject when none comes."""

@@ -239,7 +239,7 @@ class RunHost:
                 self._parked.append(delivery)
                 return
             answered = endpoint.answer(delivery.stream, message)
-            self.outbound.reply(delivery.reply_to, answered.reply)
+            self.outbound.reply(delivery.reply_to, answered.reply, delivery.stream.value)
             self.outbound.publish_outbox(self.run_id, answered.outbox)
         elif isinstance(message, m.DataBatch) and endpoint.consumes(delivery.stream, message):
             with self.metrics.time_batch():

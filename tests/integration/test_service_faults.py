@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from lean_core.engine.topology import Role
-from services.common.run_client import RemoteRunError
+from services.common.run_client import RemoteRunError, RemoteRunResult
 from services.common.stack import ServiceStack
 from tests.integration.conftest import RunningNatsServer
 from tests.integration.service_runs import in_process, submitted
@@ -30,8 +30,10 @@ def stack_restored(service_stack: ServiceStack) -> Iterator[ServiceStack]:
             service_stack.restart(role)
 
 
-def _run_and_cut(stack: ServiceStack, cut: callable) -> tuple[object, float]:  # type: ignore[valid-type]
-    """Submit the long run, `cut()` at its first progress report; return its end and the seconds since the cut."""
+def _run_and_cut(
+    stack: ServiceStack, cut: Callable[[], object]
+) -> tuple[RemoteRunResult | RemoteRunError, float]:
+    """Submit the long run and `cut()` at its first progress; return how it ended, and when after the cut."""
     cut_at: list[float] = []
 
     def on_progress(fraction: float, data_points: int) -> None:
@@ -39,9 +41,11 @@ def _run_and_cut(stack: ServiceStack, cut: callable) -> tuple[object, float]:  #
             cut_at.append(time.monotonic())
             cut()
 
-    async def run() -> object:
+    async def run() -> RemoteRunResult | RemoteRunError:
         try:
-            return (await submitted(stack.nats_url, LONG_RUN, stack.results_folder, on_progress=on_progress))[0]
+            return (await submitted(stack.nats_url, LONG_RUN, stack.results_folder, on_progress=on_progress))[
+                0
+            ]
         except RemoteRunError as error:
             return error
 
@@ -56,8 +60,8 @@ def test_killing_a_service_fails_the_run_naming_it_within_ten_seconds(
 ) -> None:
     outcome, seconds = _run_and_cut(stack_restored, lambda: stack_restored.kill(role))
 
-    assert not isinstance(outcome, RemoteRunError), outcome
-    written = outcome.written  # type: ignore[attr-defined]
+    assert isinstance(outcome, RemoteRunResult), outcome
+    written = outcome.written
     assert written.status == "RuntimeError"
     assert f"the {role} service" in written.error
     assert seconds < 10
@@ -84,7 +88,7 @@ def test_a_nats_restart_mid_run_either_changes_nothing_or_fails_the_run_clearly(
     if isinstance(outcome, RemoteRunError):
         assert str(outcome)  # the submitter was told why
         return
-    written = outcome.written  # type: ignore[attr-defined]
+    written = outcome.written
     if written.status == "Completed":
         assert dict(written.statistics) == alone.statistics
     else:
