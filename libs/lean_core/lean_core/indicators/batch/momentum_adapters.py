@@ -75,9 +75,7 @@ class _ChangeAdapter(BatchAdapter[WindowIndicator[IndicatorDataPoint]]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         ring, ints = state
-        # the kernels write a 1-D column: contiguous (so stored several at a time) for the
-        # one-column `out` the runner makes
-        self._kernel(inputs, ring, ints, out[:, 0])
+        self._kernel(inputs, ring, ints, out)
 
 
 # --------------------------------------------------------------------------------------------

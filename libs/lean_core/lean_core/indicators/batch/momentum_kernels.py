@@ -88,7 +88,9 @@ def _changes(
     # = the window's values (`rings`), ints = [slot of the oldest once full, values seen]. An
     # input's reference is the value `len(ring)` inputs back, or the first value while fewer were
     # seen: the ring's for the first `len(ring)` inputs, an earlier input's after those, so the
-    # changes do not depend on each other and run several at a time. `out` is 1-D.
+    # changes do not depend on each other and overlap. They go into column 0 of `out` in place:
+    # a 1-D view of it would let numba store several at a time, but making it costs a batch of
+    # the engine's size more than that saves.
     size = len(ring)
     seen = ints[1]
     count = len(inputs)
@@ -96,10 +98,10 @@ def _changes(
     for index in range(min(count, size)):
         back = seen + index - size  # the reference's slot in the ring, once there is one
         reference = first if back < 0 else ring[back % size]
-        out[index] = _change(inputs[index], reference, mode)
+        out[index, 0] = _change(inputs[index], reference, mode)
     for index in range(size, count):
         at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
-        out[at] = _change(inputs[at], inputs[at - np.uint64(size)], mode)
+        out[at, 0] = _change(inputs[at], inputs[at - np.uint64(size)], mode)
     ints[0] = add_newest(ring, seen, inputs)
     ints[1] = seen + count
 
