@@ -121,59 +121,66 @@ def _windows(
     # however the values go (the streaming path searches its whole window whenever the extreme
     # leaves it: at every step of a steady fall). This is van Herk and Gil-Werman's method. An
     # extreme keeps its index alongside, as a float: the count since it is then one float
-    # subtraction, and choosing the index the same blend as choosing the value.
-    if len(values) <= size:
+    # subtraction, and choosing the index the same blend as choosing the value. The passes are
+    # written out here rather than in helpers taking the arrays: numba would count references to
+    # those at every call, which costs more than a pass over a block.
+    count = len(values)
+    if count <= size:
         return
     # rows of (extreme, index) of the suffixes of the block before; the last one an empty
     # suffix, which every prefix beats: that of a window that is a whole block
     suffixes = np.empty((size + 1, 2), dtype=np.float64)
     suffixes[size, 0], suffixes[size, 1] = (-np.inf if largest else np.inf), 0.0
-    _suffixes(values, 0, suffixes, largest)
-    for start in range(size, len(values), size):
-        stop = min(start + size, len(values))
-        _prefixes(values, start, stop, suffixes, out, largest)
+    for start in range(0, count, size):
+        stop = min(start + size, count)
+        if start:
+            # the rows of this block: the suffix of the block before wins the first ones if any;
+            # from the first it does not, none does again (the prefix's extreme only gets
+            # better, the suffix's only worse), and the rest need no suffix
+            best, best_at = values[np.uint64(start)], float(start)
+            index = best_at  # the row as a float, for the counts
+            row = start
+            while row < stop:
+                best, best_at = _newest_extreme(values[np.uint64(row)], index, best, best_at, largest)
+                at = np.uint64(row - start + 1)  # the window's suffix: from row - size + 1
+                suffix = suffixes[at, 0]
+                if not _better(suffix, best, largest):
+                    break
+                out[np.uint64(row), 0] = suffix
+                out[np.uint64(row), 1] = index - suffixes[at, 1]
+                index += 1.0
+                row += 1
+            if row < stop:  # the row where the prefix took over
+                out[np.uint64(row), 0] = best
+                out[np.uint64(row), 1] = index - best_at
+                index += 1.0
+                row += 1
+            for later in range(row, stop):
+                best, best_at = _newest_extreme(values[np.uint64(later)], index, best, best_at, largest)
+                out[np.uint64(later), 0] = best
+                out[np.uint64(later), 1] = index - best_at
+                index += 1.0
         if stop - start == size:
-            _suffixes(values, start, suffixes, largest)
+            # the suffixes of this block, from its end back: an older value takes over only when
+            # it beats the newer outright
+            best, best_at = values[np.uint64(stop - 1)], float(stop - 1)
+            index = best_at
+            for offset in range(size - 1, -1, -1):
+                value = values[np.uint64(start + offset)]
+                older = _better(value, best, largest)
+                best = value if older else best
+                best_at = index if older else best_at
+                suffixes[np.uint64(offset), 0] = best
+                suffixes[np.uint64(offset), 1] = best_at
+                index -= 1.0
 
 
 @numba.njit(cache=True, inline="always")
-def _suffixes(
-    values: FloatArray, start: int, suffixes: FloatArray, largest: bool
-) -> None:  # pragma: no cover - compiled
-    # The extreme of each suffix of the block at `start` and its index, from the block's end
-    # back: an older value takes over only when it beats the newer outright
-    size = len(suffixes) - 1
-    last = start + size - 1
-    best, best_at = values[np.uint64(last)], float(last)
-    index = best_at
-    for offset in range(size - 1, -1, -1):
-        at = np.uint64(offset)  # unsigned indices: numba then skips its negative-index fix-up
-        value = values[np.uint64(start + offset)]
-        # both choices' values at hand: conditional moves, as which wins is a coin toss a
-        # branch would mispredict
-        older = _better(value, best, largest)
-        best = value if older else best
-        best_at = index if older else best_at
-        suffixes[at, 0], suffixes[at, 1] = best, best_at
-        index -= 1.0
-
-
-@numba.njit(cache=True, inline="always")
-def _prefixes(
-    values: FloatArray, start: int, stop: int, suffixes: FloatArray, out: FloatArray, largest: bool
-) -> None:  # pragma: no cover - compiled
-    # The rows of values[start:stop] (a block, or the last one's start): each window's extreme is
-    # its prefix's, the newest of equals, unless the suffix it has of the block before beats it
-    best, best_at = values[np.uint64(start)], float(start)
-    index = float(start)
-    for row in range(start, stop):
-        value = values[np.uint64(row)]
-        newer = not _better(best, value, largest)
-        best = value if newer else best
-        best_at = index if newer else best_at
-        at = np.uint64(row - start + 1)  # the window's suffix: from row - size + 1
-        suffix, suffix_at = suffixes[at, 0], suffixes[at, 1]
-        older = _better(suffix, best, largest)
-        out[np.uint64(row), 0] = suffix if older else best
-        out[np.uint64(row), 1] = index - (suffix_at if older else best_at)
-        index += 1.0
+def _newest_extreme(
+    value: float, index: float, best: float, best_at: float, largest: bool
+) -> tuple[float, float]:  # pragma: no cover - compiled
+    # The extreme and its index with the value at `index` after the ones before: the value takes
+    # over when at least as large (small). Both choices' values at hand: conditional moves, as
+    # which wins is a coin toss a branch would mispredict.
+    kept = _better(best, value, largest)
+    return (best if kept else value), (best_at if kept else index)
