@@ -7,7 +7,7 @@ average `averages.py` lists and give its bits; their state is that module's pack
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -50,6 +50,7 @@ from lean_core.symbols import Symbol
 __all__ = ["MOMENTUM_ADAPTERS"]
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 # --------------------------------------------------------------------------------------------
@@ -61,8 +62,8 @@ class _ChangeAdapter(BatchAdapter[WindowIndicator[IndicatorDataPoint]]):
     The ring only feeds the kernel: the indicator's window of points is rebuilt from the inputs.
     """
 
-    def __init__(self, mode: int) -> None:
-        self._mode = mode
+    def __init__(self, kernel: Callable[[FloatArray, FloatArray, IntArray, FloatArray], None]) -> None:
+        self._kernel = kernel
 
     def export_state(self, indicator: WindowIndicator[IndicatorDataPoint]) -> KernelState:
         return export_point_window(indicator._inputs)
@@ -74,7 +75,7 @@ class _ChangeAdapter(BatchAdapter[WindowIndicator[IndicatorDataPoint]]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         ring, ints = state
-        kernels.change_kernel(inputs, ring, ints, out, self._mode)
+        self._kernel(inputs, ring, ints, out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,11 +282,11 @@ def _ready_after(counts: npt.NDArray[np.int64], inputs: int) -> npt.NDArray[np.b
 
 
 MOMENTUM_ADAPTERS: dict[type[IndicatorBase[Any]], BatchAdapter[Any]] = {
-    Momentum: _ChangeAdapter(kernels.MOMENTUM),
-    RateOfChange: _ChangeAdapter(kernels.RATE_OF_CHANGE),
-    RateOfChangePercent: _ChangeAdapter(kernels.RATE_OF_CHANGE_PERCENT),
-    MomentumPercent: _ChangeAdapter(kernels.RATE_OF_CHANGE_PERCENT),
-    RateOfChangeRatio: _ChangeAdapter(kernels.RATE_OF_CHANGE_RATIO),
+    Momentum: _ChangeAdapter(kernels.momentum_kernel),
+    RateOfChange: _ChangeAdapter(kernels.rate_of_change_kernel),
+    RateOfChangePercent: _ChangeAdapter(kernels.rate_of_change_percent_kernel),
+    MomentumPercent: _ChangeAdapter(kernels.rate_of_change_percent_kernel),
+    RateOfChangeRatio: _ChangeAdapter(kernels.rate_of_change_ratio_kernel),
     RelativeStrengthIndex: RelativeStrengthIndexAdapter(),
     MovingAverageConvergenceDivergence: MovingAverageConvergenceDivergenceAdapter(),
     AbsolutePriceOscillator: MovingAverageConvergenceDivergenceAdapter(),

@@ -23,18 +23,17 @@ from lean_core.indicators.batch.kernels import (
     smoothing_of,
     store_smoothing,
 )
-from lean_core.indicators.batch.rings import keep_newest, oldest_first
+from lean_core.indicators.batch.rings import add_newest
 
 # RSI's threshold below which the average loss counts as none: the streaming path's constant
 from lean_core.indicators.momentum import _LOSS_ROUNDS_TO_ZERO
 
 __all__ = [
-    "MOMENTUM",
-    "RATE_OF_CHANGE",
-    "RATE_OF_CHANGE_PERCENT",
-    "RATE_OF_CHANGE_RATIO",
-    "change_kernel",
     "macd_kernel",
+    "momentum_kernel",
+    "rate_of_change_kernel",
+    "rate_of_change_percent_kernel",
+    "rate_of_change_ratio_kernel",
     "rsi_kernel",
     "rsi_values",
 ]
@@ -42,52 +41,82 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-#: what `change_kernel` computes from a value and the value `period` inputs back
-MOMENTUM = 0
-RATE_OF_CHANGE = 1
-RATE_OF_CHANGE_PERCENT = 2
-RATE_OF_CHANGE_RATIO = 3
+# what a change kernel computes from a value and the value `period` inputs back
+_MOMENTUM = 0
+_RATE_OF_CHANGE = 1
+_RATE_OF_CHANGE_PERCENT = 2
+_RATE_OF_CHANGE_RATIO = 3
+
+
+@numba.njit(cache=True, error_model="numpy")
+def momentum_kernel(
+    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Advance `Momentum`: value - reference (see `_changes`)."""
+    _changes(inputs, ring, ints, out, _MOMENTUM)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def rate_of_change_kernel(
+    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Advance `RateOfChange`: (value - reference) / reference, 0 for a zero reference."""
+    _changes(inputs, ring, ints, out, _RATE_OF_CHANGE)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def rate_of_change_percent_kernel(
+    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Advance `RateOfChangePercent` (and `MomentumPercent`): 100 times the rate of change."""
+    _changes(inputs, ring, ints, out, _RATE_OF_CHANGE_PERCENT)
+
+
+@numba.njit(cache=True, error_model="numpy")
+def rate_of_change_ratio_kernel(
+    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """Advance `RateOfChangeRatio`: the rate of change plus 1, 0 for a rate of 0."""
+    _changes(inputs, ring, ints, out, _RATE_OF_CHANGE_RATIO)
+
+
+@numba.njit(cache=True, inline="always")
+def _changes(
+    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, mode: int
+) -> None:  # pragma: no cover - compiled
+    # Inlined with `mode` a constant, so the loop over the inputs has no branch on it. State: ring
+    # = the window's values (`rings`), ints = [slot of the oldest once full, values seen]. An
+    # input's reference is the value `len(ring)` inputs back, or the first value while fewer were
+    # seen: the ring's for the first `len(ring)` inputs, an earlier input's after those, so the
+    # changes do not depend on each other and overlap. They go into column 0 of `out` in place:
+    # a 1-D view of it would let numba store several at a time, but making it costs a batch of
+    # the engine's size more than that saves.
+    size = len(ring)
+    seen = ints[1]
+    count = len(inputs)
+    first = ring[0] if seen else inputs[0] if count else 0.0
+    for index in range(min(count, size)):
+        back = seen + index - size  # the reference's slot in the ring, once there is one
+        reference = first if back < 0 else ring[back % size]
+        out[index, 0] = _change(inputs[index], reference, mode)
+    for index in range(size, count):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        out[at, 0] = _change(inputs[at], inputs[at - np.uint64(size)], mode)
+    ints[0] = add_newest(ring, seen, inputs)
+    ints[1] = seen + count
 
 
 @numba.njit(cache=True, inline="always")
 def _change(value: float, reference: float, mode: int) -> float:  # pragma: no cover - compiled
     # Momentum, RateOfChange and its percent and ratio subclasses, step by step as they compute
-    if mode == MOMENTUM:
+    if mode == _MOMENTUM:
         return value - reference
     rate = 0.0 if reference == 0.0 else (value - reference) / reference
-    if mode == RATE_OF_CHANGE:
+    if mode == _RATE_OF_CHANGE:
         return rate
-    if mode == RATE_OF_CHANGE_PERCENT:
+    if mode == _RATE_OF_CHANGE_PERCENT:
         return 100.0 * rate
     return rate + 1.0 if rate != 0.0 else 0.0
-
-
-@numba.njit(cache=True, error_model="numpy")
-def change_kernel(
-    inputs: FloatArray, ring: FloatArray, ints: IntArray, out: FloatArray, mode: int
-) -> None:  # pragma: no cover - compiled
-    """Advance a change over `len(ring)` values: momentum or a rate of change, by `mode`.
-
-    State: ring = the window's values (`rings`); ints = [slot of the oldest once full, values
-    seen]. The reference is the value `period` inputs back, or the first value while fewer were
-    seen. The window and the inputs laid out oldest first, each input's reference is a fixed
-    distance back: the changes do not depend on each other and run several at a time.
-    """
-    size = len(ring)
-    seen = ints[1]
-    count = len(inputs)
-    values = oldest_first(ring, seen, size, inputs)
-    held = len(values) - count
-    filling = min(count, max(0, size - seen))  # the inputs with the first value as reference
-    for index in range(filling):
-        out[index, 0] = _change(inputs[index], values[0], mode)
-    references = values[held + filling - size :]  # `size` back from each input after those
-    changes = out[filling:]
-    for index in range(count - filling):
-        changes[index, 0] = _change(inputs[filling + index], references[index], mode)
-    seen += count
-    ints[0] = keep_newest(values, seen, ring)
-    ints[1] = seen
 
 
 @numba.njit(cache=True, error_model="numpy")
