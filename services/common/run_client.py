@@ -44,6 +44,14 @@ class RemoteRunResult:
     data_points: int = 0
 
 
+#: What the client follows, by the last part of the stream's subject.
+_FOLLOWED: dict[str, tuple[type[m.Message], ...]] = {
+    Stream.CONTROL.value: (m.AlgorithmInitialized, m.AlgorithmFinished, m.ServiceFailed),
+    Stream.RESULTS.value: (m.AlgorithmProgress, m.ResultsWritten),
+    Stream.HEARTBEATS.value: (m.Heartbeat,),
+}
+
+
 @dataclass(slots=True)
 class _Follower:
     on_progress: Callable[[float, int], None] | None
@@ -65,6 +73,8 @@ class _Follower:
             message = codec.decode(msg.data)
         except Exception:
             return  # not ours to judge: the services log and count malformed messages
+        if type(message) not in _FOLLOWED.get(msg.subject.rsplit(".", 1)[-1], ()):
+            return  # a message on a stream that does not carry its type is noise, whatever it says
         if isinstance(message, m.AlgorithmInitialized):
             self.span = (message.start_ns, message.end_ns)
         elif isinstance(message, m.AlgorithmProgress):

@@ -51,10 +51,13 @@ async def submitted(
     results_folder: Path,
     *,
     timeout: float = 300.0,
+    run_id: str | None = None,
     on_progress: Callable[[float, int], None] | None = None,
 ) -> tuple[RemoteRunResult, RunOutcome]:
     """Submit the algorithm to the services on `nats_url`; return the run and what it wrote."""
-    remote = await submit_run(nats_url, settings_for(file_name), timeout=timeout, on_progress=on_progress)
+    remote = await submit_run(
+        nats_url, settings_for(file_name), run_id=run_id, timeout=timeout, on_progress=on_progress
+    )
     written = remote.written
     folder = results_folder / remote.run_id
     return remote, _outcome(written.status, written.statistics, written.runtime_statistics, folder)
