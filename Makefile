@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python -m bench.backtest_bench --nautilus-python bench/.venv-nautilus/bin/python
 	$(BIN)/python -m bench.indicator_bench
 	$(BIN)/python -m bench.batch_indicator_bench
+	$(BIN)/python -m bench.nats_bench
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache
