@@ -28,10 +28,20 @@ from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.topology import server_of
 from lean_core.errors import LeanError
 
-__all__ = ["SENDER_HEADER", "SEQUENCE_HEADER", "BusError", "NatsOutbound", "SequenceCheck"]
+__all__ = [
+    "CHUNK_HEADER",
+    "SENDER_HEADER",
+    "SEQUENCE_HEADER",
+    "BusError",
+    "ChunkAssembler",
+    "NatsOutbound",
+    "SequenceCheck",
+]
 
 SENDER_HEADER = "Lean-Sender"
 SEQUENCE_HEADER = "Lean-Seq"
+CHUNK_HEADER = "Lean-Chunk"
+"""`k/n`: the k-th of n consecutive messages whose payloads joined are one message."""
 
 T = TypeVar("T")
 
@@ -64,14 +74,29 @@ class NatsOutbound:
         self._on_publish = on_publish or (lambda stream, kind: None)
 
     def publish(self, to: str, message: m.Message) -> None:
-        """Send a message and wait until the connection took it."""
-        data = self._encoded(to, message)
+        """Send a message and wait until the connection took it.
+
+        A message over the server's max_payload goes as consecutive chunks of one sequence number
+        (`ChunkAssembler` puts them back together): a 100-symbol batch is bigger than NATS's
+        default 1 MiB, and operators should not have to tune their server for it.
+        """
+        data = codec.encode(message)
         with self._lock:
             sequence = self._sequences.get(to, 0) + 1
             self._sequences[to] = sequence
-        headers = {SENDER_HEADER: self._sender, SEQUENCE_HEADER: str(sequence)}
-        self._wait(self._client.publish(to, data, headers=headers), f"publishing {type(message).__name__}")
+        what = f"publishing {type(message).__name__}"
+        chunks = _chunks(data, self._chunk_size())
+        for index, chunk in enumerate(chunks):
+            headers = {SENDER_HEADER: self._sender, SEQUENCE_HEADER: str(sequence)}
+            if len(chunks) > 1:
+                headers[CHUNK_HEADER] = f"{index + 1}/{len(chunks)}"
+            self._wait(self._client.publish(to, chunk, headers=headers), what)
         self._on_publish(_stream_of(to), type(message).__name__)
+
+    def _chunk_size(self) -> int:
+        # Headers and the protocol line take a little of the payload limit.
+        limit = self._client.max_payload
+        return max(limit - 1024, 1024) if limit else 1 << 20
 
     def publish_outbox(self, run_id: str, outbox: Outbox) -> None:
         """Publish what a handler returned, each message on its stream's subject of the run."""
@@ -182,3 +207,42 @@ def _server_of(to: str) -> str:
     except (IndexError, ValueError):
         role = None
     return str(role) if role is not None else "requested"
+
+
+def _chunks(data: bytes, size: int) -> list[bytes]:
+    return [data[start : start + size] for start in range(0, len(data), size)] or [data]
+
+
+class ChunkAssembler:
+    """Join the chunks of one message (see `NatsOutbound.publish`), per subject and sender."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[str, str], tuple[str, list[bytes]]] = {}
+
+    def take(self, to: str, headers: Mapping[str, str] | None, data: bytes) -> bytes | None:
+        """Return the whole message once its last chunk is in (at once for an unchunked one).
+
+        Raise `BusError` when chunks are missing or out of order: core NATS lost some.
+        """
+        mark = headers.get(CHUNK_HEADER) if headers else None
+        if mark is None:
+            return data
+        assert headers is not None
+        key = (to, headers.get(SENDER_HEADER, ""))
+        sequence = headers.get(SEQUENCE_HEADER, "")
+        try:
+            index, count = (int(part) for part in mark.split("/"))
+        except ValueError as error:
+            raise BusError(f"{to}: chunk mark {mark!r} is not k/n") from error
+        held_sequence, parts = self._parts.get(key, (sequence, []))
+        if held_sequence != sequence or index != len(parts) + 1:
+            self._parts.pop(key, None)
+            raise BusError(
+                f"{to}: chunk {index}/{count} of message {sequence} came out of turn: chunks were lost"
+            )
+        parts.append(data)
+        if index < count:
+            self._parts[key] = (sequence, parts)
+            return None
+        self._parts.pop(key, None)
+        return b"".join(parts)

@@ -18,6 +18,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from nats.aio.client import Client
@@ -31,7 +32,7 @@ from lean_core.engine.liveness import HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, Liv
 from lean_core.engine.topology import Role, RoleEndpoint, roles_done_by
 from services.common.log_setup import run_context
 from services.common.metrics import ErrorKind, ServiceMetrics
-from services.common.nats_bus import NatsOutbound, SequenceCheck
+from services.common.nats_bus import BusError, ChunkAssembler, NatsOutbound, SequenceCheck
 
 __all__ = ["RunHost"]
 
@@ -80,6 +81,7 @@ class RunHost:
         self._parked: list[_Delivery] = []
         self._subscriptions: list[Subscription] = []
         self._sequences = SequenceCheck()
+        self._chunks = ChunkAssembler()
         self._thread = threading.Thread(target=self._work, name=f"{endpoint.role}-{self.run_id}", daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._interval = heartbeat_interval
@@ -130,7 +132,15 @@ class RunHost:
     async def _receive(self, msg: Msg) -> None:
         stream = Stream(msg.subject.split(".", 2)[2])
         try:
-            message = codec.decode(msg.data)
+            data = self._chunks.take(msg.subject, msg.headers, msg.data)
+        except BusError as error:
+            self.metrics.error(ErrorKind.SEQUENCE_GAP)
+            self._inbox.put(_Call(partial(self._fail, str(error))))
+            return
+        if data is None:
+            return  # more chunks to come
+        try:
+            message = codec.decode(data)
         except Exception as error:
             self.metrics.malformed_message(stream.value)
             logger.warning("run %s: malformed message on %s ignored: %s", self.run_id, msg.subject, error)
@@ -138,7 +148,8 @@ class RunHost:
         gap = self._sequences.gap(msg.subject, msg.headers)
         if gap:
             self.metrics.error(ErrorKind.SEQUENCE_GAP)
-            self._fail(gap)
+            # Publishing waits on this loop: the failure is reported from the run's thread.
+            self._inbox.put(_Call(partial(self._fail, gap)))
         self.metrics.message_received(stream.value, type(message).__name__)
         if self._watch is not None:
             for role in roles_done_by(message):
@@ -223,7 +234,7 @@ class RunHost:
     def _handle(self, item: object) -> None:
         try:
             if isinstance(item, _Call):
-                self.outbound.publish_outbox(self.run_id, self.endpoint.sent(item.work()))
+                self.outbound.publish_outbox(self.run_id, self.endpoint.sent(item.work() or []))
             elif isinstance(item, _Delivery):
                 self._deliver(item)
         except Exception as error:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from services.common.nats_server import NatsServer
 from services.common.run_client import RemoteRunResult
 from services.common.stack import ServiceStack
 from tests.conformance.regression import ALGORITHMS
@@ -48,3 +49,23 @@ def test_two_runs_submitted_at_once_both_finish_as_they_do_alone(
 
     assert together[0][0].run_id != together[1][0].run_id
     assert [outcome for _, outcome in together] == alone
+
+
+def test_batches_over_the_servers_max_payload_travel_in_chunks(
+    lean_data_folder: Path, tmp_path: Path
+) -> None:
+    # A week of SPY minutes is ~2,000 steps per batch, about 130 KB: four times this server's limit.
+    with (
+        NatsServer(max_payload=32 * 1024) as server,
+        ServiceStack(
+            server.url,
+            data_folder=lean_data_folder,
+            results_folder=tmp_path / "results",
+            log_folder=tmp_path / "logs",
+        ) as stack,
+    ):
+        stack.start()
+        remote, outcome = over_nats(server.url, "basic_template_algorithm.py", stack.results_folder)
+
+    assert remote.failures == []
+    assert outcome == in_process("basic_template_algorithm.py", lean_data_folder, tmp_path / "local")
