@@ -19,6 +19,7 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 import nats.errors
+import nats.js.errors
 from nats.aio.client import Client
 
 from lean_core.bus import codec
@@ -27,6 +28,7 @@ from lean_core.bus.subjects import Stream, subject
 from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.topology import server_of
 from lean_core.errors import LeanError
+from services.common.durable import ensure_results_stream, message_id
 
 __all__ = [
     "CHUNK_HEADER",
@@ -40,6 +42,8 @@ __all__ = [
 
 SENDER_HEADER = "Lean-Sender"
 SEQUENCE_HEADER = "Lean-Seq"
+MSG_ID_HEADER = "Nats-Msg-Id"
+"""JetStream's de-duplication header."""
 CHUNK_HEADER = "Lean-Chunk"
 """`k/n`: the k-th of n consecutive messages whose payloads joined are one message."""
 
@@ -61,8 +65,10 @@ class NatsOutbound:
         *,
         request_timeout: float = 60.0,
         on_publish: Callable[[str, str], None] | None = None,
+        durable: frozenset[Stream] = frozenset(),
     ) -> None:
-        """`on_publish(stream, message type)` counts each message published on a run subject."""
+        """`on_publish(stream, message type)` counts each message published on a run subject;
+        messages on `durable` streams are stored by JetStream (`durable.py`) as they are sent."""
         self._client = client
         self._loop = loop
         self._sender = sender
@@ -72,6 +78,8 @@ class NatsOutbound:
         self._in_flight: concurrent.futures.Future[Any] | None = None
         self._aborted: str = ""
         self._on_publish = on_publish or (lambda stream, kind: None)
+        self._durable = {stream.value for stream in durable}
+        self._jetstream = client.jetstream()
 
     def publish(self, to: str, message: m.Message) -> None:
         """Send a message and wait until the connection took it.
@@ -85,13 +93,31 @@ class NatsOutbound:
             sequence = self._sequences.get(to, 0) + 1
             self._sequences[to] = sequence
         what = f"publishing {type(message).__name__}"
+        stream = _stream_of(to)
         chunks = _chunks(data, self._chunk_size())
         for index, chunk in enumerate(chunks):
             headers = {SENDER_HEADER: self._sender, SEQUENCE_HEADER: str(sequence)}
             if len(chunks) > 1:
                 headers[CHUNK_HEADER] = f"{index + 1}/{len(chunks)}"
-            self._wait(self._client.publish(to, chunk, headers=headers), what)
-        self._on_publish(_stream_of(to), type(message).__name__)
+            if stream in self._durable:
+                headers[MSG_ID_HEADER] = message_id(self._sender, to, sequence, index)
+                self._wait(self._store(to, chunk, headers), what)
+            else:
+                self._wait(self._client.publish(to, chunk, headers=headers), what)
+        self._on_publish(stream, type(message).__name__)
+
+    async def _store(self, to: str, chunk: bytes, headers: dict[str, str]) -> None:
+        try:
+            await self._jetstream.publish(to, chunk, headers=headers)
+        except (
+            nats.errors.NoRespondersError,
+            nats.js.errors.NoStreamResponseError,
+            nats.errors.TimeoutError,
+        ):
+            # The stream was deleted under us (an operator, a test's clean-up): make it again. The
+            # server does not always say so; sometimes the acknowledgement just never comes.
+            await ensure_results_stream(self._client)
+            await self._jetstream.publish(to, chunk, headers=headers)
 
     def _chunk_size(self) -> int:
         # Headers and the protocol line take a little of the payload limit.

@@ -22,6 +22,7 @@ from lean_core.bus.subjects import CONTROL_RUNS, Stream, subject
 from lean_core.engine.embedded import new_run_id
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch
 from lean_core.engine.topology import Role, roles_done_by
+from services.common.durable import last_results
 
 __all__ = ["RemoteRunError", "RemoteRunResult", "submit_run"]
 
@@ -136,7 +137,14 @@ async def submit_run(
         follower.watch = LivenessWatch(
             [str(Role.ALGORITHM), str(Role.RESULT)], asyncio.get_running_loop().time()
         )
-        written = await follower.results(timeout)
+        try:
+            written = await follower.results(timeout)
+        except RemoteRunError:
+            # The results may have been written while this client was not listening (a reconnect).
+            stored = await last_results(client, run_id)
+            if stored is None:
+                raise
+            written = stored
         return RemoteRunResult(run_id, written, follower.finished, follower.failures, follower.data_points)
     finally:
         await client.close()

@@ -21,7 +21,7 @@ from nats.aio.msg import Msg
 
 from lean_core.bus import codec
 from lean_core.bus import messages as m
-from lean_core.bus.subjects import CONTROL_RUNS, join_subject
+from lean_core.bus.subjects import CONTROL_RUNS, Stream, join_subject
 from lean_core.engine.service_handlers import (
     ServiceFolders,
     build_algorithm_handler,
@@ -29,6 +29,7 @@ from lean_core.engine.service_handlers import (
     load_algorithm,
 )
 from lean_core.engine.topology import Role, RoleEndpoint
+from services.common.durable import ensure_results_stream
 from services.common.health import HealthServer
 from services.common.log_setup import redact_url
 from services.common.metrics import ErrorKind, RunStatus, ServiceMetrics
@@ -113,6 +114,7 @@ class Service:
             connect_timeout=5,
         )
         self.client = client
+        await ensure_results_stream(client)
         # Read the data folder's databases before taking runs, so a join answers in milliseconds.
         await asyncio.to_thread(self.options.folders.factory_for, self.options.folders.data_folder)
         if self.role is Role.ALGORITHM:
@@ -228,6 +230,7 @@ class Service:
             self.service_id,
             request_timeout=self.options.request_timeout,
             on_publish=self.metrics.message_published,
+            durable=frozenset({Stream.RESULTS}),
         )
 
     def _on_host_done(self, host: RunHost) -> None:

@@ -20,18 +20,27 @@ from pathlib import Path
 
 from lean_core.engine.topology import Role
 
-__all__ = ["ServiceProcess", "ServiceStack", "StackError", "free_port"]
+__all__ = ["ServiceProcess", "ServiceStack", "StackError", "free_ports"]
 
 
 class StackError(RuntimeError):
     """A service process did not come up."""
 
 
-def free_port() -> int:
-    """Return a TCP port on the loopback interface that is free right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_ports(count: int) -> list[int]:
+    """Return `count` distinct TCP ports of the loopback interface that are free right now.
+
+    The probes stay bound until all are chosen: closed one by one, the OS may hand out the same
+    port twice, and two services would then fight over it.
+    """
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 @dataclass(slots=True)
@@ -79,15 +88,17 @@ class ServiceStack:
     def start(self, roles: tuple[Role, ...] = tuple(Role), timeout: float = 60.0) -> None:
         """Start the roles' processes and wait until each is ready."""
         self.log_folder.mkdir(parents=True, exist_ok=True)
-        for role in roles:
-            self.processes[role] = self._spawn(role)
+        for role, port in zip(roles, free_ports(len(roles)), strict=True):
+            self.processes[role] = self._spawn(role, port)
         deadline = time.monotonic() + timeout
         for role in roles:
             self._wait_ready(self.processes[role], deadline)
 
     def restart(self, role: Role, timeout: float = 60.0) -> None:
         """Start a role's process again (after `kill`)."""
-        self.processes[role] = self._spawn(role)
+        taken = {service.http_port for service in self.processes.values()}
+        port = next(port for port in free_ports(len(taken) + 1) if port not in taken)
+        self.processes[role] = self._spawn(role, port)
         self._wait_ready(self.processes[role], time.monotonic() + timeout)
 
     def kill(self, role: Role) -> None:
@@ -115,8 +126,7 @@ class ServiceStack:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _spawn(self, role: Role) -> ServiceProcess:
-        port = free_port()
+    def _spawn(self, role: Role, port: int) -> ServiceProcess:
         log_path = self.log_folder / f"{role}.log"
         command = [
             sys.executable,

@@ -19,6 +19,7 @@ from typing import Protocol
 import pytest
 from nats.aio.client import Client
 
+from services.common.durable import RESULTS_STREAM
 from services.common.nats_server import NatsServer, render_config
 from services.common.stack import ServiceStack
 from tests.integration.nats_clients import connect_client
@@ -136,9 +137,10 @@ async def _clean_up(client: Client) -> None:
 
 
 async def _delete_streams(client: Client) -> None:
+    # The services' results stream belongs to the session's stack, not to the test.
     manager = client.jsm()
     for info in await manager.streams_info():
-        if info.config.name is not None:
+        if info.config.name is not None and info.config.name != RESULTS_STREAM:
             await manager.delete_stream(info.config.name)
 
 
