@@ -3,8 +3,10 @@
 Same contract as `kernels.py`: the kernel advances the state arrays `volatility_adapters` lays out
 in place and writes one output row per input, with the streaming path's float operations in the
 same order. The window of values is a ring as `RollingWindow` keeps it: the slots fill in order,
-then the oldest one (at `tail`) gives way to the newest. The running sums are re-added exactly
-every window length, as the streaming path does, by splitting (`exact_sums`).
+then the oldest one (at `tail`) gives way to the newest; the kernel lays the window's values out
+ahead of its inputs (`rings`) and writes the window back once done. The running sums are re-added
+exactly every window length, as the streaming path does, by splitting (`exact_sums`): those re-sums
+depend on the values alone, so they come in a pass of their own, many windows at a time.
 """
 
 from __future__ import annotations
@@ -16,32 +18,17 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.batch.exact_sums import (
-    SplitSum,
     shewchuk_sum,
     split_add,
     split_result,
-    split_start,
     splitters,
 )
+from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
 __all__ = ["deviations", "variance_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@numba.njit(cache=True, inline="always")
-def _push(ring: FloatArray, tail: int, seen: int, value: float, removed: float) -> tuple[int, float]:
-    # `seen` counts `value` already; returns the new tail and the value that last gave way
-    # (unsigned slots: numba then skips its negative-index fix-up)
-    size = len(ring)
-    if seen <= size:
-        ring[np.uint64(seen - 1)] = value
-        return tail, removed
-    slot = np.uint64(tail)
-    removed = ring[slot]
-    ring[slot] = value
-    return (tail + 1 if tail + 1 < size else 0), removed
 
 
 Splitters = tuple[bool, float, float, float, float]
@@ -78,14 +65,14 @@ def deviations(
     _variances(*sums, root)
 
 
-Running = tuple[float, float, float, float, float, int, int, int]
-"""The variance's running state: shift, sum, sum of squares, last value, value removed last, the
-window's tail, values seen, run length of equal values."""
+Running = tuple[float, float, float, float, int, int]
+"""The variance's running state: shift, sum, sum of squares, last value, values seen, run length
+of equal values."""
 Sums = tuple[FloatArray, FloatArray, FloatArray]
 """After each input: the sum of the offsets, the sum of their squares, the window's count (0.0:
 the variance is 0 whatever the sums, as for a single value or a window of equal values)."""
-Splits = tuple[SplitSum, SplitSum]
-"""The exact sums in progress of a group's offsets and of their squares."""
+Resums = tuple[FloatArray, FloatArray]
+"""The exact sums of the offsets and of their squares at each of a batch's re-sums, in order."""
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -93,154 +80,138 @@ def _add_shifted_sums(
     inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, sums: Sums
 ) -> None:  # pragma: no cover - compiled
     # The sums are re-added exactly at the first value and every `size` values
-    # (Variance._resynchronise), from the window's offsets from its newest value. That window is
-    # the values since the last re-sum (a group), and its newest value is an input known in
-    # advance: so each value's offset is split into the exact sums as it comes (`exact_sums`),
-    # when the group's re-sum falls in this batch.
+    # (Variance._resynchronise), from the window's offsets from its newest value; in between, a
+    # value adds its offset and takes off that of the value it pushes out. With the window's
+    # values laid out ahead of the inputs (`oldest_first`), the value pushed out is the one
+    # `size` places before, and a re-sum's window a range: the re-sums depend on the values
+    # alone, so they come first, in a pass of their own, and the running sums take them in turn.
     size = len(ring)
-    running = (floats[0], floats[1], floats[2], floats[3], floats[4], ints[0], ints[1], ints[2])
-    sigmas = _offset_splitters(ring[: min(ints[1], size)], inputs, size)
-    scratch = np.empty((3, size), dtype=np.float64)
-    until_resync = size - ints[1] % size
-    index = 0
-    while index < len(inputs):
-        stop = min(index + until_resync, len(inputs))  # the group's inputs in this batch
-        group_shift = inputs[stop - 1]
-        if index == 0:  # the group began in an earlier batch: split what the window holds of it
-            splits = _split_window_offsets(ring, running[6], running[5], group_shift, sigmas)
-        else:
-            splits = split_start(sigmas[1]), split_start(sigmas[3])
-        group_sums = (sums[0][index:stop], sums[1][index:stop], sums[2][index:stop])
-        resyncs = stop - index == until_resync
-        if resyncs and running[6] >= size:  # the usual group: a full window, re-summed here
-            running, splits = _settled_group(inputs[index:stop], ring, running, sigmas, splits, group_sums)
-        else:
-            running, splits = _any_group(
-                inputs[index:stop], ring, running, resyncs, sigmas, splits, group_sums
-            )
-        until_resync -= stop - index
-        index = stop
-        if until_resync == 0:  # the group's last value re-sums: its running sums give way
-            running = _resync(running, group_shift, splits, ring, scratch)
-            sums[0][index - 1], sums[1][index - 1] = running[1], running[2]
-            until_resync = size
-    floats[0], floats[1], floats[2], floats[3], floats[4] = running[:5]
-    ints[0], ints[1], ints[2] = running[5:]
+    seen = ints[1]
+    values = oldest_first(ring, seen, size, inputs)
+    held = len(values) - len(inputs)
+    first = size - 1 - seen % size  # the first input a re-sum falls on: seen + first + 1 = 0 mod size
+    resums = _resums(values, held + first, size)
+    running = (floats[0], floats[1], floats[2], floats[3], seen, ints[2])
+    running = _running_sums(values, size, running, resums, first, sums)
+    floats[0], floats[1], floats[2], floats[3] = running[:4]
+    seen = running[4]
+    if seen > size and len(inputs):
+        floats[4] = values[len(values) - 1 - size]  # the value the last input pushed out
+    ints[0] = keep_newest(values, seen, ring)
+    ints[1], ints[2] = seen, running[5]
 
 
-@numba.njit(cache=True, inline="always")
-def _resync(
-    running: Running, shift: float, splits: Splits, ring: FloatArray, scratch: FloatArray
+@numba.njit(cache=True, error_model="numpy")
+def _running_sums(
+    values: FloatArray, size: int, running: Running, resums: Resums, first: int, sums: Sums
 ) -> Running:  # pragma: no cover - compiled
-    # The sums of the window's offsets from its newest value: fsum's, from their split sums, or
-    # when a bit escaped from the offsets themselves
-    _, _, _, last, removed, tail, seen, run = running
-    total, square_total = split_result(splits[0]), split_result(splits[1])
-    if math.isnan(total) or math.isnan(square_total):  # a bit escaped: the slow way
-        total, square_total = _shifted_sums(ring[: min(seen, len(ring))], shift, scratch)
-    return shift, total, square_total, last, removed, tail, seen, run
-
-
-@numba.njit(cache=True, inline="always")
-def _settled_group(
-    values: FloatArray, ring: FloatArray, running: Running, sigmas: Splitters, splits: Splits, sums: Sums
-) -> tuple[Running, Splits]:  # pragma: no cover - compiled
-    # `_any_group` once the window is full (each input pushes one out) and when the group's
-    # re-sum falls in the batch (each offset from its newest value is split): the same steps
-    # with no test of either, the splits in a loop of their own (together they hold more values
-    # than there are registers)
-    shift, total, square_total, last, removed, tail, seen, run = running
+    # Variance._variance_after for each input (the end of `values`, the window's values before):
+    # the re-sums from `resums`, the first of them at input `first`, then every `size`
+    shift, total, square_total, last, seen, run = running
     totals, squares, counts = sums
-    size = len(ring)
-    for index in range(len(values)):
+    held = len(values) - len(totals)
+    resum_totals, resum_squares = resums
+    resum = first
+    for index in range(len(totals)):
         at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
-        value = values[at]
-        run = run + 1 if value == last else 1
-        last = value
-        slot = np.uint64(tail)
-        removed = ring[slot]
-        ring[slot] = value
-        tail = tail + 1 if tail + 1 < size else 0
-        offset = value - shift
-        gone = removed - shift
-        total = total + offset - gone
-        square_total = square_total + offset * offset - gone * gone
-        totals[at] = total
-        squares[at] = square_total
-        counts[at] = size if run < size else 0.0
-    splits = _split_offsets(values, values[len(values) - 1], sigmas, splits)
-    return (shift, total, square_total, last, removed, tail, seen + len(values), run), splits
-
-
-@numba.njit(cache=True, inline="always")
-def _any_group(
-    values: FloatArray,
-    ring: FloatArray,
-    running: Running,
-    resyncs: bool,
-    sigmas: Splitters,
-    splits: Splits,
-    sums: Sums,
-) -> tuple[Running, Splits]:  # pragma: no cover - compiled
-    # A group's inputs in this batch, one step at a time as `_variance_after` takes them; the
-    # offsets from the group's newest value split when its re-sum falls in this batch
-    shift, total, square_total, last, removed, tail, seen, run = running
-    totals, squares, counts = sums
-    size = len(ring)
-    for index in range(len(values)):
-        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
-        value = values[at]
+        value = values[np.uint64(held + index)]
         run = run + 1 if value == last else 1
         last = value
         seen += 1
-        tail, removed = _push(ring, tail, seen, value, removed)
-        shift, total, square_total = _running_sums(shift, total, square_total, value, removed, seen, size)
+        if index == resum:
+            group = np.uint64((index - first) // size)
+            shift, total, square_total = value, resum_totals[group], resum_squares[group]
+            resum += size
+        elif seen == 1:  # a first value's window re-sums too: its offset is 0
+            shift, total, square_total = value, 0.0, 0.0
+        else:
+            offset = value - shift
+            total = total + offset
+            square_total = square_total + offset * offset
+            if seen > size:
+                gone = values[np.uint64(held + index - size)] - shift
+                total = total - gone
+                square_total = square_total - gone * gone
         window = seen if seen < size else size
         totals[at] = total
         squares[at] = square_total
         counts[at] = window if (seen >= 2) & (run < window) else 0.0
-    if resyncs:
-        splits = _split_offsets(values, values[len(values) - 1], sigmas, splits)
-    return (shift, total, square_total, last, removed, tail, seen, run), splits
+    return shift, total, square_total, last, seen, run
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _resums(values: FloatArray, first: int, size: int) -> Resums:  # pragma: no cover - compiled
+    # The exact sums of the offsets (and of their squares) of each window of `size` values ending
+    # at values[first], then every `size` values, from its newest value: by splitting
+    # (`exact_sums`), by fsum's own algorithm where a bit escapes. Those windows tile the values:
+    # laid out one per column, each row's offsets split across every window at once, the
+    # windows' sums in arrays of their own (not one window's values into one sum: a chain of
+    # dependent additions), which runs several windows at a time.
+    groups = max(0, (len(values) - first + size - 1) // size)
+    start = first - size + 1
+    columns = _columns(values[start : start + groups * size], size)
+    shifts = columns[size - 1]
+    offsets = (np.zeros(groups), np.zeros(groups), np.zeros(groups, dtype=np.int64))
+    squares = (np.zeros(groups), np.zeros(groups), np.zeros(groups, dtype=np.int64))
+    sigmas = _offset_splitters(values[start:], size)
+    for row in range(size):
+        _split_row(columns[row], shifts, sigmas, offsets, squares)
+    resum_totals, resum_squares = offsets[0], squares[0]
+    scratch = np.empty((3, size), dtype=np.float64)
+    for group in range(groups):
+        total = _split_total(offsets, group, sigmas[0])
+        square_total = _split_total(squares, group, False)
+        if math.isnan(total) or math.isnan(square_total):  # a bit escaped: the slow way
+            window = values[start + group * size : start + (group + 1) * size]
+            total, square_total = _shifted_sums(window, shifts[group], scratch)
+        resum_totals[group], resum_squares[group] = total, square_total
+    return resum_totals, resum_squares
+
+
+SplitSums = tuple[FloatArray, FloatArray, IntArray]
+"""Split sums in progress (`exact_sums.SplitSum`) of several windows, one per element (whether a
+bit escaped as 0 or 1: integer flags let the loops run several windows at a time, booleans not)."""
+
+
+@numba.njit(cache=True)
+def _columns(values: FloatArray, size: int) -> FloatArray:  # pragma: no cover - compiled
+    # values[k * size + row] at [row, k] (numba's own copy of a transposed view is far slower)
+    groups = len(values) // size
+    columns = np.empty((size, groups), dtype=np.float64)
+    for group in range(groups):
+        for row in range(size):
+            columns[row, group] = values[group * size + row]
+    return columns
 
 
 @numba.njit(cache=True, inline="always")
-def _split_offsets(
-    values: FloatArray, shift: float, sigmas: Splitters, splits: Splits
-) -> Splits:  # pragma: no cover - compiled
-    # Add the values' offsets from `shift`, and their squares, to their exact sums
+def _split_row(
+    values: FloatArray, shifts: FloatArray, sigmas: Splitters, offsets: SplitSums, squares: SplitSums
+) -> None:  # pragma: no cover - compiled
+    # Add one value of each window: its offset from the window's shift, and the offset's square
     plain, sigma, sigma2, square_sigma, square_sigma2 = sigmas
-    offsets, squares = splits
-    if plain:  # the plain sum of the offsets is exact (`_offset_splitters`)
-        total = offsets[0]
-        for index in range(len(values)):
-            offset = values[np.uint64(index)] - shift
-            total += offset
-            squares = split_add(squares, offset * offset, square_sigma, square_sigma2)
-        return (total, offsets[1], offsets[2]), squares
+    highs, lows, escaped = offsets
+    square_highs, square_lows, square_escaped = squares
     for index in range(len(values)):
-        offset = values[np.uint64(index)] - shift
-        offsets = split_add(offsets, offset, sigma, sigma2)
-        squares = split_add(squares, offset * offset, square_sigma, square_sigma2)
-    return offsets, squares
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        offset = values[at] - shifts[at]
+        if plain:  # the plain sum of the offsets is exact (`_offset_splitters`)
+            highs[at] += offset
+        else:
+            highs[at], lows[at], escaped[at] = split_add(
+                (highs[at], lows[at], escaped[at]), offset, sigma, sigma2
+            )
+        square = offset * offset
+        square_highs[at], square_lows[at], square_escaped[at] = split_add(
+            (square_highs[at], square_lows[at], square_escaped[at]), square, square_sigma, square_sigma2
+        )
 
 
 @numba.njit(cache=True, inline="always")
-def _running_sums(
-    shift: float, total: float, square_total: float, value: float, removed: float, seen: int, size: int
-) -> tuple[float, float, float]:  # pragma: no cover - compiled
-    # Variance._variance_after between re-sums: add the value's offset from the shift (and its
-    # square), drop the removed value's; a first value starts the sums (its offset is 0)
-    if seen == 1:
-        return value, 0.0, 0.0
-    offset = value - shift
-    total = total + offset
-    square_total = square_total + offset * offset
-    if seen > size:
-        gone = removed - shift
-        total = total - gone
-        square_total = square_total - gone * gone
-    return shift, total, square_total
+def _split_total(sums: SplitSums, at: int, plain: bool) -> float:  # pragma: no cover - compiled
+    # fsum's value of one window's split sum (its high part alone when summed plainly), NaN when a
+    # bit escaped
+    return sums[0][at] if plain else split_result((sums[0][at], sums[1][at], sums[2][at]))
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -262,9 +233,10 @@ def _variances(
 
 
 @numba.njit(cache=True)
-def _offset_splitters(window: FloatArray, inputs: FloatArray, size: int) -> Splitters:  # pragma: no cover
-    # An offset is at most the spread of the values the window holds or takes (rounding is
-    # monotonic), its square the spread's square: the bounds of the splitters.
+def _offset_splitters(values: FloatArray, size: int) -> Splitters:  # pragma: no cover - compiled
+    # An offset is at most the spread of the values (the window's and the inputs: every re-sum's
+    # window is among them; rounding is monotonic), its square the spread's square: the bounds
+    # of the splitters.
     #
     # And when every value's magnitude is at least sigma / 2 (the offsets' larger splitter,
     # 2**k), the plain float sum of up to `size` offsets is exact: such values have an ulp of at
@@ -272,8 +244,7 @@ def _offset_splitters(window: FloatArray, inputs: FloatArray, size: int) -> Spli
     # keeps it one (a multiple of u below 2**53 * u is a float, above it floats are multiples of
     # 2u). Every partial sum is then a multiple of u below size * spread < sigma = 2**53 * u in
     # magnitude: a float. (No value is 0, so no offset is -0.0.) Prices are so, but far apart.
-    low, high = _value_range(inputs, np.inf, -np.inf)
-    low, high = _value_range(window, low, high)
+    low, high = _value_range(values, np.inf, -np.inf)
     spread = high - low if high >= low else 0.0
     sigma, sigma2 = splitters(spread, size)
     square_sigma, square_sigma2 = splitters(spread * spread, size)
@@ -288,25 +259,6 @@ def _value_range(values: FloatArray, low: float, high: float) -> tuple[float, fl
         low = min(low, value)
         high = max(high, value)
     return low, high
-
-
-@numba.njit(cache=True)
-def _split_window_offsets(
-    ring: FloatArray, seen: int, tail: int, shift: float, sigmas: Splitters
-) -> Splits:  # pragma: no cover - compiled
-    # The split sums of the offsets from `shift` (and of their squares) of the values the window
-    # took since the last re-sum (seen % size of them): the newest, from slot 0 up while filling,
-    # else before `tail`
-    size = len(ring)
-    _, sigma, sigma2, square_sigma, square_sigma2 = sigmas
-    offsets, squares = split_start(sigma), split_start(square_sigma)
-    slot = seen if seen < size else tail
-    for _ in range(seen % size):
-        slot = slot - 1 if slot > 0 else size - 1
-        offset = ring[slot] - shift
-        offsets = split_add(offsets, offset, sigma, sigma2)
-        squares = split_add(squares, offset * offset, square_sigma, square_sigma2)
-    return offsets, squares
 
 
 @numba.njit(cache=True, error_model="numpy")
