@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.batch.exact_sums import (
+    largest_magnitude,
     shewchuk_sum,
     split_add,
     split_result,
@@ -25,7 +26,7 @@ from lean_core.indicators.batch.exact_sums import (
 )
 from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
-__all__ = ["deviations", "variance_kernel"]
+__all__ = ["deviations", "deviations_and_sums", "variance_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -54,31 +55,57 @@ def variance_kernel(
 def deviations(
     inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, values: FloatArray, root: bool
 ) -> None:  # pragma: no cover - compiled
-    """`variance_kernel` into a contiguous array of values (a composite's kernel runs it too).
+    """`variance_kernel` into a contiguous array of values.
 
     The running sums come first (a sequential pass), then the variances from them: those do not
     depend on each other, so that pass runs their divisions and roots several at a time.
     """
     count = len(inputs)
-    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64))
-    _add_shifted_sums(inputs, ring, floats, ints, sums)
-    _variances(*sums, root)
+    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), np.empty(0))
+    _add_shifted_sums(inputs, ring, floats, ints, sums, 0.0)
+    _variances(sums[0], sums[1], sums[2], root)
 
 
-Running = tuple[float, float, float, float, int, int]
+@numba.njit(cache=True, error_model="numpy")
+def deviations_and_sums(
+    inputs: FloatArray,
+    ring: FloatArray,
+    floats: FloatArray,
+    ints: IntArray,
+    values: FloatArray,
+    window_sums: FloatArray,
+    window_sum: float,
+) -> float:  # pragma: no cover - compiled
+    """`deviations` (the roots), with the window's plain sum after each input, as `kernels.sma_kernel`
+    keeps it (from `window_sum`, its total before; returned after): the Bollinger bands' middle.
+
+    The plain sum runs in the same pass as the variance's: two chains of dependent additions side
+    by side take hardly longer than one. Its re-sums fall where the variance's do (every `size`
+    values: the two took the same values), and are taken with them.
+    """
+    count = len(inputs)
+    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), window_sums)
+    window_sum = _add_shifted_sums(inputs, ring, floats, ints, sums, window_sum)
+    _variances(sums[0], sums[1], sums[2], True)
+    return window_sum
+
+
+Running = tuple[float, float, float, float, int, int, float]
 """The variance's running state: shift, sum, sum of squares, last value, values seen, run length
-of equal values."""
-Sums = tuple[FloatArray, FloatArray, FloatArray]
+of equal values; then the window's plain sum."""
+Sums = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 """After each input: the sum of the offsets, the sum of their squares, the window's count (0.0:
-the variance is 0 whatever the sums, as for a single value or a window of equal values)."""
-Resums = tuple[FloatArray, FloatArray]
-"""The exact sums of the offsets and of their squares at each of a batch's re-sums, in order."""
+the variance is 0 whatever the sums, as for a single value or a window of equal values), and the
+window's plain sum (an empty array: not asked for)."""
+Resums = tuple[FloatArray, FloatArray, FloatArray]
+"""The exact sums of the offsets, of their squares and of the values at each of a batch's re-sums,
+in order (the last empty when the plain sums are not asked for)."""
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _add_shifted_sums(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, sums: Sums
-) -> None:  # pragma: no cover - compiled
+    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, sums: Sums, window_sum: float
+) -> float:  # pragma: no cover - compiled
     # The sums are re-added exactly at the first value and every `size` values
     # (Variance._resynchronise), from the window's offsets from its newest value; in between, a
     # value adds its offset and takes off that of the value it pushes out. With the window's
@@ -90,8 +117,8 @@ def _add_shifted_sums(
     values = oldest_first(ring, seen, size, inputs)
     held = len(values) - len(inputs)
     first = size - 1 - seen % size  # the first input a re-sum falls on: seen + first + 1 = 0 mod size
-    resums = _resums(values, held + first, size)
-    running = (floats[0], floats[1], floats[2], floats[3], seen, ints[2])
+    resums = _resums(values, held + first, size, len(sums[3]) > 0)
+    running = (floats[0], floats[1], floats[2], floats[3], seen, ints[2], window_sum)
     running = _running_sums(values, size, running, resums, first, sums)
     floats[0], floats[1], floats[2], floats[3] = running[:4]
     seen = running[4]
@@ -99,6 +126,7 @@ def _add_shifted_sums(
         floats[4] = values[len(values) - 1 - size]  # the value the last input pushed out
     ints[0] = keep_newest(values, seen, ring)
     ints[1], ints[2] = seen, running[5]
+    return running[6]
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -106,57 +134,115 @@ def _running_sums(
     values: FloatArray, size: int, running: Running, resums: Resums, first: int, sums: Sums
 ) -> Running:  # pragma: no cover - compiled
     # Variance._variance_after for each input (the end of `values`, the window's values before):
-    # the re-sums from `resums`, the first of them at input `first`, then every `size`
-    shift, total, square_total, last, seen, run = running
-    totals, squares, counts = sums
-    held = len(values) - len(totals)
-    resum_totals, resum_squares = resums
+    # the re-sums from `resums`, the first of them at input `first`, then every `size`; and the
+    # plain sum as `kernels._running_sum` keeps it, when asked. Once the window is full, the
+    # inputs between two re-sums take a loop of their own, with no test of either.
+    count = len(sums[0])
+    held = len(values) - count
     resum = first
-    for index in range(len(totals)):
-        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
-        value = values[np.uint64(held + index)]
-        run = run + 1 if value == last else 1
-        last = value
-        seen += 1
-        if index == resum:
-            group = np.uint64((index - first) // size)
-            shift, total, square_total = value, resum_totals[group], resum_squares[group]
-            resum += size
-        elif seen == 1:  # a first value's window re-sums too: its offset is 0
+    index = 0
+    while index < count:
+        if running[4] >= size and index != resum:
+            stop = min(resum, count)
+            running = _settled_steps(values, held, size, index, stop, running, sums)
+            index = stop
+            continue
+        group = (index - first) // size if index == resum else -1
+        running = _step(values, held, size, index, running, resums, group, sums)
+        resum += size if index == resum else 0
+        index += 1
+    return running
+
+
+@numba.njit(cache=True, inline="always")
+def _step(
+    values: FloatArray,
+    held: int,
+    size: int,
+    index: int,
+    running: Running,
+    resums: Resums,
+    group: int,
+    sums: Sums,
+) -> Running:  # pragma: no cover - compiled
+    # Input `index` (at values[held + index]): a re-sum from `resums`' group `group` (-1: none),
+    # else a running step; either while the window fills
+    shift, total, square_total, last, seen, run, window_sum = running
+    value = values[held + index]
+    run = run + 1 if value == last else 1
+    seen += 1
+    removed = values[held + index - size] if seen > size else 0.0
+    if group >= 0:
+        shift, total, square_total = value, resums[0][group], resums[1][group]
+        window_sum = resums[2][group] if len(sums[3]) else window_sum
+    else:
+        if seen == 1:  # a first value's window re-sums too: its offset is 0
             shift, total, square_total = value, 0.0, 0.0
         else:
             offset = value - shift
             total = total + offset
             square_total = square_total + offset * offset
             if seen > size:
-                gone = values[np.uint64(held + index - size)] - shift
+                gone = removed - shift
                 total = total - gone
                 square_total = square_total - gone * gone
-        window = seen if seen < size else size
+        window_sum = window_sum + value - removed if seen > size else window_sum + value
+    window = seen if seen < size else size
+    sums[0][index], sums[1][index] = total, square_total
+    sums[2][index] = window if (seen >= 2) & (run < window) else 0.0
+    if len(sums[3]):
+        sums[3][index] = window_sum
+    return shift, total, square_total, value, seen, run, window_sum
+
+
+@numba.njit(cache=True, inline="always")
+def _settled_steps(
+    values: FloatArray, held: int, size: int, start: int, stop: int, running: Running, sums: Sums
+) -> Running:  # pragma: no cover - compiled
+    # `_step` for inputs start to stop, none a re-sum and the window full before each: every one
+    # pushes a value out
+    shift, total, square_total, last, seen, run, window_sum = running
+    totals, squares, counts, window_sums = sums
+    plain = len(window_sums) > 0
+    for index in range(start, stop):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        value = values[np.uint64(held + index)]
+        removed = values[np.uint64(held + index - size)]
+        run = run + 1 if value == last else 1
+        last = value
+        offset = value - shift
+        gone = removed - shift
+        total = total + offset - gone
+        square_total = square_total + offset * offset - gone * gone
         totals[at] = total
         squares[at] = square_total
-        counts[at] = window if (seen >= 2) & (run < window) else 0.0
-    return shift, total, square_total, last, seen, run
+        counts[at] = size if run < size else 0.0
+        if plain:
+            window_sum = window_sum + value - removed
+            window_sums[at] = window_sum
+    return shift, total, square_total, last, seen + stop - start, run, window_sum
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _resums(values: FloatArray, first: int, size: int) -> Resums:  # pragma: no cover - compiled
+def _resums(values: FloatArray, first: int, size: int, plain: bool) -> Resums:  # pragma: no cover
     # The exact sums of the offsets (and of their squares) of each window of `size` values ending
-    # at values[first], then every `size` values, from its newest value: by splitting
-    # (`exact_sums`), by fsum's own algorithm where a bit escapes. Those windows tile the values:
-    # laid out one per column, each row's offsets split across every window at once, the
-    # windows' sums in arrays of their own (not one window's values into one sum: a chain of
-    # dependent additions), which runs several windows at a time.
+    # at values[first], then every `size` values, from its newest value, and with `plain` of the
+    # values themselves: by splitting (`exact_sums`), by fsum's own algorithm where a bit
+    # escapes. Those windows tile the values: laid out one per column, each row's offsets split
+    # across every window at once, the windows' sums in arrays of their own (not one window's
+    # values into one sum: a chain of dependent additions), which runs several windows at a time.
     groups = max(0, (len(values) - first + size - 1) // size)
     start = first - size + 1
     columns = _columns(values[start : start + groups * size], size)
     shifts = columns[size - 1]
-    offsets = (np.zeros(groups), np.zeros(groups), np.zeros(groups, dtype=np.int64))
-    squares = (np.zeros(groups), np.zeros(groups), np.zeros(groups, dtype=np.int64))
+    offsets, squares, sums = _no_splits(groups), _no_splits(groups), _no_splits(groups if plain else 0)
     sigmas = _offset_splitters(values[start:], size)
     for row in range(size):
         _split_row(columns[row], shifts, sigmas, offsets, squares)
-    resum_totals, resum_squares = offsets[0], squares[0]
+    if plain:
+        sigma, sigma2 = splitters(largest_magnitude(values[start:]), size)
+        for row in range(size):
+            _split_values(columns[row], sigma, sigma2, sums)
     scratch = np.empty((3, size), dtype=np.float64)
     for group in range(groups):
         total = _split_total(offsets, group, sigmas[0])
@@ -164,8 +250,13 @@ def _resums(values: FloatArray, first: int, size: int) -> Resums:  # pragma: no 
         if math.isnan(total) or math.isnan(square_total):  # a bit escaped: the slow way
             window = values[start + group * size : start + (group + 1) * size]
             total, square_total = _shifted_sums(window, shifts[group], scratch)
-        resum_totals[group], resum_squares[group] = total, square_total
-    return resum_totals, resum_squares
+        offsets[0][group], squares[0][group] = total, square_total
+    for group in range(len(sums[0])):
+        window_sum = _split_total(sums, group, False)
+        if math.isnan(window_sum):
+            window_sum = shewchuk_sum(values[start + group * size : start + (group + 1) * size], scratch[2])
+        sums[0][group] = window_sum
+    return offsets[0], squares[0], sums[0]
 
 
 SplitSums = tuple[FloatArray, FloatArray, IntArray]
@@ -212,6 +303,25 @@ def _split_total(sums: SplitSums, at: int, plain: bool) -> float:  # pragma: no 
     # fsum's value of one window's split sum (its high part alone when summed plainly), NaN when a
     # bit escaped
     return sums[0][at] if plain else split_result((sums[0][at], sums[1][at], sums[2][at]))
+
+
+@numba.njit(cache=True, inline="always")
+def _no_splits(groups: int) -> SplitSums:  # pragma: no cover - compiled
+    # empty split sums for `groups` windows
+    return np.zeros(groups), np.zeros(groups), np.zeros(groups, dtype=np.int64)
+
+
+@numba.njit(cache=True, inline="always")
+def _split_values(
+    values: FloatArray, sigma: float, sigma2: float, sums: SplitSums
+) -> None:  # pragma: no cover
+    # Add one value of each window to its split sum
+    highs, lows, escaped = sums
+    for index in range(len(values)):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        highs[at], lows[at], escaped[at] = split_add(
+            (highs[at], lows[at], escaped[at]), values[at], sigma, sigma2
+        )
 
 
 @numba.njit(cache=True, error_model="numpy")
