@@ -136,22 +136,19 @@ def _running_sums(
     # Variance._variance_after for each input (the end of `values`, the window's values before):
     # the re-sums from `resums`, the first of them at input `first`, then every `size`; and the
     # plain sum as `kernels._running_sum` keeps it, when asked. Once the window is full, the
-    # inputs between two re-sums take a loop of their own, with no test of either.
+    # inputs take a loop of their own (`_settled_steps`).
     count = len(sums[0])
     held = len(values) - count
     resum = first
     index = 0
-    while index < count:
-        if running[4] >= size and index != resum:
-            stop = min(resum, count)
-            running = _settled_steps(values, held, size, index, stop, running, sums)
-            index = stop
-            continue
+    while index < count and running[4] < size:
         group = (index - first) // size if index == resum else -1
         running = _step(values, held, size, index, running, resums, group, sums)
         resum += size if index == resum else 0
         index += 1
-    return running
+    if len(sums[3]):  # a loop for each of with and without the plain sums: one testing is slower
+        return _settled_steps(values, held, size, index, resum, first, running, resums, sums, True)
+    return _settled_steps(values, held, size, index, resum, first, running, resums, sums, False)
 
 
 @numba.njit(cache=True, inline="always")
@@ -197,30 +194,48 @@ def _step(
 
 @numba.njit(cache=True, inline="always")
 def _settled_steps(
-    values: FloatArray, held: int, size: int, start: int, stop: int, running: Running, sums: Sums
+    values: FloatArray,
+    held: int,
+    size: int,
+    start: int,
+    resum: int,
+    first: int,
+    running: Running,
+    resums: Resums,
+    sums: Sums,
+    plain: bool,
 ) -> Running:  # pragma: no cover - compiled
-    # `_step` for inputs start to stop, none a re-sum and the window full before each: every one
-    # pushes a value out
+    # `_step` for the inputs from `start` on, the window full before each (every one pushes a
+    # value out), the next re-sum at input `resum`
     shift, total, square_total, last, seen, run, window_sum = running
     totals, squares, counts, window_sums = sums
-    plain = len(window_sums) > 0
-    for index in range(start, stop):
+    group = (resum - first) // size
+    for index in range(start, len(totals)):
         at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
         value = values[np.uint64(held + index)]
         removed = values[np.uint64(held + index - size)]
         run = run + 1 if value == last else 1
         last = value
-        offset = value - shift
-        gone = removed - shift
-        total = total + offset - gone
-        square_total = square_total + offset * offset - gone * gone
+        if index == resum:
+            slot = np.uint64(group)
+            shift, total, square_total = value, resums[0][slot], resums[1][slot]
+            if plain:
+                window_sum = resums[2][slot]
+            group += 1
+            resum += size
+        else:
+            offset = value - shift
+            gone = removed - shift
+            total = total + offset - gone
+            square_total = square_total + offset * offset - gone * gone
+            if plain:
+                window_sum = window_sum + value - removed
         totals[at] = total
         squares[at] = square_total
         counts[at] = size if run < size else 0.0
         if plain:
-            window_sum = window_sum + value - removed
             window_sums[at] = window_sum
-    return shift, total, square_total, last, seen + stop - start, run, window_sum
+    return shift, total, square_total, last, seen + len(totals) - start, run, window_sum
 
 
 @numba.njit(cache=True, error_model="numpy")
