@@ -26,7 +26,7 @@ from lean_core.indicators.batch.exact_sums import (
 )
 from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
-__all__ = ["deviations", "deviations_and_sums", "variance_kernel"]
+__all__ = ["deviations_and_sums", "variance_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -39,26 +39,15 @@ is exact, then the splitters (`exact_sums`) of the offsets and of their squares.
 
 @numba.njit(cache=True, error_model="numpy")
 def variance_kernel(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, root: bool
-) -> None:  # pragma: no cover - compiled
-    """Advance `Variance` (its square root, `StandardDeviation`, with `root`).
-
-    State: ring = the window of values, floats = [shift, sum, sum of squares, last value, value
-    removed last], ints = [tail, values seen, run length of equal values].
-    """
-    values = np.empty(len(inputs), dtype=np.float64)
-    deviations(inputs, ring, floats, ints, values, root)
-    out[:, 0] = values
-
-
-@numba.njit(cache=True, error_model="numpy")
-def deviations(
     inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, values: FloatArray, root: bool
 ) -> None:  # pragma: no cover - compiled
-    """`variance_kernel` into a contiguous array of values.
+    """Advance `Variance` (its square root, `StandardDeviation`, with `root`): each input's value
+    into `values`, one dimension (the adapter passes its output's column: no copy of a 2-D one).
 
-    The running sums come first (a sequential pass), then the variances from them: those do not
-    depend on each other, so that pass runs their divisions and roots several at a time.
+    State: ring = the window of values, floats = [shift, sum, sum of squares, last value, value
+    removed last], ints = [tail, values seen, run length of equal values]. The running sums come
+    first (a sequential pass), then the variances from them: those do not depend on each other,
+    so that pass runs their divisions and roots several at a time.
     """
     count = len(inputs)
     sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), np.empty(0))
@@ -76,7 +65,7 @@ def deviations_and_sums(
     window_sums: FloatArray,
     window_sum: float,
 ) -> float:  # pragma: no cover - compiled
-    """`deviations` (the roots), with the window's plain sum after each input, as `kernels.sma_kernel`
+    """`variance_kernel`'s roots, with the window's plain sum after each input, as `kernels.sma_kernel`
     keeps it (from `window_sum`, its total before; returned after): the Bollinger bands' middle.
 
     The plain sum runs in the same pass as the variance's: two chains of dependent additions side

@@ -158,7 +158,7 @@ def bollinger_sma_kernel(
         or size != len(deviation_ring)
         or not _same_window(deviation_ring, middle_ring, seen)
     ):
-        variance_kernels.deviations(
+        variance_kernels.variance_kernel(
             inputs, deviation_ring, deviation_floats, deviation_ints, deviations, True
         )
         kernels.sma_kernel(inputs, middle_ring, middle_floats, middle_ints, middles.reshape((count, 1)))
