@@ -1,12 +1,13 @@
 """Numba kernel of `Variance` and `StandardDeviation` (which `BollingerBands` runs too).
 
 Same contract as `kernels.py`: the kernel advances the state arrays `volatility_adapters` lays out
-in place and writes one output row per input, with the streaming path's float operations in the
-same order. The window of values is a ring as `RollingWindow` keeps it: the slots fill in order,
-then the oldest one (at `tail`) gives way to the newest; the kernel lays the window's values out
-ahead of its inputs (`rings`) and writes the window back once done. The running sums are re-added
-exactly every window length, as the streaming path does, by splitting (`exact_sums`): those re-sums
-depend on the values alone, so they come in a pass of their own, many windows at a time.
+in place and writes one value per input, with the streaming path's float operations in the same
+order (the Bollinger bands' kernel runs it with its simple middle band's sum: `deviations_and_sums`).
+The window of values is a ring as `RollingWindow` keeps it: the slots fill in order, then the
+oldest one (at `tail`) gives way to the newest; the kernel lays the window's values out ahead of
+its inputs (`rings`) and writes the window back once done. The running sums are re-added exactly
+every window length, as the streaming path does, by splitting (`exact_sums`): those re-sums depend
+on the values alone, so they come in a pass of their own, many windows at a time.
 """
 
 from __future__ import annotations
