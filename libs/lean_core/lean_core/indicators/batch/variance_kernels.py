@@ -2,7 +2,7 @@
 
 Same contract as `kernels.py`: the kernel advances the state arrays `volatility_adapters` lays out
 in place and writes one value per input, with the streaming path's float operations in the same
-order (the Bollinger bands' kernel runs it with its simple middle band's sum: `deviations_and_sums`).
+order (the Bollinger bands' kernel runs it with its simple middle band: `deviations_and_means`).
 The window of values is a ring as `RollingWindow` keeps it: the slots fill in order, then the
 oldest one (at `tail`) gives way to the newest; the kernel lays the window's values out ahead of
 its inputs (`rings`) and writes the window back once done. The running sums are re-added exactly
@@ -27,7 +27,7 @@ from lean_core.indicators.batch.exact_sums import (
 )
 from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
-__all__ = ["deviations_and_sums", "variance_kernel"]
+__all__ = ["deviations_and_means", "variance_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -57,24 +57,26 @@ def variance_kernel(
 
 
 @numba.njit(cache=True, error_model="numpy")
-def deviations_and_sums(
+def deviations_and_means(
     inputs: FloatArray,
     ring: FloatArray,
     floats: FloatArray,
     ints: IntArray,
     values: FloatArray,
-    window_sums: FloatArray,
+    means: FloatArray,
     window_sum: float,
 ) -> float:  # pragma: no cover - compiled
-    """`variance_kernel`'s roots, with the window's plain sum after each input, as `kernels.sma_kernel`
-    keeps it (from `window_sum`, its total before; returned after): the Bollinger bands' middle.
+    """`variance_kernel`'s roots, with the simple average after each input into `means`: the
+    window's plain sum over its count, as `kernels.sma_kernel` keeps it (from `window_sum`, its
+    total before; returned after). The Bollinger bands' deviation and middle band.
 
     The plain sum runs in the same pass as the variance's: two chains of dependent additions side
-    by side take hardly longer than one. Its re-sums fall where the variance's do (every `size`
-    values: the two took the same values), and are taken with them.
+    by side take hardly longer than one, and the pass has room for the mean's division too. Its
+    re-sums fall where the variance's do (every `size` values: the two took the same values), and
+    are taken with them.
     """
     count = len(inputs)
-    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), window_sums)
+    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), means)
     window_sum = _add_shifted_sums(inputs, ring, floats, ints, sums, window_sum)
     _variances(sums[0], sums[1], sums[2], True)
     return window_sum
@@ -86,7 +88,7 @@ of equal values; then the window's plain sum."""
 Sums = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 """After each input: the sum of the offsets, the sum of their squares, the window's count (0.0:
 the variance is 0 whatever the sums, as for a single value or a window of equal values), and the
-window's plain sum (an empty array: not asked for)."""
+window's mean (its plain sum over its count; an empty array: not asked for)."""
 Resums = tuple[FloatArray, FloatArray, FloatArray]
 """The exact sums of the offsets, of their squares and of the values at each of a batch's re-sums,
 in order (the last empty when the plain sums are not asked for)."""
@@ -125,8 +127,8 @@ def _running_sums(
 ) -> Running:  # pragma: no cover - compiled
     # Variance._variance_after for each input (the end of `values`, the window's values before):
     # the re-sums from `resums`, the first of them at input `first`, then every `size`; and the
-    # plain sum as `kernels._running_sum` keeps it, when asked. Once the window is full, the
-    # inputs take a loop of their own (`_settled_steps`).
+    # plain sum as `kernels._running_sum` keeps it, with its mean, when asked. Once the window is
+    # full, the inputs take a loop of their own (`_settled_steps`).
     count = len(sums[0])
     held = len(values) - count
     resum = first
@@ -178,7 +180,7 @@ def _step(
     sums[0][index], sums[1][index] = total, square_total
     sums[2][index] = window if (seen >= 2) & (run < window) else 0.0
     if len(sums[3]):
-        sums[3][index] = window_sum
+        sums[3][index] = window_sum / window
     return shift, total, square_total, value, seen, run, window_sum
 
 
@@ -198,7 +200,7 @@ def _settled_steps(
     # `_step` for the inputs from `start` on, the window full before each (every one pushes a
     # value out), the next re-sum at input `resum`
     shift, total, square_total, last, seen, run, window_sum = running
-    totals, squares, counts, window_sums = sums
+    totals, squares, counts, means = sums
     group = (resum - first) // size
     for index in range(start, len(totals)):
         at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
@@ -224,7 +226,7 @@ def _settled_steps(
         squares[at] = square_total
         counts[at] = size if run < size else 0.0
         if plain:
-            window_sums[at] = window_sum
+            means[at] = window_sum / size
     return shift, total, square_total, last, seen + len(totals) - start, run, window_sum
 
 

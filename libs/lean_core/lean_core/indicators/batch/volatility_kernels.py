@@ -146,7 +146,7 @@ def bollinger_sma_kernel(
     (their kernels' state as their adapters lay it out), then `bollinger_kernel`'s columns.
 
     The two took the same values (the bands feed both each input): their windows are then the
-    same, and the middle band's running sum runs in the deviation's pass (`deviations_and_sums`).
+    same, and the middle band runs in the deviation's pass (`deviations_and_means`).
     """
     count = len(inputs)
     deviations = np.empty(count, dtype=np.float64)
@@ -163,12 +163,11 @@ def bollinger_sma_kernel(
         )
         kernels.sma_kernel(inputs, middle_ring, middle_floats, middle_ints, middles.reshape((count, 1)))
     else:
-        middle_floats[0] = variance_kernels.deviations_and_sums(
+        middle_floats[0] = variance_kernels.deviations_and_means(
             inputs, deviation_ring, deviation_floats, deviation_ints, deviations, middles, middle_floats[0]
         )
         middle_ring[:] = deviation_ring
         middle_ints[0], middle_ints[1] = deviation_ints[0], deviation_ints[1]
-        _means(middles, seen, size)
     _bands(inputs, deviations, middles, floats, ints, out)
 
 
@@ -177,23 +176,6 @@ def _same_window(ring: FloatArray, other: FloatArray, seen: int) -> bool:  # pra
     # whether two rings of a window hold the same values after `seen` inputs, bit for bit
     held = min(seen, len(ring))
     return bool(np.all(ring[:held].view(np.int64) == other[:held].view(np.int64)))
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _means(sums: FloatArray, seen: int, size: int) -> None:  # pragma: no cover - compiled
-    # `kernels.sma_kernel`'s mean from each input's window sum (`seen` inputs before the first),
-    # in place: a pass of its own runs the divisions several at a time
-    filling = min(max(size - 1 - seen, 0), len(sums))  # the inputs before the window is full
-    for index in range(filling):
-        sums[index] = sums[index] / (seen + 1 + index)
-    _divide(sums[filling:], float(size))
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _divide(values: FloatArray, divisor: float) -> None:  # pragma: no cover - compiled
-    # a loop of its own: in `_means`' it runs one division at a time
-    for index in range(len(values)):
-        values[index] = values[index] / divisor
 
 
 @numba.njit(cache=True, error_model="numpy")
