@@ -86,7 +86,8 @@ Running = tuple[float, float, float, float, int, int, float]
 """The variance's running state: shift, sum, sum of squares, last value, values seen, run length
 of equal values; then the window's plain sum."""
 Sums = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
-"""After each input: the sum of the offsets, the sum of their squares, the window's count (0.0:
+"""After each input: the mean of the offsets (their sum over the count, whatever that gives for a
+count of 0.0), the sum of their squares, the window's count (0.0:
 the variance is 0 whatever the sums, as for a single value or a window of equal values), and the
 window's mean (its plain sum over its count; an empty array: not asked for)."""
 Resums = tuple[FloatArray, FloatArray, FloatArray]
@@ -177,8 +178,8 @@ def _step(
                 square_total = square_total - gone * gone
         window_sum = window_sum + value - removed if seen > size else window_sum + value
     window = seen if seen < size else size
-    sums[0][index], sums[1][index] = total, square_total
-    sums[2][index] = window if (seen >= 2) & (run < window) else 0.0
+    count = window if (seen >= 2) & (run < window) else 0.0
+    sums[0][index], sums[1][index], sums[2][index] = total / count, square_total, count
     if len(sums[3]):
         sums[3][index] = window_sum / window
     return shift, total, square_total, value, seen, run, window_sum
@@ -222,9 +223,10 @@ def _settled_steps(
             square_total = square_total + offset * offset - gone * gone
             if plain:
                 window_sum = window_sum + value - removed
-        totals[at] = total
+        count = size if run < size else 0.0
+        totals[at] = total / count
         squares[at] = square_total
-        counts[at] = size if run < size else 0.0
+        counts[at] = count
         if plain:
             means[at] = window_sum / size
     return shift, total, square_total, last, seen + len(totals) - start, run, window_sum
@@ -335,12 +337,13 @@ def _split_values(
 def _variances(
     values: FloatArray, squares: FloatArray, counts: FloatArray, root: bool
 ) -> None:  # pragma: no cover - compiled
-    # Variance._variance_after from the sums (`values` holds the sums of the offsets on entry).
-    # A pass of its own over contiguous arrays: the divisions and roots do not depend on each
-    # other, so it runs several at a time.
+    # Variance._variance_after from the sums (`values` holds the offsets' means on entry: their
+    # division has room in the running pass, which waits on its chains of additions). A pass of
+    # its own over contiguous arrays: the divisions and roots do not depend on each other, so it
+    # runs several at a time.
     for index in range(len(counts)):
         count = counts[index]
-        mean = values[index] / count
+        mean = values[index]
         spread = squares[index] / count - mean * mean
         # max(0.0, spread): 0.0 unless spread is greater (so never -0.0, nor NaN); a zero count
         # means a variance of 0 whatever the sums. Selects, no branch: the loop runs several at
