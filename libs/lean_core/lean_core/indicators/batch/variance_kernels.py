@@ -87,9 +87,9 @@ Running = tuple[float, float, float, float, int, int, float]
 of equal values; then the window's plain sum."""
 Sums = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 """After each input: the mean of the offsets (their sum over the count, whatever that gives for a
-count of 0.0), the sum of their squares, the window's count (0.0:
-the variance is 0 whatever the sums, as for a single value or a window of equal values), and the
-window's mean (its plain sum over its count; an empty array: not asked for)."""
+count of 0.0), the sum of their squares, the window's count (0.0: the variance is 0 whatever the
+sums, as for a single value or a window of equal values), and the window's mean (its plain sum
+over its count; an empty array: not asked for)."""
 Resums = tuple[FloatArray, FloatArray, FloatArray]
 """The exact sums of the offsets, of their squares and of the values at each of a batch's re-sums,
 in order (the last empty when the plain sums are not asked for)."""
