@@ -64,8 +64,9 @@ _AVERAGE_ADAPTERS: tuple[BatchAdapter[Any], ...] = tuple(
 _SMOOTHED = (kernels.EXPONENTIAL, kernels.WILDERS)
 assert all(AVERAGE_CLASSES[kind] in (ExponentialMovingAverage, WilderMovingAverage) for kind in _SMOOTHED)
 
-#: `average_kinds` by packed header: a composite's layouts are few
-_KINDS: dict[bytes, tuple[int, ...]] = {}
+#: `average_kinds` and `smoothing_kinds` by packed header: a composite's layouts are few, and a
+#: kernel asks once per data batch (cheaper looked up than read from the header each time)
+_KINDS: dict[bytes, tuple[tuple[int, ...], tuple[int, ...] | None]] = {}
 #: the simple average's kind
 SIMPLE = AVERAGE_CLASSES.index(SimpleMovingAverage)
 
@@ -96,11 +97,7 @@ def average_kinds(state: KernelState) -> tuple[int, ...]:
     A composite whose averages are of kinds it fuses runs them in one kernel with its own
     arithmetic, their arrays in the state's order.
     """
-    header = state[0]
-    key = header.tobytes()  # cheaper than reading the kinds: a batch asks once per data batch
-    if key not in _KINDS:
-        _KINDS[key] = tuple(header[1:, 1].tolist())
-    return _KINDS[key]
+    return _kinds_of(state[0])[0]
 
 
 def smoothing_kinds(state: KernelState) -> tuple[int, ...] | None:
@@ -109,8 +106,17 @@ def smoothing_kinds(state: KernelState) -> tuple[int, ...] | None:
     Those keep the same two arrays and step by `kernels.smooth`: RSI, MACD and the average true
     range run them in one kernel (the kinds as arguments).
     """
-    kinds = average_kinds(state)
-    return kinds if all(kind in _SMOOTHED for kind in kinds) else None
+    return _kinds_of(state[0])[1]
+
+
+def _kinds_of(header: npt.NDArray[np.int64]) -> tuple[tuple[int, ...], tuple[int, ...] | None]:
+    # `average_kinds` and `smoothing_kinds` of a header, looked up
+    key = header.tobytes()
+    found = _KINDS.get(key)
+    if found is None:
+        kinds = tuple(header[1:, 1].tolist())
+        found = _KINDS[key] = kinds, kinds if all(kind in _SMOOTHED for kind in kinds) else None
+    return found
 
 
 def unpack(state: KernelState) -> tuple[KernelState, list[AveragePart]]:

@@ -30,8 +30,17 @@ def oldest_first(
     values = np.empty(keep + len(inputs), dtype=np.float64)
     for index in range(keep):
         values[index] = ring[(seen - keep + index) % size]  # position seen - keep + index + 1
-    values[keep:] = inputs
+    _copy(inputs, values[keep:])
     return values
+
+
+@numba.njit(cache=True, inline="always")
+def _copy(source: FloatArray, target: FloatArray) -> None:  # pragma: no cover - compiled
+    # target[:] = source, several values at a time: numba's slice assignment copies one at a time
+    # (unsigned indices: numba then skips its negative-index fix-up, which keeps this loop from it)
+    for index in range(len(source)):
+        at = np.uint64(index)
+        target[at] = source[at]
 
 
 @numba.njit(cache=True)

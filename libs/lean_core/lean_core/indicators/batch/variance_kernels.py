@@ -1,10 +1,13 @@
 """Numba kernel of `Variance` and `StandardDeviation` (which `BollingerBands` runs too).
 
 Same contract as `kernels.py`: the kernel advances the state arrays `volatility_adapters` lays out
-in place and writes one output row per input, with the streaming path's float operations in the
-same order. The window of values is a ring as `RollingWindow` keeps it: the slots fill in order,
-then the oldest one (at `tail`) gives way to the newest. The running sums are re-added exactly
-every window length, as the streaming path does, by splitting (`exact_sums`).
+in place and writes one value per input, with the streaming path's float operations in the same
+order (the Bollinger bands' kernel runs it with its simple middle band: `deviations_and_means`).
+The window of values is a ring as `RollingWindow` keeps it: the slots fill in order, then the
+oldest one (at `tail`) gives way to the newest; the kernel lays the window's values out ahead of
+its inputs (`rings`) and writes the window back once done. The running sums are re-added exactly
+every window length, as the streaming path does, by splitting (`exact_sums`): those re-sums depend
+on the values alone, so they come in a pass of their own, many windows at a time.
 """
 
 from __future__ import annotations
@@ -16,32 +19,18 @@ import numpy as np
 import numpy.typing as npt
 
 from lean_core.indicators.batch.exact_sums import (
-    SplitSum,
+    largest_magnitude,
     shewchuk_sum,
     split_add,
     split_result,
-    split_start,
     splitters,
 )
+from lean_core.indicators.batch.rings import keep_newest, oldest_first
 
-__all__ = ["deviations", "variance_kernel"]
+__all__ = ["deviations_and_means", "variance_kernel"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@numba.njit(cache=True, inline="always")
-def _push(ring: FloatArray, tail: int, seen: int, value: float, removed: float) -> tuple[int, float]:
-    # `seen` counts `value` already; returns the new tail and the value that last gave way
-    # (unsigned slots: numba then skips its negative-index fix-up)
-    size = len(ring)
-    if seen <= size:
-        ring[np.uint64(seen - 1)] = value
-        return tail, removed
-    slot = np.uint64(tail)
-    removed = ring[slot]
-    ring[slot] = value
-    return (tail + 1 if tail + 1 < size else 0), removed
 
 
 Splitters = tuple[bool, float, float, float, float]
@@ -51,208 +40,310 @@ is exact, then the splitters (`exact_sums`) of the offsets and of their squares.
 
 @numba.njit(cache=True, error_model="numpy")
 def variance_kernel(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, out: FloatArray, root: bool
+    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, values: FloatArray, root: bool
 ) -> None:  # pragma: no cover - compiled
-    """Advance `Variance` (its square root, `StandardDeviation`, with `root`).
+    """Advance `Variance` (its square root, `StandardDeviation`, with `root`): each input's value
+    into `values`, one dimension (the adapter passes its output's column: no copy of a 2-D one).
 
     State: ring = the window of values, floats = [shift, sum, sum of squares, last value, value
-    removed last], ints = [tail, values seen, run length of equal values].
+    removed last], ints = [tail, values seen, run length of equal values]. The running sums come
+    first (a sequential pass), then the variances from them: those do not depend on each other,
+    so that pass runs their divisions and roots several at a time.
     """
-    values = np.empty(len(inputs), dtype=np.float64)
-    deviations(inputs, ring, floats, ints, values, root)
-    out[:, 0] = values
+    count = len(inputs)
+    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), np.empty(0))
+    _add_shifted_sums(inputs, ring, floats, ints, sums, 0.0)
+    _variances(sums[0], sums[1], sums[2], root)
 
 
 @numba.njit(cache=True, error_model="numpy")
-def deviations(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, values: FloatArray, root: bool
-) -> None:  # pragma: no cover - compiled
-    """`variance_kernel` into a contiguous array of values (a composite's kernel runs it too).
+def deviations_and_means(
+    inputs: FloatArray,
+    ring: FloatArray,
+    floats: FloatArray,
+    ints: IntArray,
+    values: FloatArray,
+    means: FloatArray,
+    window_sum: float,
+) -> float:  # pragma: no cover - compiled
+    """`variance_kernel`'s roots, with the simple average after each input into `means`: the
+    window's plain sum over its count, as `kernels.sma_kernel` keeps it (from `window_sum`, its
+    total before; returned after). The Bollinger bands' deviation and middle band.
 
-    The running sums come first (a sequential pass), then the variances from them: those do not
-    depend on each other, so that pass runs their divisions and roots several at a time.
+    The plain sum runs in the same pass as the variance's: two chains of dependent additions side
+    by side take hardly longer than one, and the pass has room for the mean's division too. Its
+    re-sums fall where the variance's do (every `size` values: the two took the same values), and
+    are taken with them.
     """
     count = len(inputs)
-    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64))
-    _add_shifted_sums(inputs, ring, floats, ints, sums)
-    _variances(*sums, root)
+    sums = (values, np.empty(count, dtype=np.float64), np.empty(count, dtype=np.float64), means)
+    window_sum = _add_shifted_sums(inputs, ring, floats, ints, sums, window_sum)
+    _variances(sums[0], sums[1], sums[2], True)
+    return window_sum
 
 
-Running = tuple[float, float, float, float, float, int, int, int]
-"""The variance's running state: shift, sum, sum of squares, last value, value removed last, the
-window's tail, values seen, run length of equal values."""
-Sums = tuple[FloatArray, FloatArray, FloatArray]
-"""After each input: the sum of the offsets, the sum of their squares, the window's count (0.0:
-the variance is 0 whatever the sums, as for a single value or a window of equal values)."""
-Splits = tuple[SplitSum, SplitSum]
-"""The exact sums in progress of a group's offsets and of their squares."""
+Running = tuple[float, float, float, float, int, int, float]
+"""The variance's running state: shift, sum, sum of squares, last value, values seen, run length
+of equal values; then the window's plain sum."""
+Sums = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+"""After each input: the mean of the offsets (their sum over the count, whatever that gives for a
+count of 0.0), the sum of their squares, the window's count (0.0: the variance is 0 whatever the
+sums, as for a single value or a window of equal values), and the window's mean (its plain sum
+over its count; an empty array: not asked for)."""
+Resums = tuple[FloatArray, FloatArray, FloatArray]
+"""The exact sums of the offsets, of their squares and of the values at each of a batch's re-sums,
+in order (the last empty when the plain sums are not asked for)."""
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _add_shifted_sums(
-    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, sums: Sums
-) -> None:  # pragma: no cover - compiled
+    inputs: FloatArray, ring: FloatArray, floats: FloatArray, ints: IntArray, sums: Sums, window_sum: float
+) -> float:  # pragma: no cover - compiled
     # The sums are re-added exactly at the first value and every `size` values
-    # (Variance._resynchronise), from the window's offsets from its newest value. That window is
-    # the values since the last re-sum (a group), and its newest value is an input known in
-    # advance: so each value's offset is split into the exact sums as it comes (`exact_sums`),
-    # when the group's re-sum falls in this batch.
+    # (Variance._resynchronise), from the window's offsets from its newest value; in between, a
+    # value adds its offset and takes off that of the value it pushes out. With the window's
+    # values laid out ahead of the inputs (`oldest_first`), the value pushed out is the one
+    # `size` places before, and a re-sum's window a range: the re-sums depend on the values
+    # alone, so they come first, in a pass of their own, and the running sums take them in turn.
     size = len(ring)
-    running = (floats[0], floats[1], floats[2], floats[3], floats[4], ints[0], ints[1], ints[2])
-    sigmas = _offset_splitters(ring[: min(ints[1], size)], inputs, size)
-    scratch = np.empty((3, size), dtype=np.float64)
-    until_resync = size - ints[1] % size
-    index = 0
-    while index < len(inputs):
-        stop = min(index + until_resync, len(inputs))  # the group's inputs in this batch
-        group_shift = inputs[stop - 1]
-        if index == 0:  # the group began in an earlier batch: split what the window holds of it
-            splits = _split_window_offsets(ring, running[6], running[5], group_shift, sigmas)
-        else:
-            splits = split_start(sigmas[1]), split_start(sigmas[3])
-        group_sums = (sums[0][index:stop], sums[1][index:stop], sums[2][index:stop])
-        resyncs = stop - index == until_resync
-        if resyncs and running[6] >= size:  # the usual group: a full window, re-summed here
-            running, splits = _settled_group(inputs[index:stop], ring, running, sigmas, splits, group_sums)
-        else:
-            running, splits = _any_group(
-                inputs[index:stop], ring, running, resyncs, sigmas, splits, group_sums
-            )
-        until_resync -= stop - index
-        index = stop
-        if until_resync == 0:  # the group's last value re-sums: its running sums give way
-            running = _resync(running, group_shift, splits, ring, scratch)
-            sums[0][index - 1], sums[1][index - 1] = running[1], running[2]
-            until_resync = size
-    floats[0], floats[1], floats[2], floats[3], floats[4] = running[:5]
-    ints[0], ints[1], ints[2] = running[5:]
+    seen = ints[1]
+    values = oldest_first(ring, seen, size, inputs)
+    held = len(values) - len(inputs)
+    first = size - 1 - seen % size  # the first input a re-sum falls on: seen + first + 1 = 0 mod size
+    resums = _resums(values, held + first, size, len(sums[3]) > 0)
+    running = (floats[0], floats[1], floats[2], floats[3], seen, ints[2], window_sum)
+    running = _running_sums(values, size, running, resums, first, sums)
+    floats[0], floats[1], floats[2], floats[3] = running[:4]
+    seen = running[4]
+    if seen > size and len(inputs):
+        floats[4] = values[len(values) - 1 - size]  # the value the last input pushed out
+    ints[0] = keep_newest(values, seen, ring)
+    ints[1], ints[2] = seen, running[5]
+    return running[6]
 
 
-@numba.njit(cache=True, inline="always")
-def _resync(
-    running: Running, shift: float, splits: Splits, ring: FloatArray, scratch: FloatArray
-) -> Running:  # pragma: no cover - compiled
-    # The sums of the window's offsets from its newest value: fsum's, from their split sums, or
-    # when a bit escaped from the offsets themselves
-    _, _, _, last, removed, tail, seen, run = running
-    total, square_total = split_result(splits[0]), split_result(splits[1])
-    if math.isnan(total) or math.isnan(square_total):  # a bit escaped: the slow way
-        total, square_total = _shifted_sums(ring[: min(seen, len(ring))], shift, scratch)
-    return shift, total, square_total, last, removed, tail, seen, run
-
-
-@numba.njit(cache=True, inline="always")
-def _settled_group(
-    values: FloatArray, ring: FloatArray, running: Running, sigmas: Splitters, splits: Splits, sums: Sums
-) -> tuple[Running, Splits]:  # pragma: no cover - compiled
-    # `_any_group` once the window is full (each input pushes one out) and when the group's
-    # re-sum falls in the batch (each offset from its newest value is split): the same steps
-    # with no test of either, the splits in a loop of their own (together they hold more values
-    # than there are registers)
-    shift, total, square_total, last, removed, tail, seen, run = running
-    totals, squares, counts = sums
-    size = len(ring)
-    for index in range(len(values)):
-        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
-        value = values[at]
-        run = run + 1 if value == last else 1
-        last = value
-        slot = np.uint64(tail)
-        removed = ring[slot]
-        ring[slot] = value
-        tail = tail + 1 if tail + 1 < size else 0
-        offset = value - shift
-        gone = removed - shift
-        total = total + offset - gone
-        square_total = square_total + offset * offset - gone * gone
-        totals[at] = total
-        squares[at] = square_total
-        counts[at] = size if run < size else 0.0
-    splits = _split_offsets(values, values[len(values) - 1], sigmas, splits)
-    return (shift, total, square_total, last, removed, tail, seen + len(values), run), splits
-
-
-@numba.njit(cache=True, inline="always")
-def _any_group(
-    values: FloatArray,
-    ring: FloatArray,
-    running: Running,
-    resyncs: bool,
-    sigmas: Splitters,
-    splits: Splits,
-    sums: Sums,
-) -> tuple[Running, Splits]:  # pragma: no cover - compiled
-    # A group's inputs in this batch, one step at a time as `_variance_after` takes them; the
-    # offsets from the group's newest value split when its re-sum falls in this batch
-    shift, total, square_total, last, removed, tail, seen, run = running
-    totals, squares, counts = sums
-    size = len(ring)
-    for index in range(len(values)):
-        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
-        value = values[at]
-        run = run + 1 if value == last else 1
-        last = value
-        seen += 1
-        tail, removed = _push(ring, tail, seen, value, removed)
-        shift, total, square_total = _running_sums(shift, total, square_total, value, removed, seen, size)
-        window = seen if seen < size else size
-        totals[at] = total
-        squares[at] = square_total
-        counts[at] = window if (seen >= 2) & (run < window) else 0.0
-    if resyncs:
-        splits = _split_offsets(values, values[len(values) - 1], sigmas, splits)
-    return (shift, total, square_total, last, removed, tail, seen, run), splits
-
-
-@numba.njit(cache=True, inline="always")
-def _split_offsets(
-    values: FloatArray, shift: float, sigmas: Splitters, splits: Splits
-) -> Splits:  # pragma: no cover - compiled
-    # Add the values' offsets from `shift`, and their squares, to their exact sums
-    plain, sigma, sigma2, square_sigma, square_sigma2 = sigmas
-    offsets, squares = splits
-    if plain:  # the plain sum of the offsets is exact (`_offset_splitters`)
-        total = offsets[0]
-        for index in range(len(values)):
-            offset = values[np.uint64(index)] - shift
-            total += offset
-            squares = split_add(squares, offset * offset, square_sigma, square_sigma2)
-        return (total, offsets[1], offsets[2]), squares
-    for index in range(len(values)):
-        offset = values[np.uint64(index)] - shift
-        offsets = split_add(offsets, offset, sigma, sigma2)
-        squares = split_add(squares, offset * offset, square_sigma, square_sigma2)
-    return offsets, squares
-
-
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True, error_model="numpy")
 def _running_sums(
-    shift: float, total: float, square_total: float, value: float, removed: float, seen: int, size: int
-) -> tuple[float, float, float]:  # pragma: no cover - compiled
-    # Variance._variance_after between re-sums: add the value's offset from the shift (and its
-    # square), drop the removed value's; a first value starts the sums (its offset is 0)
-    if seen == 1:
-        return value, 0.0, 0.0
-    offset = value - shift
-    total = total + offset
-    square_total = square_total + offset * offset
-    if seen > size:
-        gone = removed - shift
-        total = total - gone
-        square_total = square_total - gone * gone
-    return shift, total, square_total
+    values: FloatArray, size: int, running: Running, resums: Resums, first: int, sums: Sums
+) -> Running:  # pragma: no cover - compiled
+    # Variance._variance_after for each input (the end of `values`, the window's values before):
+    # the re-sums from `resums`, the first of them at input `first`, then every `size`; and the
+    # plain sum as `kernels._running_sum` keeps it, with its mean, when asked. Once the window is
+    # full, the inputs take a loop of their own (`_settled_steps`).
+    count = len(sums[0])
+    held = len(values) - count
+    resum = first
+    index = 0
+    while index < count and running[4] < size:
+        group = (index - first) // size if index == resum else -1
+        running = _step(values, held, size, index, running, resums, group, sums)
+        resum += size if index == resum else 0
+        index += 1
+    if len(sums[3]):  # a loop for each of with and without the plain sums: one testing is slower
+        return _settled_steps(values, held, size, index, resum, first, running, resums, sums, True)
+    return _settled_steps(values, held, size, index, resum, first, running, resums, sums, False)
+
+
+@numba.njit(cache=True, inline="always")
+def _step(
+    values: FloatArray,
+    held: int,
+    size: int,
+    index: int,
+    running: Running,
+    resums: Resums,
+    group: int,
+    sums: Sums,
+) -> Running:  # pragma: no cover - compiled
+    # Input `index` (at values[held + index]): a re-sum from `resums`' group `group` (-1: none),
+    # else a running step; either while the window fills
+    shift, total, square_total, last, seen, run, window_sum = running
+    value = values[held + index]
+    run = run + 1 if value == last else 1
+    seen += 1
+    removed = values[held + index - size] if seen > size else 0.0
+    if group >= 0:
+        shift, total, square_total = value, resums[0][group], resums[1][group]
+        window_sum = resums[2][group] if len(sums[3]) else window_sum
+    else:
+        if seen == 1:  # a first value's window re-sums too: its offset is 0
+            shift, total, square_total = value, 0.0, 0.0
+        else:
+            offset = value - shift
+            total = total + offset
+            square_total = square_total + offset * offset
+            if seen > size:
+                gone = removed - shift
+                total = total - gone
+                square_total = square_total - gone * gone
+        window_sum = window_sum + value - removed if seen > size else window_sum + value
+    window = seen if seen < size else size
+    count = window if (seen >= 2) & (run < window) else 0.0
+    sums[0][index], sums[1][index], sums[2][index] = total / count, square_total, count
+    if len(sums[3]):
+        sums[3][index] = window_sum / window
+    return shift, total, square_total, value, seen, run, window_sum
+
+
+@numba.njit(cache=True, inline="always")
+def _settled_steps(
+    values: FloatArray,
+    held: int,
+    size: int,
+    start: int,
+    resum: int,
+    first: int,
+    running: Running,
+    resums: Resums,
+    sums: Sums,
+    plain: bool,
+) -> Running:  # pragma: no cover - compiled
+    # `_step` for the inputs from `start` on, the window full before each (every one pushes a
+    # value out), the next re-sum at input `resum`
+    shift, total, square_total, last, seen, run, window_sum = running
+    totals, squares, counts, means = sums
+    group = (resum - first) // size
+    for index in range(start, len(totals)):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        value = values[np.uint64(held + index)]
+        removed = values[np.uint64(held + index - size)]
+        run = run + 1 if value == last else 1
+        last = value
+        if index == resum:
+            slot = np.uint64(group)
+            shift, total, square_total = value, resums[0][slot], resums[1][slot]
+            if plain:
+                window_sum = resums[2][slot]
+            group += 1
+            resum += size
+        else:
+            offset = value - shift
+            gone = removed - shift
+            total = total + offset - gone
+            square_total = square_total + offset * offset - gone * gone
+            if plain:
+                window_sum = window_sum + value - removed
+        count = size if run < size else 0.0
+        totals[at] = total / count
+        squares[at] = square_total
+        counts[at] = count
+        if plain:
+            means[at] = window_sum / size
+    return shift, total, square_total, last, seen + len(totals) - start, run, window_sum
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _resums(values: FloatArray, first: int, size: int, plain: bool) -> Resums:  # pragma: no cover
+    # The exact sums of the offsets (and of their squares) of each window of `size` values ending
+    # at values[first], then every `size` values, from its newest value, and with `plain` of the
+    # values themselves: by splitting (`exact_sums`), by fsum's own algorithm where a bit
+    # escapes. Those windows tile the values: laid out one per column, each row's offsets split
+    # across every window at once, the windows' sums in arrays of their own (not one window's
+    # values into one sum: a chain of dependent additions), which runs several windows at a time.
+    groups = max(0, (len(values) - first + size - 1) // size)
+    start = first - size + 1
+    columns = _columns(values[start : start + groups * size], size)
+    shifts = columns[size - 1]
+    offsets, squares, sums = _no_splits(groups), _no_splits(groups), _no_splits(groups if plain else 0)
+    sigmas = _offset_splitters(values[start:], size)
+    for row in range(size):
+        _split_row(columns[row], shifts, sigmas, offsets, squares)
+    if plain:
+        sigma, sigma2 = splitters(largest_magnitude(values[start:]), size)
+        for row in range(size):
+            _split_values(columns[row], sigma, sigma2, sums)
+    scratch = np.empty((3, size), dtype=np.float64)
+    for group in range(groups):
+        total = _split_total(offsets, group, sigmas[0])
+        square_total = _split_total(squares, group, False)
+        if math.isnan(total) or math.isnan(square_total):  # a bit escaped: the slow way
+            window = values[start + group * size : start + (group + 1) * size]
+            total, square_total = _shifted_sums(window, shifts[group], scratch)
+        offsets[0][group], squares[0][group] = total, square_total
+    for group in range(len(sums[0])):
+        window_sum = _split_total(sums, group, False)
+        if math.isnan(window_sum):
+            window_sum = shewchuk_sum(values[start + group * size : start + (group + 1) * size], scratch[2])
+        sums[0][group] = window_sum
+    return offsets[0], squares[0], sums[0]
+
+
+SplitSums = tuple[FloatArray, FloatArray, IntArray]
+"""Split sums in progress (`exact_sums.SplitSum`) of several windows, one per element (whether a
+bit escaped as 0 or 1: integer flags let the loops run several windows at a time, booleans not)."""
+
+
+@numba.njit(cache=True)
+def _columns(values: FloatArray, size: int) -> FloatArray:  # pragma: no cover - compiled
+    # values[k * size + row] at [row, k] (numba's own copy of a transposed view is far slower)
+    groups = len(values) // size
+    columns = np.empty((size, groups), dtype=np.float64)
+    for group in range(groups):
+        for row in range(size):
+            columns[row, group] = values[group * size + row]
+    return columns
+
+
+@numba.njit(cache=True, inline="always")
+def _split_row(
+    values: FloatArray, shifts: FloatArray, sigmas: Splitters, offsets: SplitSums, squares: SplitSums
+) -> None:  # pragma: no cover - compiled
+    # Add one value of each window: its offset from the window's shift, and the offset's square
+    plain, sigma, sigma2, square_sigma, square_sigma2 = sigmas
+    highs, lows, escaped = offsets
+    square_highs, square_lows, square_escaped = squares
+    for index in range(len(values)):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        offset = values[at] - shifts[at]
+        if plain:  # the plain sum of the offsets is exact (`_offset_splitters`)
+            highs[at] += offset
+        else:
+            highs[at], lows[at], escaped[at] = split_add(
+                (highs[at], lows[at], escaped[at]), offset, sigma, sigma2
+            )
+        square = offset * offset
+        square_highs[at], square_lows[at], square_escaped[at] = split_add(
+            (square_highs[at], square_lows[at], square_escaped[at]), square, square_sigma, square_sigma2
+        )
+
+
+@numba.njit(cache=True, inline="always")
+def _split_total(sums: SplitSums, at: int, plain: bool) -> float:  # pragma: no cover - compiled
+    # fsum's value of one window's split sum (its high part alone when summed plainly), NaN when a
+    # bit escaped
+    return sums[0][at] if plain else split_result((sums[0][at], sums[1][at], sums[2][at]))
+
+
+@numba.njit(cache=True, inline="always")
+def _no_splits(groups: int) -> SplitSums:  # pragma: no cover - compiled
+    # empty split sums for `groups` windows
+    return np.zeros(groups), np.zeros(groups), np.zeros(groups, dtype=np.int64)
+
+
+@numba.njit(cache=True, inline="always")
+def _split_values(
+    values: FloatArray, sigma: float, sigma2: float, sums: SplitSums
+) -> None:  # pragma: no cover
+    # Add one value of each window to its split sum
+    highs, lows, escaped = sums
+    for index in range(len(values)):
+        at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
+        highs[at], lows[at], escaped[at] = split_add(
+            (highs[at], lows[at], escaped[at]), values[at], sigma, sigma2
+        )
 
 
 @numba.njit(cache=True, error_model="numpy")
 def _variances(
     values: FloatArray, squares: FloatArray, counts: FloatArray, root: bool
 ) -> None:  # pragma: no cover - compiled
-    # Variance._variance_after from the sums (`values` holds the sums of the offsets on entry).
-    # A pass of its own over contiguous arrays: the divisions and roots do not depend on each
-    # other, so it runs several at a time.
+    # Variance._variance_after from the sums (`values` holds the offsets' means on entry: their
+    # division has room in the running pass, which waits on its chains of additions). A pass of
+    # its own over contiguous arrays: the divisions and roots do not depend on each other, so it
+    # runs several at a time.
     for index in range(len(counts)):
         count = counts[index]
-        mean = values[index] / count
+        mean = values[index]
         spread = squares[index] / count - mean * mean
         # max(0.0, spread): 0.0 unless spread is greater (so never -0.0, nor NaN); a zero count
         # means a variance of 0 whatever the sums. Selects, no branch: the loop runs several at
@@ -262,9 +353,10 @@ def _variances(
 
 
 @numba.njit(cache=True)
-def _offset_splitters(window: FloatArray, inputs: FloatArray, size: int) -> Splitters:  # pragma: no cover
-    # An offset is at most the spread of the values the window holds or takes (rounding is
-    # monotonic), its square the spread's square: the bounds of the splitters.
+def _offset_splitters(values: FloatArray, size: int) -> Splitters:  # pragma: no cover - compiled
+    # An offset is at most the spread of the values (the window's and the inputs: every re-sum's
+    # window is among them; rounding is monotonic), its square the spread's square: the bounds
+    # of the splitters.
     #
     # And when every value's magnitude is at least sigma / 2 (the offsets' larger splitter,
     # 2**k), the plain float sum of up to `size` offsets is exact: such values have an ulp of at
@@ -272,8 +364,7 @@ def _offset_splitters(window: FloatArray, inputs: FloatArray, size: int) -> Spli
     # keeps it one (a multiple of u below 2**53 * u is a float, above it floats are multiples of
     # 2u). Every partial sum is then a multiple of u below size * spread < sigma = 2**53 * u in
     # magnitude: a float. (No value is 0, so no offset is -0.0.) Prices are so, but far apart.
-    low, high = _value_range(inputs, np.inf, -np.inf)
-    low, high = _value_range(window, low, high)
+    low, high = _value_range(values, np.inf, -np.inf)
     spread = high - low if high >= low else 0.0
     sigma, sigma2 = splitters(spread, size)
     square_sigma, square_sigma2 = splitters(spread * spread, size)
@@ -288,25 +379,6 @@ def _value_range(values: FloatArray, low: float, high: float) -> tuple[float, fl
         low = min(low, value)
         high = max(high, value)
     return low, high
-
-
-@numba.njit(cache=True)
-def _split_window_offsets(
-    ring: FloatArray, seen: int, tail: int, shift: float, sigmas: Splitters
-) -> Splits:  # pragma: no cover - compiled
-    # The split sums of the offsets from `shift` (and of their squares) of the values the window
-    # took since the last re-sum (seen % size of them): the newest, from slot 0 up while filling,
-    # else before `tail`
-    size = len(ring)
-    _, sigma, sigma2, square_sigma, square_sigma2 = sigmas
-    offsets, squares = split_start(sigma), split_start(square_sigma)
-    slot = seen if seen < size else tail
-    for _ in range(seen % size):
-        slot = slot - 1 if slot > 0 else size - 1
-        offset = ring[slot] - shift
-        offsets = split_add(offsets, offset, sigma, sigma2)
-        squares = split_add(squares, offset * offset, square_sigma, square_sigma2)
-    return offsets, squares
 
 
 @numba.njit(cache=True, error_model="numpy")

@@ -92,7 +92,7 @@ class VarianceAdapter(BatchAdapter[Variance]):
 
     def run(self, state: KernelState, inputs: FloatArray, out: FloatArray) -> None:
         ring, floats, ints = state
-        variance_kernels.variance_kernel(inputs, ring, floats, ints, out, self.root)
+        variance_kernels.variance_kernel(inputs, ring, floats, ints, out[:, 0], self.root)
 
 
 class StandardDeviationAdapter(VarianceAdapter):

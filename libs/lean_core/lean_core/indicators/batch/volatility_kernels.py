@@ -143,13 +143,39 @@ def bollinger_sma_kernel(
     out: FloatArray,
 ) -> None:  # pragma: no cover - compiled
     """Advance `BollingerBands` over a simple average in one kernel: the deviation, the middle band
-    (their kernels' state as their adapters lay it out), then `bollinger_kernel`'s columns."""
+    (their kernels' state as their adapters lay it out), then `bollinger_kernel`'s columns.
+
+    The two took the same values (the bands feed both each input): their windows are then the
+    same, and the middle band runs in the deviation's pass (`deviations_and_means`).
+    """
     count = len(inputs)
     deviations = np.empty(count, dtype=np.float64)
-    middles = np.empty((count, 1), dtype=np.float64)
-    variance_kernels.deviations(inputs, deviation_ring, deviation_floats, deviation_ints, deviations, True)
-    kernels.sma_kernel(inputs, middle_ring, middle_floats, middle_ints, middles)
-    _bands(inputs, deviations, middles[:, 0], floats, ints, out)
+    middles = np.empty(count, dtype=np.float64)
+    seen = deviation_ints[1]
+    size = len(middle_ring)
+    if (
+        seen != middle_ints[1]
+        or size != len(deviation_ring)
+        or not _same_window(deviation_ring, middle_ring, seen)
+    ):
+        variance_kernels.variance_kernel(
+            inputs, deviation_ring, deviation_floats, deviation_ints, deviations, True
+        )
+        kernels.sma_kernel(inputs, middle_ring, middle_floats, middle_ints, middles.reshape((count, 1)))
+    else:
+        middle_floats[0] = variance_kernels.deviations_and_means(
+            inputs, deviation_ring, deviation_floats, deviation_ints, deviations, middles, middle_floats[0]
+        )
+        middle_ring[:] = deviation_ring
+        middle_ints[0], middle_ints[1] = deviation_ints[0], deviation_ints[1]
+    _bands(inputs, deviations, middles, floats, ints, out)
+
+
+@numba.njit(cache=True, inline="always")
+def _same_window(ring: FloatArray, other: FloatArray, seen: int) -> bool:  # pragma: no cover - compiled
+    # whether two rings of a window hold the same values after `seen` inputs, bit for bit
+    held = min(seen, len(ring))
+    return bool(np.all(ring[:held].view(np.int64) == other[:held].view(np.int64)))
 
 
 @numba.njit(cache=True, error_model="numpy")
@@ -162,20 +188,12 @@ def _bands(
     out: FloatArray,
 ) -> None:  # pragma: no cover - compiled
     # `bollinger_kernel`'s columns from contiguous deviations and middle bands (and those, into
-    # columns 1 and 2). The divisions
-    # first, in a pass of their own over contiguous arrays (a column of `out` is strided), which
-    # runs several at a time; then the columns.
+    # columns 1 and 2). The divisions first (`_ratios`), then the columns.
     count = len(inputs)
     k = floats[0]
     widths = np.empty(count, dtype=np.float64)
     percents = np.empty(count, dtype=np.float64)
-    for index in range(count):
-        offset = deviations[index] * k
-        middle = middles[index]
-        lower = middle - offset
-        width = (middle + offset) - lower
-        widths[index] = width / middle * 100.0 if middle != 0.0 else math.nan
-        percents[index] = (inputs[index] - lower) / width if width != 0.0 else math.nan
+    _ratios(inputs, deviations, middles, k, widths, percents)
     wait = ints[0]
     for index in range(count):
         at = np.uint64(index)  # unsigned indices: numba then skips its negative-index fix-up
@@ -193,3 +211,24 @@ def _bands(
         # LEAN: once ready, no value while the deviation is 0
         out[at, 0] = math.nan if wait == 0 and deviation == 0.0 else value
     ints[0] = wait
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _ratios(
+    inputs: FloatArray,
+    deviations: FloatArray,
+    middles: FloatArray,
+    k: float,
+    widths: FloatArray,
+    percents: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    # The band widths and %B: a pass (and a function: in `_bands` numba's loop runs one at a time)
+    # of its own over contiguous arrays (a column of `out` is strided), which runs several
+    # divisions at a time. NaN: no value (see `bollinger_kernel`).
+    for index in range(len(inputs)):
+        offset = deviations[index] * k
+        middle = middles[index]
+        lower = middle - offset
+        width = (middle + offset) - lower
+        widths[index] = width / middle * 100.0 if middle != 0.0 else math.nan
+        percents[index] = (inputs[index] - lower) / width if width != 0.0 else math.nan
