@@ -55,7 +55,10 @@ class BusError(LeanError):
 
 
 class NatsOutbound:
-    """Publish and request on a NATS connection from any thread but the connection's loop."""
+    """Publish and request on a NATS connection from any thread but the connection's loop.
+
+    It is the NATS side of `lean_core.bus.transport.Outbound`; subscriptions are the run hosts'.
+    """
 
     def __init__(
         self,

@@ -22,6 +22,7 @@ from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_array
 from lean_core.bus.in_process import InProcessBus
 from lean_core.bus.subjects import Stream, subject
+from lean_core.bus.transport import Bus
 from lean_core.data.bars import ns_to_local
 from lean_core.data.custom_data import CustomDataTypes, Globals
 from lean_core.data.readers import FrameCache
@@ -93,7 +94,7 @@ class BacktestRun:
         Globals.data_folder = str(self.data_folder)
         reader = SubscriptionDataReader(self.data_folder, cache=cache if cache is not None else FrameCache())
         factory = SecurityFactory(self.data_folder, market_hours=reader.market_hours)
-        self.bus = InProcessBus()
+        self.bus: Bus = InProcessBus()
         # The feed gets the custom data classes the way a feed process would: from the module
         # that defines the algorithm, not from the algorithm object.
         custom_types = (
