@@ -6,7 +6,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from services.launcher import backtest_command, data_commands
+from services.launcher import (
+    backtest_command,
+    data_commands,
+    service_command,
+    stack_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     backtest_command.register(commands)
     data_commands.register(commands)
+    stack_command.register(commands)
+    service_command.register(commands)
     return parser
 
 
