@@ -9,8 +9,10 @@ from collections.abc import Sequence
 from services.launcher import (
     backtest_command,
     data_commands,
+    schema_command,
     service_command,
     stack_command,
+    watch_command,
 )
 
 
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     data_commands.register(commands)
     stack_command.register(commands)
     service_command.register(commands)
+    watch_command.register(commands)
+    schema_command.register(commands)
     return parser
 
 
