@@ -55,6 +55,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="URL",
         help="submit the run to the services on this NATS server instead of running it in-process",
     )
+    parser.add_argument(
+        "--run-id", help="with --nats: the run's id (default: a random one), e.g. to `leanbus watch` it first"
+    )
     parser.set_defaults(handler=run_backtest_command)
 
 
@@ -82,7 +85,9 @@ def run_backtest_command(args: argparse.Namespace) -> int:
         return _STATUS_BAD_INPUT
     show = not args.no_progress and sys.stderr.isatty()
     if config.nats_url is not None:
-        return run_remote_backtest(config, data_folder_given=args.data_folder is not None, progress=show)
+        return run_remote_backtest(
+            config, run_id=args.run_id, data_folder_given=args.data_folder is not None, progress=show
+        )
     try:
         algorithm_class = load_algorithm_class(
             path=config.algorithm_location, type_name=config.algorithm_type_name, base=QCAlgorithm

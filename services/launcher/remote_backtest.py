@@ -16,6 +16,7 @@ from datetime import date
 import nats.errors
 
 from lean_core.bus import messages as m
+from lean_core.bus.subjects import Stream, subject
 from lean_core.config import LauncherConfig
 from lean_core.engine.embedded import new_run_id
 from services.common.run_client import RemoteRunError, RemoteRunResult, submit_run
@@ -50,18 +51,24 @@ def run_settings(config: LauncherConfig, *, data_folder_given: bool) -> m.RunSet
     )
 
 
-def run_remote_backtest(config: LauncherConfig, *, data_folder_given: bool, progress: bool) -> int:
+def run_remote_backtest(
+    config: LauncherConfig, *, run_id: str | None, data_folder_given: bool, progress: bool
+) -> int:
     """Submit, follow and report one run; return the exit status the embedded path would."""
     assert config.nats_url is not None
+    run_id = run_id or new_run_id()
     try:
+        subject(run_id, Stream.CONTROL)  # the id names subjects: refuse one that cannot
         settings = run_settings(config, data_folder_given=data_folder_given)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return _STATUS_BAD_INPUT
     except OSError as error:
         print(f"error: cannot read {config.algorithm_location}: {error.strerror}", file=sys.stderr)
         return _STATUS_BAD_INPUT
     # The client retries and logs a traceback per failed connection attempt; the outcome is enough.
     logging.getLogger("nats").setLevel(logging.CRITICAL)
-    run_id = new_run_id()
-    print(f"run {run_id} submitted to {config.nats_url}", file=sys.stderr, flush=True)
+    print(f"submitting run {run_id} to {config.nats_url}", file=sys.stderr, flush=True)
     started = time.perf_counter()
     try:
         result = asyncio.run(
