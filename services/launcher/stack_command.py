@@ -55,6 +55,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_stack_command(args: argparse.Namespace) -> int:
     """Start the server and the services, print how to use them, and stop everything on a signal."""
+    if not args.data_folder.is_dir():
+        print(f"error: the data folder {args.data_folder} does not exist", file=sys.stderr)
+        return 1
     stop = _stop_on_signals()
     server = NatsServer(port=args.port, store_dir=args.store_dir)
     try:
@@ -74,12 +77,21 @@ def run_stack_command(args: argparse.Namespace) -> int:
         _print_banner(server, stack)
         return _serve(stack, stop)
     except StackError as error:
-        print(f"error: the stack did not come up: {error}", file=sys.stderr)
+        print(
+            f"error: the stack did not come up: {_summary(error)}; logs in {stack.log_folder}",
+            file=sys.stderr,
+        )
         return 1
     finally:
         stack.stop()
         server.stop()
         print("stack stopped", file=sys.stderr, flush=True)
+
+
+def _summary(error: StackError) -> str:
+    """The failure and the last line of the service's log (its exception, when it crashed)."""
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0].rstrip(":") + (f": {lines[-1].strip()}" if len(lines) > 1 else "")
 
 
 def _stop_on_signals() -> threading.Event:

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -157,3 +158,58 @@ def test_backtest_over_nats_without_services_says_no_algorithm_service_listens(t
     assert "error: no algorithm service is listening on lean.control.runs" in done.stderr
     assert "Traceback" not in done.stderr
     assert elapsed < 10
+
+
+@pytest.mark.lean_data
+@pytest.mark.timeout(60)
+def test_service_verb_runs_one_service_until_sigterm(
+    lean_data_folder: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    from services.common.nats_server import NatsServer
+    from services.common.stack import free_port
+
+    port = free_port()
+    with NatsServer(store_dir=tmp_path / "store") as server:
+        service, _, service_err = _start(
+            "service", "realtime", "--nats-url", server.url, "--data-folder", str(lean_data_folder),
+            "--http-port", str(port),
+        )  # fmt: skip
+        processes.append(service)
+        _wait_ready(f"http://127.0.0.1:{port}/readyz", 30)
+
+        service.send_signal(signal.SIGTERM)
+
+        assert service.wait(10) == 0, service_err.text()
+
+
+def _wait_ready(url: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer 200 within {timeout} s")
+
+
+@pytest.mark.timeout(60)
+def test_stack_exits_with_the_services_error_when_one_cannot_start(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    done = subprocess.run(
+        leanbus_command(
+            "stack", "--port", "0", "--data-folder", str(empty), "--results-folder", str(tmp_path)
+        ),
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert "error: the stack did not come up: the " in done.stderr
+    assert "market-hours database not found" in done.stderr
