@@ -37,7 +37,7 @@ __all__ = ["ALL_RUNS", "RunView", "format_order_event", "register", "watch", "wa
 
 ALL_RUNS = "*"
 WATCHED_STREAMS = (Stream.CONTROL, Stream.RESULTS, Stream.ORDER_EVENTS)
-_RECONNECT_ATTEMPTS = 10
+_RECONNECT_ATTEMPTS = 5
 """Tries, a second apart, before giving up on the server: at the start and after a drop alike."""
 
 

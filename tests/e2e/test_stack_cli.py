@@ -154,10 +154,22 @@ def test_backtest_over_nats_without_services_says_no_algorithm_service_listens(t
         )
         elapsed = time.monotonic() - started
 
+        # the server may also come from the environment, as every launcher setting can
+        from_environment = subprocess.run(
+            leanbus_command("backtest", str(BASIC_TEMPLATE)),
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            env={**os.environ, "LEANBUS_NATS_URL": server.url},
+        )
+
     assert done.returncode == 1
     assert "error: no algorithm service is listening on lean.control.runs" in done.stderr
     assert "Traceback" not in done.stderr
     assert elapsed < 10
+    assert from_environment.returncode == 1
+    assert "no algorithm service is listening" in from_environment.stderr
 
 
 @pytest.mark.lean_data
