@@ -63,6 +63,7 @@ def run_stack_command(args: argparse.Namespace) -> int:
     try:
         server.start()
     except NatsServerError as error:
+        server.stop()  # removes its temporary folder
         print(f"error: nats-server did not start: {error}", file=sys.stderr)
         return 1
     results = args.results_folder.resolve()
