@@ -15,11 +15,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "service", help="run one service (data-feed, transaction, realtime, result, algorithm) until SIGTERM"
     )
-    parser.add_argument("role", metavar="NAME", type=Role, choices=list(Role), help="the service to run")
+    parser.add_argument(
+        "role", metavar="NAME", choices=[role.value for role in Role], help="the service to run"
+    )
     add_service_arguments(parser)
     parser.set_defaults(handler=run_service_command)
 
 
 def run_service_command(args: argparse.Namespace) -> int:
     """Serve the role until SIGTERM or Ctrl-C, then drain its runs."""
-    return run_service(args.role, args)
+    return run_service(Role(args.role), args)
