@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data/generated
 
-.PHONY: install test unit lint format data backtest bench clean
+.PHONY: install test unit lint format data backtest stack bench clean
 
 install: $(STAMP)
 
@@ -40,6 +40,12 @@ backtest: install
 	@test -d $(DATA)/equity/usa/minute/spy || $(BIN)/leanbus data generate --start 20240102 --end 20240105 \
 		--tickers SPY --resolution minute --data-folder $(DATA) --seed 1
 	$(BIN)/leanbus backtest examples/buy_and_hold.py --data-folder $(DATA) --output backtests/example
+
+# nats-server and the five services on the generated data, until Ctrl-C; submit with `leanbus backtest --nats`.
+stack: install
+	@test -d $(DATA)/equity/usa/minute/spy || $(BIN)/leanbus data generate --start 20240102 --end 20240105 \
+		--tickers SPY --resolution minute --data-folder $(DATA) --seed 1
+	$(BIN)/leanbus stack --data-folder $(DATA)
 
 bench: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'

@@ -1,4 +1,8 @@
-"""`leanbus backtest ALGO.py`: run a backtest in-process and write LEAN's result files."""
+"""`leanbus backtest ALGO.py`: run a backtest in-process and write LEAN's result files.
+
+With `--nats URL` (or `nats-url` in config.json, `LEANBUS_NATS_URL`) the run goes to the services
+on that server instead (`remote_backtest`).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from lean_core.config import LauncherConfig, LauncherConfigError, load_config
 from lean_core.engine.embedded import BacktestResult, BacktestRun, ProgressReport
 from lean_core.engine.run_setup import RunOverrides
 from lean_core.errors import LeanError
+from services.launcher.remote_backtest import run_remote_backtest
+from services.launcher.report import print_statistics, show_progress
 
 _STATUS_OK = 0
 _STATUS_FAILED = 1
@@ -27,7 +33,9 @@ _STATUS_BAD_INPUT = 2
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `backtest` verb."""
-    parser = commands.add_parser("backtest", help="run a backtest of a LEAN Python algorithm in-process")
+    parser = commands.add_parser(
+        "backtest", help="run a backtest of a LEAN Python algorithm in-process, or on services over NATS"
+    )
     parser.add_argument("algorithm", type=Path, help="the algorithm's .py file")
     parser.add_argument("--config", type=Path, help="a LEAN-style config.json (CLI flags win over it)")
     parser.add_argument("--data-folder", type=Path, help="the LEAN data folder")
@@ -40,6 +48,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), help="an algorithm parameter"
     )
     parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
+    parser.add_argument(
+        "--nats",
+        "--nats-url",
+        dest="nats_url",
+        metavar="URL",
+        help="submit the run to the services on this NATS server instead of running it in-process",
+    )
+    parser.add_argument(
+        "--run-id", help="with --nats: the run's id (default: a random one), e.g. to `leanbus watch` it first"
+    )
     parser.set_defaults(handler=run_backtest_command)
 
 
@@ -53,6 +71,7 @@ def _config(args: argparse.Namespace) -> LauncherConfig:
         "cash": args.cash,
         "results-destination-folder": args.output,
         "parameters": dict(args.parameter) if args.parameter else None,
+        "nats-url": args.nats_url,
     }
     return load_config(args.config, os.environ, cli)
 
@@ -61,10 +80,19 @@ def run_backtest_command(args: argparse.Namespace) -> int:
     """Load the algorithm, run it and print the statistics; return the exit status."""
     try:
         config = _config(args)
+    except LauncherConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return _STATUS_BAD_INPUT
+    show = not args.no_progress and sys.stderr.isatty()
+    if config.nats_url is not None:
+        return run_remote_backtest(
+            config, run_id=args.run_id, data_folder_given=args.data_folder is not None, progress=show
+        )
+    try:
         algorithm_class = load_algorithm_class(
             path=config.algorithm_location, type_name=config.algorithm_type_name, base=QCAlgorithm
         )
-    except (LauncherConfigError, AlgorithmLoadError) as error:
+    except AlgorithmLoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return _STATUS_BAD_INPUT
     output = config.results_destination_folder or Path("backtests") / datetime.now().strftime(
@@ -83,7 +111,6 @@ def run_backtest_command(args: argparse.Namespace) -> int:
     except LeanError as error:
         print(f"error: {error}", file=sys.stderr)
         return _STATUS_BAD_INPUT
-    show = not args.no_progress and sys.stderr.isatty()
     started = time.perf_counter()
     with _stop_on_signals(run):
         result = run.run(on_progress=_show_progress if show else None)
@@ -109,15 +136,7 @@ def _stop_on_signals(run: BacktestRun) -> Iterator[None]:
 
 
 def _show_progress(report: ProgressReport) -> None:
-    width = 30
-    filled = int(width * report.fraction)
-    bar = "#" * filled + "-" * (width - filled)
-    print(
-        f"\r[{bar}] {report.fraction:6.1%} {report.current_date} {report.data_points:,} data points",
-        end="",
-        file=sys.stderr,
-        flush=True,
-    )
+    show_progress(report.fraction, report.current_date, report.data_points)
 
 
 def _print_result(result: BacktestResult, elapsed: float) -> None:
@@ -125,10 +144,7 @@ def _print_result(result: BacktestResult, elapsed: float) -> None:
         print(entry)
     if result.error:
         print(f"Runtime Error: {result.error}", file=sys.stderr)
-    print(f"STATISTICS:: status {result.status}")
-    width = max((len(key) for key in result.statistics), default=0)
-    for key, value in result.statistics.items():
-        print(f"{key:<{width}}  {value}")
+    print_statistics(result.status, result.statistics)
     rate = result.data_points / elapsed if elapsed > 0 else 0.0
     print(
         f"{result.data_points:,} data points in {elapsed:.2f}s ({rate:,.0f}/s); "

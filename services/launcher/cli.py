@@ -6,7 +6,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from services.launcher import backtest_command, data_commands
+from services.launcher import (
+    backtest_command,
+    data_commands,
+    schema_command,
+    service_command,
+    stack_command,
+    watch_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     backtest_command.register(commands)
     data_commands.register(commands)
+    stack_command.register(commands)
+    service_command.register(commands)
+    watch_command.register(commands)
+    schema_command.register(commands)
     return parser
 
 
