@@ -84,6 +84,7 @@ class _Fuzzer:
         self._run(self.client.close())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(5)
+        self.loop.close()
 
 
 @pytest.fixture
