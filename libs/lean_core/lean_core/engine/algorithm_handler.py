@@ -42,6 +42,7 @@ from lean_core.engine.security_updates import exact_factors
 from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderType
 from lean_core.errors import LeanError
+from lean_core.orders.fill_preview import may_change_at
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
 from lean_core.statistics.capacity import CapacityEstimator
@@ -187,9 +188,19 @@ class AlgorithmHandler:
             return msgspec.structs.replace(request, conversion_rates=rates, batch_index=self._batch_index)
         return msgspec.structs.replace(request, batch_index=self._batch_index)
 
-    def _has_resting_orders(self) -> bool:
-        """Tell whether an open order waits for a price (the transactions index only open orders)."""
-        return any(order.type in _RESTING for order in self.algorithm.transactions.exact_open_orders())
+    def _resting_orders_may_change(self, now: datetime) -> bool:
+        """Tell whether a scan at this step could fill, trigger or trail a resting order (`fill_preview`).
+
+        Orders submitted in this step are left out, as the transaction handler's scan leaves them.
+        """
+        securities = self.algorithm.securities
+        for order in self.algorithm.transactions.exact_open_orders():
+            if order.type not in _RESTING or order.time == now:
+                continue
+            security = securities.get(order.symbol)
+            if security is not None and may_change_at(security, order, now):
+                return True
+        return False
 
     # -- start --------------------------------------------------------------------------------
     def start(self) -> Outbox:
@@ -307,7 +318,7 @@ class AlgorithmHandler:
             self._start_equity = algorithm.portfolio.exact_total_portfolio_value
             self._progress.warm_up_finished_value = self._start_equity
             algorithm.on_warmup_finished()
-        if self._has_resting_orders():
+        if self._resting_orders_may_change(now):
             reply = self._order_reply(
                 self._request(
                     Stream.ORDER_REQUESTS,
