@@ -178,9 +178,9 @@ def test_service_verb_runs_one_service_until_sigterm(
     lean_data_folder: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
 ) -> None:
     from services.common.nats_server import NatsServer
-    from services.common.stack import free_port
+    from services.common.stack import free_ports
 
-    port = free_port()
+    (port,) = free_ports(1)
     with NatsServer(store_dir=tmp_path / "store") as server:
         service, _, service_err = _start(
             "service", "realtime", "--nats-url", server.url, "--data-folder", str(lean_data_folder),
