@@ -235,6 +235,9 @@ class NatsServer:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
+                # Out of the terminal's process group: Ctrl-C reaches the owner, which stops the
+                # services before the server they drain through.
+                start_new_session=True,
             )
         self._process = process
         # A NatsServer dropped without stop() (a test that fails before its cleanup) must not

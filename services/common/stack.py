@@ -143,7 +143,11 @@ class ServiceStack:
         ]
         env = {**os.environ, **self.extra_env}
         with log_path.open("ab") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+            # A session of its own: Ctrl-C in the terminal goes to the stack, which stops the
+            # services in order, rather than to every process at once.
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
         return ServiceProcess(role, process, port, log_path)
 
     @staticmethod
