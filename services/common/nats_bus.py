@@ -24,7 +24,7 @@ from nats.aio.client import Client
 
 from lean_core.bus import codec
 from lean_core.bus import messages as m
-from lean_core.bus.subjects import Stream, subject
+from lean_core.bus.subjects import Stream, stream_of, subject
 from lean_core.engine.ports import Outbox, Requester
 from lean_core.engine.topology import server_of
 from lean_core.errors import LeanError
@@ -96,7 +96,7 @@ class NatsOutbound:
             sequence = self._sequences.get(to, 0) + 1
             self._sequences[to] = sequence
         what = f"publishing {type(message).__name__}"
-        stream = _stream_of(to)
+        stream = _stream_name(to)
         chunks = _chunks(data, self._chunk_size())
         for index, chunk in enumerate(chunks):
             headers = {SENDER_HEADER: self._sender, SEQUENCE_HEADER: str(sequence)}
@@ -223,18 +223,16 @@ class SequenceCheck:
         return ""
 
 
-def _stream_of(to: str) -> str:
-    """Return the stream part of a run subject (`lean.<run>.<stream>`)."""
-    parts = to.split(".", 2)
-    return parts[2] if len(parts) == 3 else to
+def _stream_name(to: str) -> str:
+    """Return the stream a run subject names, or the subject itself (for metrics labels)."""
+    stream = stream_of(to)
+    return stream.value if stream is not None else to
 
 
 def _server_of(to: str) -> str:
     """Name the role that serves a run subject, for errors."""
-    try:
-        role = server_of(Stream(to.split(".", 2)[2]))
-    except (IndexError, ValueError):
-        role = None
+    stream = stream_of(to)
+    role = server_of(stream) if stream is not None else None
     return str(role) if role is not None else "requested"
 
 

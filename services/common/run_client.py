@@ -18,7 +18,7 @@ from nats.aio.msg import Msg
 from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_array
-from lean_core.bus.subjects import CONTROL_RUNS, Stream, subject
+from lean_core.bus.subjects import CONTROL_RUNS, Stream, stream_of, subject
 from lean_core.engine.embedded import new_run_id
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch
 from lean_core.engine.topology import Role, roles_done_by
@@ -45,11 +45,11 @@ class RemoteRunResult:
     data_points: int = 0
 
 
-#: What the client follows, by the last part of the stream's subject.
-_FOLLOWED: dict[str, tuple[type[m.Message], ...]] = {
-    Stream.CONTROL.value: (m.AlgorithmInitialized, m.AlgorithmFinished, m.ServiceFailed),
-    Stream.RESULTS.value: (m.AlgorithmProgress, m.ResultsWritten),
-    Stream.HEARTBEATS.value: (m.Heartbeat,),
+#: What the client follows, by stream.
+_FOLLOWED: dict[Stream, tuple[type[m.Message], ...]] = {
+    Stream.CONTROL: (m.AlgorithmInitialized, m.AlgorithmFinished, m.ServiceFailed),
+    Stream.RESULTS: (m.AlgorithmProgress, m.ResultsWritten),
+    Stream.HEARTBEATS: (m.Heartbeat,),
 }
 
 
@@ -74,7 +74,8 @@ class _Follower:
             message = codec.decode(msg.data)
         except Exception:
             return  # not ours to judge: the services log and count malformed messages
-        if type(message) not in _FOLLOWED.get(msg.subject.rsplit(".", 1)[-1], ()):
+        stream = stream_of(msg.subject)
+        if stream is None or type(message) not in _FOLLOWED.get(stream, ()):
             return  # a message on a stream that does not carry its type is noise, whatever it says
         if isinstance(message, m.AlgorithmInitialized):
             self.span = (message.start_ns, message.end_ns)

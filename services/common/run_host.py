@@ -27,7 +27,7 @@ from nats.aio.subscription import Subscription
 
 from lean_core.bus import codec
 from lean_core.bus import messages as m
-from lean_core.bus.subjects import Stream, subject
+from lean_core.bus.subjects import Stream, stream_of, subject
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, LivenessWatch, Silence
 from lean_core.engine.topology import Role, RoleEndpoint, roles_done_by
 from services.common.log_setup import run_context
@@ -130,7 +130,9 @@ class RunHost:
             await asyncio.to_thread(self._thread.join, 10.0)
 
     async def _receive(self, msg: Msg) -> None:
-        stream = Stream(msg.subject.split(".", 2)[2])
+        stream = stream_of(msg.subject)
+        if stream is None:  # the subscriptions are run subjects: nothing else can arrive here
+            return
         try:
             data = self._chunks.take(msg.subject, msg.headers, msg.data)
         except BusError as error:

@@ -27,6 +27,17 @@ def subject(run_id: str, stream: Stream) -> str:
     return f"lean.{run_id}.{stream.value}"
 
 
+def stream_of(run_subject: str) -> Stream | None:
+    """Return the stream a run subject (`lean.<run_id>.<stream>`) names, or None if it names none."""
+    parts = run_subject.split(".", 2)
+    if len(parts) != 3 or parts[0] != "lean":
+        return None
+    try:
+        return Stream(parts[2])
+    except ValueError:
+        return None
+
+
 def all_runs(stream: Stream) -> str:
     """Return the wildcard subject that matches a stream of every run (for extra consumers)."""
     return f"lean.*.{stream.value}"
