@@ -282,6 +282,12 @@ class TestImportErrors:
 
         assert (str(error.path), error.line) == (SOURCE_FILENAME, 2)
 
+    def test_source_sent_over_the_bus_is_named_after_its_file(self) -> None:
+        error = load_error(source="x = 1\ndef broken(:\n", source_name="my_strategy.py")
+
+        assert (str(error.path), error.line) == ("my_strategy.py", 2)
+        assert str(error).startswith("my_strategy.py, line 2: ")
+
     def test_traceback_from_source_text_shows_the_line(self) -> None:
         failing = "    def fail(self):\n        raise ValueError('boom')\n"
         source = f"from {FAKE_IMPORTS} import *\n{SIMPLE}{failing}"

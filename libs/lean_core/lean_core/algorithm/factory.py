@@ -86,10 +86,14 @@ def load_algorithm_class(
     path: Path | str | None = None,
     module: str | None = None,
     source: str | None = None,
+    source_name: str = SOURCE_FILENAME,
     type_name: str | None = None,
     base: type[AlgorithmT],
 ) -> type[AlgorithmT]:
     """Import the algorithm from exactly one of `path`, `module` or `source` and return its class.
+
+    `source_name` is what errors and tracebacks call a `source` (the file it was read from, when a
+    service got it over the bus).
 
     Raise `AlgorithmLoadError` when it cannot be imported, when `type_name` names no class, when the module
     defines no subclass of `base` or several, or when the class does not define `initialize`.
@@ -102,7 +106,7 @@ def load_algorithm_class(
         loaded, origin = _import_dotted(module)
     else:
         assert source is not None
-        loaded, origin = _import_source(source)
+        loaded, origin = _import_source(source, source_name)
     return validate_algorithm_class(_find_class(loaded, origin, type_name, base), base)
 
 
@@ -157,14 +161,14 @@ def _import_dotted(name: str) -> tuple[types.ModuleType, _Origin]:
         return importlib.import_module(name), origin
 
 
-def _import_source(source: str) -> tuple[types.ModuleType, _Origin]:
-    origin = _Origin(Path(SOURCE_FILENAME))
+def _import_source(source: str, name: str) -> tuple[types.ModuleType, _Origin]:
+    origin = _Origin(Path(name), stem=Path(name).stem)
     module = types.ModuleType(_fresh_module_name("source"))
-    module.__file__ = SOURCE_FILENAME
+    module.__file__ = name
     # Registered so tracebacks and inspect show the algorithm's lines; no mtime, so checkcache keeps it.
-    linecache.cache[SOURCE_FILENAME] = (len(source), None, source.splitlines(keepends=True), SOURCE_FILENAME)
+    linecache.cache[name] = (len(source), None, source.splitlines(keepends=True), name)
     with _registered(module), _reported(origin):
-        code = compile(source, SOURCE_FILENAME, "exec")
+        code = compile(source, name, "exec")
         exec(code, vars(module))
     return module, origin
 

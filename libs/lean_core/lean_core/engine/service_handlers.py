@@ -59,7 +59,10 @@ class ServiceFolders:
 def load_algorithm(settings: m.RunSettings) -> type[QCAlgorithm]:
     """Import the run's algorithm class from its source; `AlgorithmLoadError` names what is wrong."""
     return load_algorithm_class(
-        source=settings.algorithm_source, type_name=settings.algorithm_type_name or None, base=QCAlgorithm
+        source=settings.algorithm_source,
+        source_name=settings.algorithm_file,
+        type_name=settings.algorithm_type_name or None,
+        base=QCAlgorithm,
     )
 
 
