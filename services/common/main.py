@@ -14,16 +14,13 @@ from services.common.log_setup import configure_logging
 from services.common.service import Service, ServiceOptions
 from services.common.shutdown import install_shutdown_handlers
 
-__all__ = ["add_service_arguments", "main", "run_service"]
+__all__ = ["add_folder_arguments", "add_service_arguments", "main", "run_service"]
 
 DEFAULT_NATS_URL = "nats://127.0.0.1:4222"
 
 
-def add_service_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options every service takes (each defaults to an environment variable)."""
-    parser.add_argument(
-        "--nats-url", default=os.environ.get("NATS_URL", DEFAULT_NATS_URL), help="the NATS server (NATS_URL)"
-    )
+def add_folder_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the services' data and results folders (each defaults to an environment variable)."""
     parser.add_argument(
         "--data-folder",
         type=Path,
@@ -36,6 +33,14 @@ def add_service_arguments(parser: argparse.ArgumentParser) -> None:
         default=Path(os.environ.get("LEANBUS_RESULTS_FOLDER", "backtests")),
         help="where the result service writes a run's files, in a folder per run (LEANBUS_RESULTS_FOLDER)",
     )
+
+
+def add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every service takes (each defaults to an environment variable)."""
+    parser.add_argument(
+        "--nats-url", default=os.environ.get("NATS_URL", DEFAULT_NATS_URL), help="the NATS server (NATS_URL)"
+    )
+    add_folder_arguments(parser)
     parser.add_argument(
         "--service-id", default=os.environ.get("LEANBUS_SERVICE_ID"), help="this replica's id"
     )

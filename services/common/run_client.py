@@ -11,16 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import nats
-import numpy as np
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from lean_core.bus import codec
 from lean_core.bus import messages as m
-from lean_core.bus.codec import unpack_array
 from lean_core.bus.subjects import CONTROL_RUNS, Stream, stream_of, subject
 from lean_core.engine.embedded import new_run_id
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch
+from lean_core.engine.progress import last_step_ns, run_fraction
 from lean_core.engine.topology import Role, roles_done_by
 from services.common.durable import last_results
 
@@ -63,11 +62,8 @@ class _Follower:
     written: asyncio.Future[m.ResultsWritten] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
-    watch: LivenessWatch = field(
-        default_factory=lambda: LivenessWatch(
-            [str(Role.ALGORITHM), str(Role.RESULT)], asyncio.get_running_loop().time()
-        )
-    )
+    watch: LivenessWatch | None = None
+    """Set once the run is accepted: joining the services can take longer than a heartbeat timeout."""
 
     async def on_message(self, msg: Msg) -> None:
         try:
@@ -87,10 +83,15 @@ class _Follower:
             self.failures.append(message)
         elif isinstance(message, m.ResultsWritten) and not self.written.done():
             self.written.set_result(message)
+        if self.watch is not None:
+            self._follow_liveness(self.watch, message)
+
+    @staticmethod
+    def _follow_liveness(watch: LivenessWatch, message: m.Message) -> None:
         for role in roles_done_by(message):
-            self.watch.retire(str(role))
+            watch.retire(str(role))
         if isinstance(message, m.Heartbeat):
-            self.watch.beat(message.role, message.service_id, asyncio.get_running_loop().time())
+            watch.beat(message.role, message.service_id, asyncio.get_running_loop().time())
 
     async def results(self, timeout: float | None) -> m.ResultsWritten:
         """Wait for the results; fail as soon as the algorithm or result service goes silent."""
@@ -101,7 +102,7 @@ class _Follower:
                 return await asyncio.wait_for(asyncio.shield(self.written), HEARTBEAT_INTERVAL)
             except TimeoutError:
                 pass
-            silent = self.watch.silent(loop.time())
+            silent = self.watch.silent(loop.time()) if self.watch is not None else []
             if silent:
                 raise RemoteRunError("; ".join(silence.describe() for silence in silent))
             if deadline is not None and loop.time() > deadline:
@@ -109,11 +110,10 @@ class _Follower:
 
     def _progress(self, message: m.AlgorithmProgress) -> None:
         self.data_points = message.data_points
-        times = unpack_array(message.step_times, np.int64)
-        start, end = self.span
-        if self.on_progress is None or not len(times) or end <= start:
-            return
-        self.on_progress(min(max((int(times[-1]) - start) / (end - start), 0.0), 1.0), message.data_points)
+        last = last_step_ns(message)
+        fraction = None if last is None else run_fraction(*self.span, last)
+        if self.on_progress is not None and fraction is not None:
+            self.on_progress(fraction, message.data_points)
 
 
 async def submit_run(

@@ -9,13 +9,13 @@ server is still there), then the server.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
 from pathlib import Path
 from types import FrameType
 
+from services.common.main import add_folder_arguments
 from services.common.nats_server import NatsServer, NatsServerError
 from services.common.stack import ServiceStack, StackError
 
@@ -28,18 +28,7 @@ _POLL_SECONDS = 0.5
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `stack` verb."""
     parser = commands.add_parser("stack", help="run nats-server and the five services locally until Ctrl-C")
-    parser.add_argument(
-        "--data-folder",
-        type=Path,
-        default=Path(os.environ.get("LEAN_DATA_FOLDER", "data")),
-        help="the LEAN data folder the services read (LEAN_DATA_FOLDER)",
-    )
-    parser.add_argument(
-        "--results-folder",
-        type=Path,
-        default=Path(os.environ.get("LEANBUS_RESULTS_FOLDER", "backtests")),
-        help="where the result service writes each run's files (LEANBUS_RESULTS_FOLDER)",
-    )
+    add_folder_arguments(parser)
     parser.add_argument(
         "--log-folder", type=Path, help="where each service's log goes (default: <results-folder>/logs)"
     )

@@ -18,15 +18,14 @@ from decimal import Decimal
 from typing import Any
 
 import nats
-import numpy as np
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
 from lean_core.bus import codec
 from lean_core.bus import messages as m
-from lean_core.bus.codec import unpack_array
 from lean_core.bus.subjects import Stream, all_runs, subject
 from lean_core.data.bars import ns_to_local
+from lean_core.engine.progress import last_step_ns, run_fraction
 from lean_core.orders.events import OrderEvent
 from lean_core.time.time_zones import TimeZones
 from services.common.main import DEFAULT_NATS_URL
@@ -91,14 +90,12 @@ def format_order_event(event: OrderEvent) -> str:
 
 def format_progress(progress: m.AlgorithmProgress, span: tuple[int, int] | None) -> str | None:
     """Percent done (when the run's span is known), the current date and the data points so far."""
-    times = unpack_array(progress.step_times, np.int64)
-    if not len(times):
+    last = last_step_ns(progress)
+    if last is None:
         return None
-    last = int(times[-1])
     day = ns_to_local(last, TimeZones.UTC).date()
-    percent = ""
-    if span is not None and span[1] > span[0]:
-        percent = f"{min(max((last - span[0]) / (span[1] - span[0]), 0.0), 1.0):.1%} "
+    fraction = None if span is None else run_fraction(*span, last)
+    percent = "" if fraction is None else f"{fraction:.1%} "
     return f"progress {percent}{day} {progress.data_points:,} data points"
 
 

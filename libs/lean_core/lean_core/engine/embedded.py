@@ -14,12 +14,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.algorithm.security_factory import SecurityFactory
 from lean_core.bus import messages as m
-from lean_core.bus.codec import unpack_array
 from lean_core.bus.in_process import InProcessBus
 from lean_core.bus.subjects import Stream, subject
 from lean_core.bus.transport import Bus
@@ -30,6 +27,7 @@ from lean_core.data.subscription import SubscriptionDataReader
 from lean_core.engine.algorithm_handler import AlgorithmHandler
 from lean_core.engine.data_feed import DEFAULT_BATCH_STEPS, DataFeedHandler
 from lean_core.engine.ports import Outbox
+from lean_core.engine.progress import last_step_ns, run_fraction
 from lean_core.engine.realtime_handler import RealtimeHandler
 from lean_core.engine.result_handler import ResultHandler
 from lean_core.engine.run_setup import RunOverrides
@@ -199,13 +197,15 @@ class BacktestRun:
         return []
 
     def _report_progress(self, message: m.AlgorithmProgress) -> Outbox:
-        times = unpack_array(message.step_times, np.int64)
-        if self._on_progress is None or not len(times):
+        last = last_step_ns(message)
+        if self._on_progress is None or last is None:
             return []
-        start, end = self._span
-        last = int(times[-1])
-        fraction = min(max((last - start) / (end - start), 0.0), 1.0) if end > start else 1.0
+        fraction = run_fraction(*self._span, last)
         self._on_progress(
-            ProgressReport(fraction, ns_to_local(last, TimeZones.UTC).date(), message.data_points)
+            ProgressReport(
+                1.0 if fraction is None else fraction,
+                ns_to_local(last, TimeZones.UTC).date(),
+                message.data_points,
+            )
         )
         return []
