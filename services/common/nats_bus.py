@@ -25,7 +25,7 @@ from nats.aio.client import Client
 from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, stream_of, subject
-from lean_core.engine.ports import Outbox, Requester
+from lean_core.engine.ports import Notifier, Outbox, Requester
 from lean_core.engine.topology import server_of
 from lean_core.errors import LeanError
 from services.common.durable import ensure_results_stream, message_id
@@ -154,6 +154,21 @@ class NatsOutbound:
             return codec.decode(reply.data)
         except Exception as error:
             raise BusError(f"{what}: the reply is not a valid message: {error}") from error
+
+    def notify(self, to: str, message: m.Message) -> None:
+        """Send a request whose reply nobody waits for; its responder takes it in turn with the
+        requests this connection sends on the same subject (NATS keeps one publisher's order)."""
+        what = f"{type(message).__name__} on {to}"
+        self._wait(self._client.publish(to, self._encoded(to, message)), what, abortable=True)
+        self._on_publish(_stream_name(to), type(message).__name__)
+
+    def notifier(self, run_id: str) -> Notifier:
+        """Return the `Notifier` a handler of `run_id` calls: streams in, this run's subjects out."""
+
+        def notify(stream: Stream, message: m.Message) -> None:
+            self.notify(subject(run_id, stream), message)
+
+        return notify
 
     def requester(self, run_id: str) -> Requester:
         """Return the `Requester` a handler of `run_id` calls: streams in, this run's subjects out."""

@@ -247,12 +247,13 @@ class RunHost:
 
     def _deliver(self, delivery: _Delivery) -> None:
         endpoint, message = self.endpoint, delivery.message
-        if delivery.reply_to and endpoint.serves(delivery.stream, message):
+        if endpoint.serves(delivery.stream, message):
             if not endpoint.ready_for(message):
                 self._parked.append(delivery)
                 return
             answered = endpoint.answer(delivery.stream, message)
-            self.outbound.reply(delivery.reply_to, answered.reply, delivery.stream.value)
+            if delivery.reply_to:  # else a notice (`NatsOutbound.notify`): its sender does not wait
+                self.outbound.reply(delivery.reply_to, answered.reply, delivery.stream.value)
             self.outbound.publish_outbox(self.run_id, answered.outbox)
         elif isinstance(message, m.DataBatch) and endpoint.consumes(delivery.stream, message):
             with self.metrics.time_batch():

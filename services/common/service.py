@@ -168,7 +168,12 @@ class Service:
             await self._join_others(run_id, settings)
             outbound = self._outbound()
             handler = await asyncio.to_thread(
-                build_algorithm_handler, run_id, settings, self.options.folders, outbound.requester(run_id)
+                build_algorithm_handler,
+                run_id,
+                settings,
+                self.options.folders,
+                outbound.requester(run_id),
+                outbound.notifier(run_id),
             )
             host = await self._open(RoleEndpoint(self.role, handler, run_id), outbound)
         except Exception as error:

@@ -289,6 +289,9 @@ class ScanOrdersRequest(Message, frozen=True, kw_only=True):
     """The algorithm's cash conversion rates at `utc_ns` (every currency but the account's)."""
     batch_index: int = -1
     """The data batch the algorithm was in (-1: none yet): the transaction handler waits for it."""
+    expected_updates: list[OrderRecord] | None = None
+    """Set when the algorithm does not wait for the reply: it already applied these triggered or
+    trailed orders (`fill_preview`), and the scan must do exactly that, with no fill."""
 
 
 class OrderReply(Message, frozen=True, kw_only=True):

@@ -35,14 +35,16 @@ from lean_core.data.slice import Slice
 from lean_core.engine.capacity_feed import CapacityFeed
 from lean_core.engine.frame_rows import FrameRows
 from lean_core.engine.indicator_feeds import finish_indicator_feeds, start_indicator_feeds
-from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox, Requester
+from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Notifier, Outbox, Requester
 from lean_core.engine.realtime_handler import DAILY_SAMPLING_EVENT_ID
 from lean_core.engine.run_setup import RunOverrides, build_initialized, prepare_run
 from lean_core.engine.security_updates import exact_factors
 from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderType
 from lean_core.errors import LeanError
-from lean_core.orders.fill_preview import may_change_at
+from lean_core.orders.fill_preview import preview_resting_order
+from lean_core.orders.orders import Order
+from lean_core.orders.records import order_to_record
 from lean_core.scheduling.schedule import ScheduledEvent
 from lean_core.securities.security import Security
 from lean_core.statistics.capacity import CapacityEstimator
@@ -104,11 +106,15 @@ class AlgorithmHandler:
         run_id: str,
         request: Requester,
         overrides: RunOverrides | None = None,
+        notify: Notifier | None = None,
     ) -> None:
+        """`notify` sends the requests the algorithm does not wait on; without it they are
+        requests whose replies are dropped (in one process a request costs no round trip)."""
         self.algorithm = algorithm
         self._factory = factory
         self._run_id = run_id
         self._request = request
+        self._notify: Notifier = notify if notify is not None else self._request_ignoring_reply
         self.overrides = overrides or RunOverrides()
         self.stop_requested = False
         self.finished = False
@@ -188,19 +194,38 @@ class AlgorithmHandler:
             return msgspec.structs.replace(request, conversion_rates=rates, batch_index=self._batch_index)
         return msgspec.structs.replace(request, batch_index=self._batch_index)
 
-    def _resting_orders_may_change(self, now: datetime) -> bool:
-        """Tell whether a scan at this step could fill, trigger or trail a resting order (`fill_preview`).
+    def _request_ignoring_reply(self, stream: Stream, message: m.Message) -> None:
+        self._request(stream, message)
 
-        Orders submitted in this step are left out, as the transaction handler's scan leaves them.
+    def _scan_resting_orders(self, now: datetime, utc_ns: int) -> None:
+        """Let resting orders fill, trigger or trail at this step, asking only when it matters.
+
+        Each resting order's fill model previews the step (`fill_preview`). A fill takes a round
+        trip to the transaction handler; triggers and trails alone are applied here and sent on
+        without waiting; a step where nothing happens sends nothing. Orders submitted in this
+        step are left out, as the transaction handler's scan leaves them.
         """
         securities = self.algorithm.securities
+        updated: list[Order] = []
         for order in self.algorithm.transactions.exact_open_orders():
             if order.type not in _RESTING or order.time == now:
                 continue
             security = securities.get(order.symbol)
-            if security is not None and may_change_at(security, order, now):
-                return True
-        return False
+            if security is None:
+                continue
+            preview = preview_resting_order(security, order, now)
+            if preview.needs_scan:
+                scan = self._with_rates(m.ScanOrdersRequest(run_id=self._run_id, utc_ns=utc_ns))
+                reply = self._order_reply(self._request(Stream.ORDER_REQUESTS, scan))
+                self.algorithm.transactions.apply_reply(reply)
+                return
+            if preview.updated is not None:
+                updated.append(preview.updated)
+        if updated:
+            records = [order_to_record(order) for order in updated]
+            scan = m.ScanOrdersRequest(run_id=self._run_id, utc_ns=utc_ns, expected_updates=records)
+            self._notify(Stream.ORDER_REQUESTS, self._with_rates(scan))
+            self.algorithm.transactions.apply_reply(m.OrderReply(run_id=self._run_id, orders=records))
 
     # -- start --------------------------------------------------------------------------------
     def start(self) -> Outbox:
@@ -318,14 +343,7 @@ class AlgorithmHandler:
             self._start_equity = algorithm.portfolio.exact_total_portfolio_value
             self._progress.warm_up_finished_value = self._start_equity
             algorithm.on_warmup_finished()
-        if self._resting_orders_may_change(now):
-            reply = self._order_reply(
-                self._request(
-                    Stream.ORDER_REQUESTS,
-                    self._with_rates(m.ScanOrdersRequest(run_id=self._run_id, utc_ns=utc_ns)),
-                )
-            )
-            algorithm.transactions.apply_reply(reply)
+        self._scan_resting_orders(now, utc_ns)
 
     def _after_events(self, utc_ns: int) -> None:
         algorithm = self.algorithm

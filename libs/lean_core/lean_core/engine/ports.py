@@ -20,3 +20,13 @@ class Requester(Protocol):
     """Send a request on one of the run's streams and wait for the reply."""
 
     def __call__(self, stream: Stream, message: Message) -> Message: ...
+
+
+class Notifier(Protocol):
+    """Send a request whose reply the sender does not wait for.
+
+    The responder takes it in order with the sender's other requests on the stream; it answers
+    nobody, so it must fail the run itself when the request cannot be carried out as sent.
+    """
+
+    def __call__(self, stream: Stream, message: Message) -> None: ...

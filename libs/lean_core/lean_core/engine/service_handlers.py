@@ -21,7 +21,7 @@ from lean_core.data.readers import FrameCache
 from lean_core.data.subscription import SubscriptionDataReader
 from lean_core.engine.algorithm_handler import AlgorithmHandler
 from lean_core.engine.data_feed import DEFAULT_BATCH_STEPS, DataFeedHandler
-from lean_core.engine.ports import Requester
+from lean_core.engine.ports import Notifier, Requester
 from lean_core.engine.realtime_handler import RealtimeHandler
 from lean_core.engine.result_handler import ResultHandler
 from lean_core.engine.run_setup import RunOverrides
@@ -101,12 +101,17 @@ def build_handler(role: Role, run_id: str, settings: m.RunSettings, folders: Ser
 
 
 def build_algorithm_handler(
-    run_id: str, settings: m.RunSettings, folders: ServiceFolders, requester: Requester
+    run_id: str,
+    settings: m.RunSettings,
+    folders: ServiceFolders,
+    requester: Requester,
+    notifier: Notifier | None = None,
 ) -> AlgorithmHandler:
-    """Return the algorithm handler of a run: the user's class instantiated, its requests on `requester`."""
+    """Return the algorithm handler of a run: the user's class instantiated, its requests on
+    `requester` (and those it does not wait on, on `notifier`)."""
     algorithm = load_algorithm(settings)()
     factory = folders.factory_for(folders.data_for(settings))
-    return AlgorithmHandler(algorithm, factory, run_id, requester, overrides_of(settings))
+    return AlgorithmHandler(algorithm, factory, run_id, requester, overrides_of(settings), notifier)
 
 
 def _day(text: str) -> date | None:

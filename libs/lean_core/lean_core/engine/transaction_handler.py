@@ -27,6 +27,7 @@ from lean_core.engine.ports import INITIAL_BATCH_CREDIT, Outbox
 from lean_core.engine.security_updates import exact_factors
 from lean_core.engine.step_data import BatchSteps
 from lean_core.enums import OrderStatus, OrderType, pascal_name
+from lean_core.errors import LeanError
 from lean_core.orders.events import OrderEvent
 from lean_core.orders.order_rules import OrderErrorCode, check_submit, round_order_prices
 from lean_core.orders.orders import Order, OrderSubmissionData
@@ -45,6 +46,25 @@ logger = logging.getLogger(__name__)
 _UTC = TimeZones.UTC
 _UPDATABLE = ("quantity", "limit_price", "stop_price", "trigger_price", "trailing_amount")
 """The order fields an update may change besides the tag."""
+
+
+class ScanMismatchError(LeanError):
+    """A scan the algorithm did not wait for did something else than the algorithm foresaw.
+
+    The algorithm applied the triggers and trails it previewed; had the scan filled an order or
+    moved another, the two order books would differ, so the run stops here rather than go on wrong.
+    """
+
+    def __init__(
+        self, request: m.ScanOrdersRequest, records: list[m.OrderRecord], events: list[OrderEvent]
+    ) -> None:
+        expected = {record.id for record in request.expected_updates or []}
+        fills = sorted({event.order_id for event in events})
+        super().__init__(
+            f"the scan at {ns_to_local(request.utc_ns, _UTC):%Y-%m-%d %H:%M:%S} UTC changed orders "
+            f"{[record.id for record in records]} and filled {fills}; the algorithm foresaw only "
+            f"triggers or trails of {sorted(expected)}"
+        )
 
 
 @dataclass(slots=True)
@@ -337,9 +357,10 @@ class TransactionHandler:
             if fills or updates:
                 changed.append(order)
             events.extend(fills)
-        return m.OrderReply(
-            run_id=self.run_id, events=events, orders=[order_to_record(order) for order in changed]
-        )
+        records = [order_to_record(order) for order in changed]
+        if request.expected_updates is not None and (events or records != request.expected_updates):
+            raise ScanMismatchError(request, records, events)
+        return m.OrderReply(run_id=self.run_id, events=events, orders=records)
 
     def _error(self, order_id: int, code: OrderErrorCode, text: str) -> m.OrderReply:
         return m.OrderReply(run_id=self.run_id, order_id=order_id, error_code=int(code), error_message=text)
