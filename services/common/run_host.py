@@ -5,6 +5,11 @@ connection's event loop, and it takes one message at a time, in arrival order, a
 in-process bus. A request the handler cannot take yet (an order on a batch that has not arrived:
 `RoleEndpoint.ready_for`) waits, and is retried after each later message.
 
+The order events a request caused go to the run's other consumers (the result service, `leanbus
+watch`) gathered: they wait until the host publishes anything else, takes a message that is not a
+request (the next data batch), or its heartbeat ticks. One message a batch instead of one an order
+saves the result service and the server a wake-up per order; the events keep their order.
+
 Nothing a message carries can kill the host: a malformed message is logged and counted, and a
 handler that raises fails its run (a `ServiceFailed` naming the service), not the process.
 """
@@ -29,7 +34,9 @@ from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, stream_of, subject
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, LivenessWatch, Silence
+from lean_core.engine.ports import Outbox
 from lean_core.engine.topology import Role, RoleEndpoint, roles_done_by
+from lean_core.orders.events import OrderEvent
 from services.common.log_setup import run_context
 from services.common.metrics import ErrorKind, ServiceMetrics
 from services.common.nats_bus import BusError, ChunkAssembler, NatsOutbound, SequenceCheck
@@ -79,6 +86,7 @@ class RunHost:
         self.metrics = metrics if metrics is not None else ServiceMetrics(str(endpoint.role))
         self._inbox: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._parked: list[_Delivery] = []
+        self._held_events: list[OrderEvent] = []
         self._subscriptions: list[Subscription] = []
         self._sequences = SequenceCheck()
         self._chunks = ChunkAssembler()
@@ -172,6 +180,8 @@ class RunHost:
         where = subject(self.run_id, Stream.HEARTBEATS)
         loop = asyncio.get_running_loop()
         while True:
+            if self._held_events:
+                self.call(self._release_events)
             try:
                 await self._client.publish(where, beat)
             except Exception as error:  # reconnecting: the next beat may go through
@@ -236,7 +246,7 @@ class RunHost:
     def _handle(self, item: object) -> None:
         try:
             if isinstance(item, _Call):
-                self.outbound.publish_outbox(self.run_id, self.endpoint.sent(item.work() or []))
+                self._publish(self.endpoint.sent(item.work() or []))
             elif isinstance(item, _Delivery):
                 self._deliver(item)
         except Exception as error:
@@ -254,13 +264,34 @@ class RunHost:
             answered = endpoint.answer(delivery.stream, message)
             if delivery.reply_to:  # else a notice (`NatsOutbound.notify`): its sender does not wait
                 self.outbound.reply(delivery.reply_to, answered.reply, delivery.stream.value)
-            self.outbound.publish_outbox(self.run_id, answered.outbox)
-        elif isinstance(message, m.DataBatch) and endpoint.consumes(delivery.stream, message):
+            self._hold_events(answered.outbox)
+            return
+        self._publish(self._release_events())
+        if isinstance(message, m.DataBatch) and endpoint.consumes(delivery.stream, message):
             with self.metrics.time_batch():
-                self.outbound.publish_outbox(self.run_id, endpoint.deliver(delivery.stream, message))
+                self._publish(endpoint.deliver(delivery.stream, message))
             self.metrics.data_points_processed(message.data_points)
         elif endpoint.consumes(delivery.stream, message):
-            self.outbound.publish_outbox(self.run_id, endpoint.deliver(delivery.stream, message))
+            self._publish(endpoint.deliver(delivery.stream, message))
+
+    def _hold_events(self, outbox: Outbox) -> None:
+        for stream, message in outbox:
+            if stream is Stream.ORDER_EVENTS and isinstance(message, m.OrderEvents):
+                self._held_events.extend(message.events)
+            else:
+                self._publish([(stream, message)])
+
+    def _release_events(self) -> Outbox:
+        """Return the held order events as one message (and hold none)."""
+        if not self._held_events:
+            return []
+        events, self._held_events = self._held_events, []
+        return [(Stream.ORDER_EVENTS, m.OrderEvents(run_id=self.run_id, events=events))]
+
+    def _publish(self, outbox: Outbox) -> None:
+        """Publish what the handler sent, after the order events it caused before."""
+        if outbox:
+            self.outbound.publish_outbox(self.run_id, [*self._release_events(), *outbox])
 
     def _retry_parked(self) -> None:
         while self._parked and self.endpoint.ready_for(self._parked[0].message):
@@ -277,7 +308,7 @@ class RunHost:
         try:
             if reply_to:
                 self.outbound.reply(reply_to, notice)
-            self.outbound.publish(subject(self.run_id, Stream.CONTROL), notice)
+            self._publish([(Stream.CONTROL, notice)])
         except Exception:
             logger.exception("run %s: could not report the failure", self.run_id)
 

@@ -353,6 +353,9 @@ class OrdersFinished(Message, frozen=True, kw_only=True):
     """The transaction handler's final order book, sent once the algorithm finished."""
 
     orders: list[OrderRecord]
+    order_events: int = -1
+    """How many order events the run's orders had (-1: not said). Over a network they travel on
+    their own stream and may come after this message: the result handler waits for them all."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -137,9 +137,9 @@ class ResultHandler:
         self._last_sale_volume = sample.total_sale_volume
 
     def on_order_events(self, message: m.OrderEvents) -> Outbox:
-        """Keep order events for the order-events file."""
+        """Keep order events for the order-events file (the last ones may follow the order book)."""
         self._state.events.extend(message.events)
-        return []
+        return self._write_when_complete()
 
     def on_algorithm_finished(self, message: m.AlgorithmFinished) -> Outbox:
         """Take the final samples; write the results once the order book is in too."""
@@ -167,9 +167,14 @@ class ResultHandler:
             logger.warning("run %s: results without the final order book: %s", self.run_id, message.error)
         return self._write_when_complete()
 
+    def _has_all_orders(self) -> bool:
+        """Tell whether the final order book and every order event it counts are in."""
+        orders = self._state.orders
+        return orders is not None and len(self._state.events) >= orders.order_events
+
     def _write_when_complete(self) -> Outbox:
         state = self._state
-        waits_for_orders = state.orders is None and state.initialized is not None and not self._orders_lost
+        waits_for_orders = not (state.initialized is None or self._orders_lost or self._has_all_orders())
         if self._written or state.finished is None or waits_for_orders:
             return []
         self._written = True

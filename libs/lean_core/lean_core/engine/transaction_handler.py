@@ -465,7 +465,8 @@ class TransactionHandler:
     def on_algorithm_finished(self, message: m.AlgorithmFinished) -> Outbox:
         """Publish the final order book for the result handler."""
         records = [order_to_record(order) for order in self.orders.values()]  # ids ascend
-        return [(Stream.RESULTS, m.OrdersFinished(run_id=self.run_id, orders=records))]
+        events = sum(progress.events for progress in self._progress.values())
+        return [(Stream.RESULTS, m.OrdersFinished(run_id=self.run_id, orders=records, order_events=events))]
 
 
 def _submission_data(security: Security) -> OrderSubmissionData:
