@@ -19,6 +19,7 @@ from lean_core.engine.service_handlers import ServiceFolders
 from lean_core.engine.topology import Role
 from lean_core.errors import ConfigurationError
 from services.common.log_setup import configure_logging
+from services.common.probe import DEFAULT_HTTP_PORT
 from services.common.service import Service, ServiceOptions
 from services.common.shutdown import install_shutdown_handlers
 
@@ -42,7 +43,7 @@ _OPTIONS: tuple[tuple[str, str, Callable[[str], object], object], ...] = (
     ("results_folder", "LEANBUS_RESULTS_FOLDER", Path, Path("backtests")),
     ("service_id", "LEANBUS_SERVICE_ID", str, None),
     ("log_level", "LEANBUS_LOG_LEVEL", str, "INFO"),
-    ("http_port", "LEANBUS_HTTP_PORT", int, 8080),
+    ("http_port", "LEANBUS_HTTP_PORT", int, DEFAULT_HTTP_PORT),
     ("http_host", "LEANBUS_HTTP_HOST", str, "127.0.0.1"),
 )
 
