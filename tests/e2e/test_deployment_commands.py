@@ -83,3 +83,6 @@ def test_the_kubernetes_workloads_as_rendered_serve_a_backtest(
 
     assert remote.failures == []
     assert outcome == embedded_outcome
+    logs = "".join(path.read_text(errors="replace") for path in (tmp_path / "logs").glob("*.log"))
+    assert "ready on nats://leanbus:***@127.0.0.1:" in logs  # the services say where they connected...
+    assert password not in logs  # ...and never with the password
