@@ -89,4 +89,4 @@ bench: install
 	$(BIN)/python -m bench.nats_bench
 
 clean:
-	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DATA) build .pytest_cache .mypy_cache .ruff_cache

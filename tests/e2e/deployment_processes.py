@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deploy.check import ROOT as REPO_ROOT
 from deploy.dockerfile import Dockerfile
 from services.common.nats_server import find_nats_server_binary
 from services.common.stack import free_ports
-from tests.conftest import REPO_ROOT
 
 #: What the services read from their environment: taken out of the test's own, so only the file's count.
 SERVICE_VARIABLES = re.compile(r"^(NATS_URL|LEAN_DATA_FOLDER|LEANBUS_\w+)$")
