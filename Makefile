@@ -4,8 +4,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data/generated
+KUBECTL ?= kubectl
+OVERLAYS := $(notdir $(wildcard deploy/k8s/overlays/*))
 
-.PHONY: install test unit lint format data backtest stack bench clean
+.PHONY: install test unit lint format data backtest stack compose-up compose-down k8s-render deploy-check bench clean
 
 install: $(STAMP)
 
@@ -16,18 +18,23 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: install
-	$(BIN)/ruff check libs services tests bench
-	$(BIN)/ruff format --check libs services tests bench
+	$(BIN)/ruff check libs services tests bench deploy
+	$(BIN)/ruff format --check libs services tests bench deploy
 	$(BIN)/mypy
 
 format: install
-	$(BIN)/ruff format libs services tests bench
-	$(BIN)/ruff check --fix libs services tests bench
+	$(BIN)/ruff format libs services tests bench deploy
+	$(BIN)/ruff check --fix libs services tests bench deploy
 
 unit: install
 	$(BIN)/pytest tests
 
-test: lint unit
+test: lint deploy-check unit
+
+# docker-compose.yml against the Compose specification, the Dockerfile's essentials, and every kustomize
+# overlay rendered and validated against the Kubernetes schemas: offline, no Docker daemon or cluster.
+deploy-check: install
+	$(BIN)/python -m deploy.check --kubectl $(KUBECTL)
 
 # A few days of synthetic SPY minute data, then a few bars of it through the reader.
 data: install
@@ -47,6 +54,28 @@ stack: install
 		--tickers SPY --resolution minute --data-folder $(DATA) --seed 1
 	$(BIN)/leanbus stack --data-folder $(DATA)
 
+# The same stack in Docker containers (docker-compose.yml); LEAN_DATA_FOLDER picks the data, else $(DATA).
+# Submit with `leanbus backtest algo.py --nats nats://127.0.0.1:4222`; results are in the `results` volume.
+compose-up:
+	@docker compose version >/dev/null 2>&1 || { echo "docker compose not found: install Docker with \
+	the compose plugin (https://docs.docker.com/compose/install/), or run \`make stack\`, which needs no Docker"; exit 1; }
+	@test -n "$$LEAN_DATA_FOLDER" || test -d $(DATA)/equity/usa/minute/spy || $(MAKE) data
+	LEAN_DATA_FOLDER=$${LEAN_DATA_FOLDER:-$(abspath $(DATA))} docker compose up -d --build --wait
+	@echo "up: submit with  leanbus backtest my_algorithm.py --nats nats://127.0.0.1:4222"
+
+compose-down:
+	@docker compose version >/dev/null 2>&1 || { echo "docker compose not found: nothing to stop"; exit 1; }
+	docker compose --profile monitoring down
+
+# Each overlay rendered to build/k8s/<overlay>.yaml, to read or to `kubectl apply -f`.
+k8s-render:
+	@command -v $(KUBECTL) >/dev/null || { echo "$(KUBECTL) not found: install kubectl (kustomize is built in)"; exit 1; }
+	@mkdir -p build/k8s
+	@for overlay in $(OVERLAYS); do \
+		$(KUBECTL) kustomize deploy/k8s/overlays/$$overlay > build/k8s/$$overlay.yaml || exit 1; \
+		echo "build/k8s/$$overlay.yaml"; \
+	done
+
 bench: install
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
 	@# nautilus_trader 1.221.0 needs pandas<3: it gets a venv of its own, with our numpy and msgspec.
@@ -60,4 +89,4 @@ bench: install
 	$(BIN)/python -m bench.nats_bench
 
 clean:
-	rm -rf $(VENV) $(DATA) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DATA) build .pytest_cache .mypy_cache .ruff_cache

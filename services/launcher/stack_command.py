@@ -9,13 +9,14 @@ server is still there), then the server.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 from types import FrameType
 
-from services.common.main import add_folder_arguments
+from services.common.main import add_folder_arguments, settle_options
 from services.common.nats_server import NatsServer, NatsServerError
 from services.common.stack import ServiceStack, StackError
 
@@ -44,6 +45,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run_stack_command(args: argparse.Namespace) -> int:
     """Start the server and the services, print how to use them, and stop everything on a signal."""
+    settle_options(args, os.environ)
     if not args.data_folder.is_dir():
         print(f"error: the data folder {args.data_folder} does not exist", file=sys.stderr)
         return 1

@@ -9,9 +9,7 @@ fixture can be used in the test body.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
@@ -22,6 +20,7 @@ from nats.aio.client import Client
 from services.common.durable import RESULTS_STREAM
 from services.common.nats_server import NatsServer, render_config
 from services.common.stack import ServiceStack
+from tests.docker_daemon import docker_is_available
 from tests.integration.nats_clients import connect_client
 
 logger = logging.getLogger(__name__)
@@ -75,23 +74,6 @@ class _ContainerNatsServer:
 
     def stop(self) -> None:
         self._container.stop()
-
-
-def docker_is_available() -> bool:
-    """Return whether a Docker daemon answers; a docker CLI without a daemon does not count."""
-    # When the daemon is absent the docker SDK drops its Unix socket unclosed; with warnings as
-    # errors that ResourceWarning would fail the session later, far from here. Collect it now.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        try:
-            import docker
-
-            docker.from_env(timeout=2).ping()
-        except Exception:  # no SDK, no socket, no permission: all mean "use the binary"
-            return False
-        finally:
-            gc.collect()
-    return True
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from lean_core.config import LauncherConfig, LauncherConfigError, environment_variable, load_config
+from lean_core.config import (
+    LauncherConfig,
+    LauncherConfigError,
+    ServiceConfig,
+    environment_variable,
+    load_config,
+    load_service_config,
+)
 from lean_core.errors import ConfigurationError, LeanError
 
 # The keys of LEAN's Launcher/config.json (a sample of each kind) with values of our own, laid out as LEAN
@@ -325,3 +332,65 @@ class TestErrors:
 
         assert isinstance(error, ConfigurationError)
         assert isinstance(error, LeanError)
+
+
+# What a deployment mounts for the services (deploy/k8s/base/config.json has this shape), with a launcher key
+# and a LEAN key beside them, as a config.json shared by `leanbus backtest --config` and the services has.
+SERVICE_CONFIG = """{
+  // the services' own keys
+  "nats-url": "nats://nats:4222",
+  "data-folder": "/lean-data",
+  "results-folder": "/results",
+  "log-level": "WARNING",
+  "http-host": "0.0.0.0",
+  "http-port": 8080,
+  "algorithm-location": "algo.py",
+  "environment": "backtesting",
+}
+"""
+
+
+class TestServiceConfig:
+    def test_the_service_keys_are_read_and_the_launchers_and_leans_passed_over(self, tmp_path: Path) -> None:
+        config = load_service_config(write_config(tmp_path, SERVICE_CONFIG))
+
+        assert config == ServiceConfig(
+            nats_url="nats://nats:4222",
+            data_folder=Path("/lean-data"),
+            results_folder=Path("/results"),
+            log_level="warning",
+            http_host="0.0.0.0",
+            http_port=8080,
+        )
+
+    def test_keys_left_out_stay_unset(self, tmp_path: Path) -> None:
+        config = load_service_config(write_config(tmp_path, '{"data-folder": "d"}'))
+
+        assert config == ServiceConfig(data_folder=Path("d"))
+
+    def test_the_launcher_passes_over_the_service_keys_of_a_shared_file(self, tmp_path: Path) -> None:
+        config = load_config(write_config(tmp_path, SERVICE_CONFIG), {}, {})
+
+        assert config.algorithm_location == Path("algo.py")
+        assert config.data_folder == Path("/lean-data")
+        assert config.nats_url == "nats://nats:4222"
+
+    def test_an_unknown_key_names_the_file_and_the_key(self, tmp_path: Path) -> None:
+        path = write_config(tmp_path, '{"results-folders": "/results"}')
+
+        with pytest.raises(LauncherConfigError) as caught:
+            load_service_config(path)
+
+        assert caught.value.source == str(path)
+        assert caught.value.key == "results-folders"
+        assert "did you mean 'results-folder'?" in str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [('{"http-port": 70000}', "http-port"), ('{"nats-url": "localhost"}', "nats-url")],
+    )
+    def test_a_bad_value_names_its_key(self, tmp_path: Path, text: str, key: str) -> None:
+        with pytest.raises(LauncherConfigError) as caught:
+            load_service_config(write_config(tmp_path, text))
+
+        assert caught.value.key == key

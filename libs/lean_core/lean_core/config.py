@@ -13,6 +13,10 @@ parameter name:
 3. the command line, as a mapping of config keys (``data_folder`` is read as ``data-folder``) where ``None``
    means "not given".
 
+`load_service_config` reads the same file format for a service process (`ServiceConfig`: its NATS server,
+folders, log level and HTTP address); the launcher and the services pass over each other's keys, so one
+config.json can serve both.
+
 Keys LEAN knows but leanbus does not use (handlers, environments, brokerage credentials...) are accepted and
 listed in one logged notice; any other key is an error naming it, so a typo never passes silently. Relative
 paths stay relative to the working directory, as in LEAN. Nothing here reads `os.environ`: callers pass it.
@@ -33,14 +37,17 @@ from typing import Annotated, Any, Literal, get_args
 import msgspec
 
 from lean_core.errors import ConfigurationError
+from lean_core.jsonc import strip_comments
 
 __all__ = [
     "ENVIRONMENT_PREFIX",
     "LEAN_KEYS",
     "LauncherConfig",
     "LauncherConfigError",
+    "ServiceConfig",
     "environment_variable",
     "load_config",
+    "load_service_config",
 ]
 
 logger = logging.getLogger(__name__)
@@ -51,6 +58,7 @@ PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
 NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1)]
 NatsUrl = Annotated[str, msgspec.Meta(pattern=r"^(nats|tls|ws|wss)://\S+$")]
 LogLevel = Literal["debug", "info", "warning", "error"]
+Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
 
 
 class LauncherConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="kebab", kw_only=True):
@@ -88,6 +96,23 @@ class LauncherConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, re
     """LEAN's cap on points kept per chart series in backtests."""
     maximum_chart_series: PositiveInt = 30
     """LEAN's cap on series per chart."""
+
+
+class ServiceConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="kebab", kw_only=True):
+    """What a service process may read from a config.json; a key left out leaves the service's default."""
+
+    nats_url: NatsUrl | None = None
+    """The NATS server the service connects to."""
+    data_folder: Path | None = None
+    """The LEAN data folder runs read unless they name their own."""
+    results_folder: Path | None = None
+    """Where the result service writes each run's files, in a folder per run."""
+    log_level: LogLevel | None = None
+    """The service's logging threshold."""
+    http_host: NonEmptyStr | None = None
+    """The address of `/metrics`, `/healthz` and `/readyz` (0.0.0.0 in a container)."""
+    http_port: Port | None = None
+    """Their port (0: any free port)."""
 
 
 class LauncherConfigError(ConfigurationError):
@@ -148,11 +173,13 @@ LEAN_KEY_PREFIXES = tuple(
     """.split()  # noqa: SIM905
 )
 
-_FIELDS = {field.encode_name: field for field in msgspec.structs.fields(LauncherConfig)}
+_Fields = Mapping[str, msgspec.structs.FieldInfo]
+_FIELDS: _Fields = {field.encode_name: field for field in msgspec.structs.fields(LauncherConfig)}
+_SERVICE_FIELDS: _Fields = {field.encode_name: field for field in msgspec.structs.fields(ServiceConfig)}
+# One config.json may serve the launcher and the services: each reads its own keys, passes over the other's.
+_LEANBUS_KEYS = frozenset(_FIELDS) | frozenset(_SERVICE_FIELDS)
 _DATE_FORMATS = ("%Y%m%d", "%Y-%m-%d")
 _MALFORMED_AT_BYTE = re.compile(r"\(byte (\d+)\)")
-_WHITESPACE = re.compile(rb"\s*")
-_QUOTE, _BACKSLASH, _COMMA, _NEWLINE, _SPACE = (ord(char) for char in '"\\,\n ')
 
 _Layer = dict[str, tuple[object, str]]
 """Values by key, each with the label of the source it came from; parameters already as a dict of text."""
@@ -169,7 +196,11 @@ def load_config(file: Path | None, environ: Mapping[str, str], cli: Mapping[str,
     The command line beats the environment, which beats the file; see the module docstring for the rules.
     Raise `LauncherConfigError` naming the source and key of the first bad setting.
     """
-    layers = [_read_file(file) if file is not None else {}, _read_environment(environ), _read_cli(cli)]
+    layers = [
+        _read_file(file, _FIELDS) if file is not None else {},
+        _read_environment(environ),
+        _read_cli(cli),
+    ]
     merged: _Layer = {}
     for layer in layers:
         for key, (value, source) in layer.items():
@@ -180,7 +211,24 @@ def load_config(file: Path | None, environ: Mapping[str, str], cli: Mapping[str,
             else:
                 merged[key] = (value, source)
     # Only the winning values are checked, so a good override repairs a bad value beneath it.
-    return _build({key: (_convert(key, value, source), source) for key, (value, source) in merged.items()})
+    return _build(
+        {key: (_convert(key, value, source, _FIELDS), source) for key, (value, source) in merged.items()}
+    )
+
+
+def load_service_config(file: Path) -> ServiceConfig:
+    """Read a service's settings from a LEAN-style config.json.
+
+    The launcher's keys and LEAN's are passed over, so one file can serve both; any other key is an error.
+    The service's environment variables and flags win over the file (`services.common.main`).
+    Raise `LauncherConfigError` naming the file and key of the first bad setting.
+    """
+    layer = _read_file(file, _SERVICE_FIELDS)
+    values: dict[str, Any] = {
+        _SERVICE_FIELDS[key].name: _convert(key, value, source, _SERVICE_FIELDS)
+        for key, (value, source) in layer.items()
+    }
+    return ServiceConfig(**values)
 
 
 def _build(merged: _Layer) -> LauncherConfig:
@@ -200,21 +248,21 @@ def _build(merged: _Layer) -> LauncherConfig:
     return LauncherConfig(**values)
 
 
-def _read_file(path: Path) -> _Layer:
+def _read_file(path: Path, fields: _Fields) -> _Layer:
     source = str(path)
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise LauncherConfigError(f"cannot read the config file ({error.strerror})", source=source) from error
     try:
-        document = msgspec.json.decode(_strip_comments(raw))
+        document = msgspec.json.decode(strip_comments(raw))
     except msgspec.DecodeError as error:
         found = _MALFORMED_AT_BYTE.search(str(error))
         line = raw.count(b"\n", 0, int(found.group(1))) + 1 if found else None
         raise LauncherConfigError(str(error), source=source, line=line) from error
     if not isinstance(document, dict):
         raise LauncherConfigError("expected a JSON object at the top level", source=source)
-    return _read_layer(document, source)
+    return _read_layer(document, source, fields)
 
 
 def _read_environment(environ: Mapping[str, str]) -> _Layer:
@@ -224,30 +272,35 @@ def _read_environment(environ: Mapping[str, str]) -> _Layer:
             continue
         key = name.removeprefix(ENVIRONMENT_PREFIX).lower().replace("_", "-")
         if key not in _FIELDS:
-            logger.warning(
-                "ignoring environment variable %s: it names no leanbus setting%s", name, _hint(key)
-            )
+            if key not in _SERVICE_FIELDS:  # the services' variables are theirs, not a typo
+                logger.warning(
+                    "ignoring environment variable %s: it names no leanbus setting%s",
+                    name,
+                    _hint(key, _FIELDS),
+                )
             continue
         source = f"environment variable {name}"
-        layer[key] = (_prepare_layer_value(key, text, source), source)
+        layer[key] = (_prepare_layer_value(key, text, source, _FIELDS), source)
     return layer
 
 
 def _read_cli(cli: Mapping[str, object]) -> _Layer:
     given = {key.replace("_", "-"): value for key, value in cli.items() if value is not None}
-    return _read_layer(given, "command line")
+    return _read_layer(given, "command line", _FIELDS)
 
 
-def _read_layer(values: Mapping[str, Any], source: str) -> _Layer:
+def _read_layer(values: Mapping[str, Any], source: str, fields: _Fields) -> _Layer:
     layer: _Layer = {}
     ignored: list[str] = []
     for key, value in values.items():
-        if key in _FIELDS:
-            layer[key] = (_prepare_layer_value(key, value, source), source)
+        if key in fields:
+            layer[key] = (_prepare_layer_value(key, value, source, fields), source)
+        elif key in _LEANBUS_KEYS:
+            continue  # the other reader's key (the launcher's or a service's): not a typo, not ours
         elif _is_lean_key(key):
             ignored.append(key)
         else:
-            reason = f"unknown setting: neither a leanbus nor a LEAN key{_hint(key)}"
+            reason = f"unknown setting: neither a leanbus nor a LEAN key{_hint(key, fields)}"
             raise LauncherConfigError(reason, source=source, key=key)
     if ignored:
         logger.info(
@@ -260,21 +313,21 @@ def _is_lean_key(key: str) -> bool:
     return key in LEAN_KEYS or key.startswith(LEAN_KEY_PREFIXES)
 
 
-def _hint(key: str) -> str:
-    close = difflib.get_close_matches(key, [*_FIELDS, *LEAN_KEYS], n=1, cutoff=0.8)
+def _hint(key: str, fields: _Fields) -> str:
+    close = difflib.get_close_matches(key, [*fields, *LEAN_KEYS], n=1, cutoff=0.8)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _prepare_layer_value(key: str, value: object, source: str) -> object:
+def _prepare_layer_value(key: str, value: object, source: str, fields: _Fields) -> object:
     """Return `value` ready to merge: parameters become a dict of text now, as layers merge them by name."""
-    return _convert(key, value, source) if key == "parameters" else value
+    return _convert(key, value, source, fields) if key == "parameters" else value
 
 
-def _convert(key: str, value: object, source: str) -> object:
+def _convert(key: str, value: object, source: str, fields: _Fields) -> object:
     """Return `value` as the type of field `key`, or raise an error naming the key and its source."""
     try:
         prepared = _PREPARE.get(key, _unchanged)(value)
-        return msgspec.convert(prepared, _FIELDS[key].type, strict=False, dec_hook=_decode_path)
+        return msgspec.convert(prepared, fields[key].type, strict=False, dec_hook=_decode_path)
     except msgspec.ValidationError as error:
         raise LauncherConfigError(_describe(error, value), source=source, key=key) from None
     except ValueError as error:
@@ -375,57 +428,3 @@ _PREPARE: dict[str, Callable[[object], object]] = {
     "log-level": _prepare_log_level,
     "parameters": _prepare_parameters,
 }
-
-
-def _strip_comments(raw: bytes) -> bytes:
-    """Blank out comments and trailing commas, keeping every byte offset so errors still point at lines."""
-    text = bytearray(raw)
-    index, size = 0, len(raw)
-    while index < size:
-        if raw[index] == _QUOTE:
-            index = _string_end(raw, index)
-        elif raw.startswith(b"//", index):
-            end = raw.find(b"\n", index)
-            index = _blank(text, index, size if end < 0 else end)
-        elif raw.startswith(b"/*", index):
-            end = raw.find(b"*/", index + 2)
-            index = _blank(text, index, size if end < 0 else end + 2)
-        else:
-            index += 1
-    return _drop_trailing_commas(bytes(text))
-
-
-def _drop_trailing_commas(raw: bytes) -> bytes:
-    text = bytearray(raw)
-    index, size = 0, len(raw)
-    while index < size:
-        if raw[index] == _QUOTE:
-            index = _string_end(raw, index)
-            continue
-        if raw[index] == _COMMA:
-            following = _WHITESPACE.match(raw, index + 1)
-            if following is not None and raw[following.end() : following.end() + 1] in (b"}", b"]"):
-                text[index] = _SPACE
-        index += 1
-    return bytes(text)
-
-
-def _string_end(raw: bytes, start: int) -> int:
-    """Return the index just past the JSON string opening at `start` (the whole rest if unterminated)."""
-    index = start + 1
-    while index < len(raw):
-        if raw[index] == _BACKSLASH:
-            index += 2
-        elif raw[index] == _QUOTE:
-            return index + 1
-        else:
-            index += 1
-    return len(raw)
-
-
-def _blank(text: bytearray, start: int, end: int) -> int:
-    """Replace `text[start:end]` with spaces, keeping newlines, and return `end`."""
-    for index in range(start, end):
-        if text[index] != _NEWLINE:
-            text[index] = _SPACE
-    return end
