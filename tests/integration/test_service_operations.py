@@ -118,3 +118,36 @@ def test_settings_for_names_the_file_it_submits() -> None:
 
     assert settings.algorithm_file == "basic_template_algorithm.py"
     assert "class BasicTemplateAlgorithm" in settings.algorithm_source
+
+
+ORDER_EVERY_MINUTE = """
+from AlgorithmImports import *
+
+
+class OrderEveryMinute(QCAlgorithm):
+    def initialize(self):
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 7)
+        self.add_equity("SPY", Resolution.MINUTE)
+
+    def on_data(self, data):
+        self.market_order("SPY", 1 if self.portfolio["SPY"].quantity <= 0 else -1)
+"""
+
+
+def test_order_events_reach_the_result_service_gathered_not_one_message_an_order(
+    service_stack: ServiceStack,
+) -> None:
+    transaction = service_stack.processes[Role.TRANSACTION]
+
+    def event_messages() -> float:
+        return _value(_metrics(transaction), "leanbus_messages_published_total", type="OrderEvents")
+
+    before = event_messages()
+    result = _submit(service_stack, m.RunSettings(algorithm_source=ORDER_EVERY_MINUTE, batch_steps=60))
+    sent = event_messages() - before
+
+    assert result.written.status == "Completed"
+    orders = int(result.written.statistics["Total Orders"])
+    assert orders > 300  # one a minute of the session
+    assert 1 <= sent <= 12  # about one a batch of 60 steps (and one at the end), not one an order
