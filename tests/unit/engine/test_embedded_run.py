@@ -60,3 +60,28 @@ def test_quit_stops_the_run_after_its_step_and_still_runs_on_end_of_algorithm(
     assert result.status == "Stopped"
     assert algorithm.bars == 3
     assert algorithm.ended_at == datetime(2013, 10, 7, 9, 33)
+
+
+class FailsInInitialize(QCAlgorithm):
+    """Logs a line, then raises before the run starts."""
+
+    def initialize(self) -> None:
+        self.set_start_date(2013, 10, 7)
+        self.set_end_date(2013, 10, 8)
+        self.add_equity("SPY", Resolution.MINUTE)
+        self.debug("about to fail")
+        raise ValueError("no such universe")
+
+
+def test_a_run_whose_initialize_fails_still_writes_its_log_saying_why(
+    lean_data_folder: Path, tmp_path: Path
+) -> None:
+    result = BacktestRun(FailsInInitialize(), data_folder=lean_data_folder, output_folder=tmp_path).run()
+
+    assert result.status == "RuntimeError"
+    (log_file,) = (Path(name) for name in result.files)
+    assert log_file.parent == tmp_path and log_file.name.endswith("-log.txt")
+    lines = log_file.read_text().splitlines()
+    assert lines[0].endswith(" about to fail")
+    assert lines[1].endswith(" ERROR Runtime Error: ValueError: no such universe")
+    assert any("in initialize" in line for line in lines)  # the stack trace reaches the user's code

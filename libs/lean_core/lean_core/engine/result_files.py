@@ -52,12 +52,22 @@ def write_result_files(result: ResultFiles) -> list[str]:
         (".json", to_json(_backtest_result(result), indented=True)),
         ("-summary.json", to_json(_summary(result), indented=True)),
         ("-order-events.json", to_json([_event_json(result.algorithm_id, e) for e in result.events])),
-        ("-log.txt", "".join(f"{log_line(entry)}\n" for entry in result.logs)),
     ):
         path = result.folder / f"{result.algorithm_id}{suffix}"
         path.write_text(content, encoding="utf-8")
         written.append(str(path))
-    return written
+    return [*written, write_log_file(result.folder, result.algorithm_id, result.logs)]
+
+
+def write_log_file(folder: Path, algorithm_id: str, logs: list[m.LogEntry]) -> str:
+    """Write the algorithm's log (`<id>-log.txt`) and return its path.
+
+    A run whose `initialize` failed has no other result file, but this one says why.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{algorithm_id}-log.txt"
+    path.write_text("".join(f"{log_line(entry)}\n" for entry in logs), encoding="utf-8")
+    return str(path)
 
 
 def _state(result: ResultFiles) -> dict[str, Any]:

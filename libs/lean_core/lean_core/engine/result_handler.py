@@ -22,7 +22,7 @@ from lean_core.bus.codec import unpack_array
 from lean_core.bus.subjects import Stream
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.ports import Outbox
-from lean_core.engine.result_files import ResultFiles, log_line, write_result_files
+from lean_core.engine.result_files import ResultFiles, log_line, write_log_file, write_result_files
 from lean_core.engine.topology import Role
 from lean_core.errors import DataError
 from lean_core.orders.events import OrderEvent
@@ -100,10 +100,13 @@ class ResultHandler:
         return []
 
     def on_progress(self, message: m.AlgorithmProgress) -> Outbox:
-        """Feed a batch's steps and daily samples to the charts, in time order."""
+        """Keep a batch's logs and plots; feed its steps and daily samples to the charts, in time order."""
+        self._state.logs.extend(message.logs)
+        self.log_lines.extend(log_line(entry) for entry in message.logs)
+        self._state.user_charts.extend(message.charts)
         recorder = self._recorder
         if recorder is None:
-            return []
+            return []  # initialize() failed: its logs are all there is
         self.data_points = message.data_points
         if message.warm_up_finished_value is not None:
             recorder.warming_up = False
@@ -122,9 +125,6 @@ class ResultHandler:
             pending = next(daily, None)
         for trade in message.trades:
             self._trades.add(_utc(trade.utc_ns), trade.profit_loss, trade.is_win)
-        self._state.logs.extend(message.logs)
-        self.log_lines.extend(log_line(entry) for entry in message.logs)
-        self._state.user_charts.extend(message.charts)
         return []
 
     def _sample_daily(self, recorder: EquityChartRecorder, sample: m.DailySample) -> None:
@@ -249,6 +249,8 @@ class ResultHandler:
                     profit_loss=self._trades.profit_loss(),
                 )
             )
+        elif state.initialized is None:  # initialize() failed: the log says why
+            files = [write_log_file(self.output_folder, self.algorithm_id, state.logs)]
         return m.ResultsWritten(
             run_id=self.run_id,
             status=finished.status,
