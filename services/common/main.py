@@ -30,6 +30,7 @@ __all__ = [
     "add_service_arguments",
     "main",
     "run_service",
+    "service_module",
     "settle_options",
 ]
 
@@ -134,8 +135,13 @@ async def _serve(service: Service) -> None:
     await service.run(install_shutdown_handlers())
 
 
+def service_module(role: Role) -> str:
+    """Return the module that runs a role's service: `python -m services.data_feed`, ..."""
+    return f"services.{role.value.replace('-', '_')}"
+
+
 def main(role: Role, argv: Sequence[str] | None = None) -> int:
     """The entry point of `python -m services.<name>`."""
-    parser = argparse.ArgumentParser(prog=f"python -m services.{role.value.replace('-', '_')}")
+    parser = argparse.ArgumentParser(prog=f"python -m {service_module(role)}")
     add_service_arguments(parser)
     return run_service(role, parser.parse_args(argv))

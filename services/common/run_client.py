@@ -20,7 +20,7 @@ from lean_core.bus.subjects import CONTROL_RUNS, Stream, stream_of, subject
 from lean_core.engine.embedded import new_run_id
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, LivenessWatch
 from lean_core.engine.progress import last_step_ns, run_fraction
-from lean_core.engine.topology import Role, roles_done_by
+from lean_core.engine.topology import Role
 from services.common.durable import last_results
 
 __all__ = ["RemoteRunError", "RemoteRunResult", "submit_run"]
@@ -84,14 +84,7 @@ class _Follower:
         elif isinstance(message, m.ResultsWritten) and not self.written.done():
             self.written.set_result(message)
         if self.watch is not None:
-            self._follow_liveness(self.watch, message)
-
-    @staticmethod
-    def _follow_liveness(watch: LivenessWatch, message: m.Message) -> None:
-        for role in roles_done_by(message):
-            watch.retire(str(role))
-        if isinstance(message, m.Heartbeat):
-            watch.beat(message.role, message.service_id, asyncio.get_running_loop().time())
+            self.watch.follow(message, asyncio.get_running_loop().time())
 
     async def results(self, timeout: float | None) -> m.ResultsWritten:
         """Wait for the results; fail as soon as the algorithm or result service goes silent."""

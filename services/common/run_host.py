@@ -35,7 +35,7 @@ from lean_core.bus import messages as m
 from lean_core.bus.subjects import Stream, stream_of, subject
 from lean_core.engine.liveness import HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT, LivenessWatch, Silence
 from lean_core.engine.ports import Outbox
-from lean_core.engine.topology import Role, RoleEndpoint, roles_done_by
+from lean_core.engine.topology import Role, RoleEndpoint
 from lean_core.orders.events import OrderEvent
 from services.common.log_setup import run_context
 from services.common.metrics import ErrorKind, ServiceMetrics
@@ -161,9 +161,8 @@ class RunHost:
             # Publishing waits on this loop: the failure is reported from the run's thread.
             self._inbox.put(_Call(partial(self._fail, gap)))
         self.metrics.message_received(stream.value, type(message).__name__)
-        if self._watch is not None:
-            for role in roles_done_by(message):
-                self._watch.retire(str(role))
+        if self._watch is not None and self._loop is not None:
+            self._watch.follow(message, self._loop.time())
         if isinstance(message, m.ServiceFailed) and message.service_id != self.service_id:
             # Unblock a request waiting on the failed service before the thread sees the notice.
             self.outbound.abort(f"the {message.role} service failed: {message.error}")

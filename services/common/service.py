@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 JOIN_TIMEOUT = 10.0
 """Seconds the algorithm service waits for another role to join a run."""
 
-_OTHER_ROLES = (Role.DATA_FEED, Role.TRANSACTION, Role.REALTIME, Role.RESULT)
+_OTHER_ROLES = tuple(role for role in Role if role is not Role.ALGORITHM)
 
 
 @dataclass(slots=True)
@@ -75,6 +75,7 @@ class Service:
         self.metrics = ServiceMetrics(str(options.role))
         self.health: HealthServer | None = None
         self._taking_runs = False
+        self._closing: set[asyncio.Task[None]] = set()
         self._all_done = asyncio.Event()
         self._all_done.set()
 
@@ -195,22 +196,18 @@ class Service:
     async def _join(self, role: Role, run_id: str, settings: m.RunSettings) -> m.RunJoined:
         client = self._client()
         request = m.JoinRun(run_id=run_id, role=str(role), settings=settings)
+
+        def refused(reason: str) -> m.RunJoined:
+            return m.RunJoined(run_id=run_id, role=str(role), service_id="", error=reason)
+
         try:
             msg = await client.request(join_subject(role), codec.encode(request), timeout=JOIN_TIMEOUT)
         except nats.errors.NoRespondersError:
-            return m.RunJoined(
-                run_id=run_id, role=str(role), service_id="", error="no such service is running"
-            )
+            return refused("no such service is running")
         except nats.errors.TimeoutError:
-            return m.RunJoined(
-                run_id=run_id, role=str(role), service_id="", error=f"no answer within {JOIN_TIMEOUT:g} s"
-            )
+            return refused(f"no answer within {JOIN_TIMEOUT:g} s")
         reply = codec.decode(msg.data)
-        if not isinstance(reply, m.RunJoined):
-            return m.RunJoined(
-                run_id=run_id, role=str(role), service_id="", error="answered with no RunJoined"
-            )
-        return reply
+        return reply if isinstance(reply, m.RunJoined) else refused("answered with no RunJoined")
 
     # -- hosts --------------------------------------------------------------------------------------
     async def _open(self, endpoint: RoleEndpoint, outbound: NatsOutbound | None = None) -> RunHost:
@@ -241,7 +238,10 @@ class Service:
     def _on_host_done(self, host: RunHost) -> None:
         self.hosts.pop(host.run_id, None)
         self.metrics.run_finished(RunStatus.FAILED if host.failed else RunStatus.COMPLETED)
-        asyncio.get_running_loop().create_task(host.close())
+        # The loop holds tasks weakly: keep each until it is done, or it may vanish half-way.
+        closing = asyncio.get_running_loop().create_task(host.close())
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
         logger.info("%s finished its part of run %s", self.service_id, host.run_id)
         if not self.hosts:
             self._all_done.set()

@@ -13,12 +13,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from lean_core.engine.topology import Role
+from services.common.main import service_module
+from services.common.probe import probe
 
 __all__ = ["ServiceProcess", "ServiceStack", "StackError", "free_ports"]
 
@@ -59,11 +59,7 @@ class ServiceProcess:
 
     def ready(self) -> bool:
         """Tell whether `/readyz` answers 200."""
-        try:
-            with urllib.request.urlopen(f"{self.health_url}/readyz", timeout=1) as response:
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
+        return probe(f"{self.health_url}/readyz", timeout=1).healthy
 
 
 class ServiceStack:
@@ -131,7 +127,7 @@ class ServiceStack:
         command = [
             sys.executable,
             "-m",
-            f"services.{role.value.replace('-', '_')}",
+            service_module(role),
             "--nats-url",
             self.nats_url,
             "--data-folder",

@@ -16,11 +16,11 @@ from datetime import date
 import nats.errors
 
 from lean_core.bus import messages as m
-from lean_core.bus.subjects import Stream, subject
+from lean_core.bus.subjects import check_run_id
 from lean_core.config import LauncherConfig
 from lean_core.engine.embedded import new_run_id
 from services.common.run_client import RemoteRunError, RemoteRunResult, submit_run
-from services.launcher.report import print_statistics, show_progress
+from services.launcher.report import format_failure, print_statistics, show_progress
 
 __all__ = ["run_remote_backtest", "run_settings"]
 
@@ -58,7 +58,7 @@ def run_remote_backtest(
     assert config.nats_url is not None
     run_id = run_id or new_run_id()
     try:
-        subject(run_id, Stream.CONTROL)  # the id names subjects: refuse one that cannot
+        check_run_id(run_id)
         settings = run_settings(config, data_folder_given=data_folder_given)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -104,10 +104,7 @@ def _print_result(result: RemoteRunResult, elapsed: float) -> None:
     if finished is not None and finished.error:
         print(f"Runtime Error: {finished.error}", file=sys.stderr)
     for failure in result.failures:
-        print(
-            f"error: the {failure.role} service ({failure.service_id}) failed: {failure.error}",
-            file=sys.stderr,
-        )
+        print(f"error: {format_failure(failure)}", file=sys.stderr)
     if written.error:
         print(f"error: the result service: {written.error}", file=sys.stderr)
     print_statistics(written.status, written.statistics)

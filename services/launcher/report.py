@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TextIO
 
-__all__ = ["print_statistics", "show_progress", "statistics_lines"]
+from lean_core.bus import messages as m
+
+__all__ = ["format_failure", "print_statistics", "show_progress", "statistics_lines"]
 
 _BAR_WIDTH = 30
 
@@ -27,6 +29,11 @@ def statistics_lines(status: str, statistics: Mapping[str, str]) -> list[str]:
         f"STATISTICS:: status {status}",
         *(f"{key:<{width}}  {value}" for key, value in statistics.items()),
     ]
+
+
+def format_failure(message: m.ServiceFailed) -> str:
+    """A service that could not go on with the run."""
+    return f"the {message.role} service ({message.service_id}) failed: {message.error}"
 
 
 def print_statistics(status: str, statistics: Mapping[str, str], out: TextIO | None = None) -> None:

@@ -23,14 +23,15 @@ from nats.aio.msg import Msg
 
 from lean_core.bus import codec
 from lean_core.bus import messages as m
-from lean_core.bus.subjects import Stream, all_runs, subject
+from lean_core.bus.subjects import Stream, all_runs, check_run_id, subject
 from lean_core.data.bars import ns_to_local
 from lean_core.engine.progress import last_step_ns, run_fraction
+from lean_core.enums import pascal_name
 from lean_core.orders.events import OrderEvent
 from lean_core.time.time_zones import TimeZones
 from services.common.main import DEFAULT_NATS_URL
 from services.common.shutdown import install_shutdown_handlers
-from services.launcher.report import statistics_lines
+from services.launcher.report import format_failure, statistics_lines
 
 __all__ = ["ALL_RUNS", "RunView", "format_order_event", "register", "watch", "watched_subjects"]
 
@@ -60,11 +61,6 @@ def watched_subjects(run_id: str) -> list[str]:
 
 
 # -- formatting (pure) ------------------------------------------------------------------------------
-def _words(name: str) -> str:
-    """LEAN's spelling of an enum member: PARTIALLY_FILLED -> PartiallyFilled."""
-    return name.replace("_", " ").title().replace(" ", "")
-
-
 def _number(value: Decimal) -> str:
     """A decimal without the trailing zeros of its scale (prices travel with LEAN's full precision)."""
     return f"{value.normalize():f}"
@@ -78,7 +74,7 @@ def format_order_event(event: OrderEvent) -> str:
     """One order event: time, order, symbol, direction, status, and the fill and fee when it filled."""
     line = (
         f"{_utc(event.utc_time_ns)} order {event.order_id} {event.symbol_value} "
-        f"{_words(event.direction.name)} {_words(event.status.name)} quantity {_number(event.quantity)}"
+        f"{pascal_name(event.direction)} {pascal_name(event.status)} quantity {_number(event.quantity)}"
     )
     if event.fill_quantity:
         price = f"{_number(event.fill_price)} {event.fill_price_currency}"
@@ -112,11 +108,6 @@ def format_initialized(message: m.AlgorithmInitialized) -> str:
 def format_finished(message: m.AlgorithmFinished) -> str:
     """The algorithm's status, and its error when it failed."""
     return f"algorithm finished: {message.status}" + (f": {message.error}" if message.error else "")
-
-
-def format_failure(message: m.ServiceFailed) -> str:
-    """A service that could not go on with the run."""
-    return f"the {message.role} service ({message.service_id}) failed: {message.error}"
 
 
 def format_results(message: m.ResultsWritten) -> list[str]:
@@ -183,7 +174,7 @@ def run_watch_command(args: argparse.Namespace) -> int:
     """Follow the run until its results are written (one run) or until Ctrl-C / SIGTERM."""
     if args.run_id != ALL_RUNS:
         try:
-            subject(args.run_id, Stream.CONTROL)
+            check_run_id(args.run_id)
         except ValueError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

@@ -22,6 +22,7 @@ from lean_core.enums import AccountType, Market, OrderStatus, Resolution, Securi
 from lean_core.securities.brokerage_name import BrokerageName
 from lean_core.symbols import Symbol
 from lean_core.time.time_zones import TimeZones
+from tests.unit.engine.builders import initialized
 from tests.unit.securities.builders import BTCUSD, cash_book, crypto, quote_bar, trade_bar
 
 NY = TimeZones.NEW_YORK
@@ -32,21 +33,14 @@ EURUSD = Symbol.create("EURUSD", SecurityType.FOREX, Market.OANDA)
 def _initialized(
     specs: list[m.SubscriptionSpec], starting_value: Decimal | None = None
 ) -> m.AlgorithmInitialized:
-    start = local_to_ns(datetime(2018, 4, 4), NY)
-    return m.AlgorithmInitialized(
-        run_id="r",
-        name="test",
-        start_ns=start,
-        end_ns=local_to_ns(datetime(2018, 4, 4, 23, 59, 59), NY),
-        warmup_start_ns=start,
-        time_zone="America/New_York",
-        account_currency="USD",
+    return initialized(
+        local_to_ns(datetime(2018, 4, 4), NY),
+        local_to_ns(datetime(2018, 4, 4, 23, 59, 59), NY),
+        specs,
         starting_cash=Decimal(10000),
         account_type=AccountType.CASH,
         brokerage="GDAX",
         trading_days_per_year=365,
-        subscriptions=specs,
-        securities=[],
         cash_book={"USD": Decimal(10000), "EUR": Decimal(10000)},
         starting_portfolio_value=starting_value,
     )

@@ -20,9 +20,10 @@ from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.subscription import SubscriptionDataReader
 from lean_core.engine.data_feed import DataFeedHandler
 from lean_core.engine.embedded import BacktestRun
-from lean_core.enums import AccountType, OrderStatus, Resolution
+from lean_core.enums import OrderStatus, Resolution
 from lean_core.symbols import Symbol
 from lean_core.time.time_zones import TimeZones
+from tests.unit.engine.builders import initialized
 
 NY = TimeZones.NEW_YORK
 ROWS = ["date,close", "20200101,10.5", "20200102,11.5", "20200103,12.5", "20200106,13.5"]
@@ -64,21 +65,7 @@ def folder(tmp_path: Path) -> Path:
 
 def _initialized(spec: m.SubscriptionSpec) -> m.AlgorithmInitialized:
     start = local_to_ns(datetime(2020, 1, 2), NY)
-    return m.AlgorithmInitialized(
-        run_id="r",
-        name="test",
-        start_ns=start,
-        end_ns=local_to_ns(datetime(2020, 1, 6, 23, 59), NY),
-        warmup_start_ns=start,
-        time_zone="America/New_York",
-        account_currency="USD",
-        starting_cash=Decimal(100000),
-        account_type=AccountType.MARGIN,
-        brokerage="Default",
-        trading_days_per_year=252,
-        subscriptions=[spec],
-        securities=[],
-    )
+    return initialized(start, local_to_ns(datetime(2020, 1, 6, 23, 59), NY), [spec])
 
 
 def _spec(

@@ -27,11 +27,12 @@ from lean_core.data.writers import NumberFormat, write_frame
 from lean_core.engine.data_feed import DataFeedHandler
 from lean_core.engine.embedded import BacktestRun
 from lean_core.engine.feed_windows import WHOLE_RUN, default_window_days, window_cuts
-from lean_core.enums import AccountType, Resolution, SecurityType, TickType
+from lean_core.enums import Resolution, SecurityType, TickType
 from lean_core.symbols import Symbol
 from lean_core.time.market_hours import SecurityExchangeHours
 from lean_core.time.time_zones import TimeZones, utc_ns_to_local_ns
 from tests.conformance.regression import load_algorithm
+from tests.unit.engine.builders import initialized
 
 NY = TimeZones.NEW_YORK
 WINDOWS = (1, 3, WHOLE_RUN)
@@ -127,21 +128,12 @@ SPECS = [
 
 
 def _init(specs: list[m.SubscriptionSpec], *, warmup_days: int = 0) -> m.AlgorithmInitialized:
-    start = local_to_ns(datetime(2024, 1, 2), NY)
-    return m.AlgorithmInitialized(
-        run_id="r",
+    return initialized(
+        local_to_ns(datetime(2024, 1, 2), NY),
+        local_to_ns(datetime.combine(LAST_DAY, time(23, 59, 59)), NY),
+        specs,
         name="windows",
-        start_ns=start,
-        end_ns=local_to_ns(datetime.combine(LAST_DAY, time(23, 59, 59)), NY),
         warmup_start_ns=local_to_ns(datetime(2024, 1, 2) - timedelta(days=warmup_days), NY),
-        time_zone="America/New_York",
-        account_currency="USD",
-        starting_cash=Decimal(100000),
-        account_type=AccountType.MARGIN,
-        brokerage="Default",
-        trading_days_per_year=252,
-        subscriptions=specs,
-        securities=[],
     )
 
 

@@ -20,11 +20,14 @@ class Stream(StrEnum):
     HEARTBEATS = "heartbeats"
 
 
+def check_run_id(run_id: str) -> str:
+    """Return `run_id` if it can name subjects; raise `ValueError` saying why it cannot."""
+    return _token("run id", run_id)
+
+
 def subject(run_id: str, stream: Stream) -> str:
     """Return the subject of one stream of a run."""
-    if not run_id or "." in run_id or "*" in run_id or ">" in run_id or " " in run_id:
-        raise ValueError(f"run id {run_id!r} must be non-empty and free of '.', '*', '>' and spaces")
-    return f"lean.{run_id}.{stream.value}"
+    return f"lean.{check_run_id(run_id)}.{stream.value}"
 
 
 def stream_of(run_subject: str) -> Stream | None:
@@ -45,6 +48,11 @@ def all_runs(stream: Stream) -> str:
 
 def join_subject(role: str) -> str:
     """Return the subject on which one replica of a service role is asked to join a run."""
-    if not role or any(char in role for char in ".*> "):
-        raise ValueError(f"role {role!r} must be non-empty and free of '.', '*', '>' and spaces")
-    return f"lean.control.join.{role}"
+    return f"lean.control.join.{_token('role', role)}"
+
+
+def _token(what: str, text: str) -> str:
+    # one token of a subject: NATS splits subjects at dots and reads '*', '>' and spaces specially
+    if not text or any(char in text for char in ".*> "):
+        raise ValueError(f"{what} {text!r} must be non-empty and free of '.', '*', '>' and spaces")
+    return text

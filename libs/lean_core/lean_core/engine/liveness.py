@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lean_core.bus import messages as m
+from lean_core.engine.topology import roles_done_by
+
 __all__ = ["HEARTBEAT_INTERVAL", "HEARTBEAT_TIMEOUT", "LivenessWatch", "Silence"]
 
 HEARTBEAT_INTERVAL = 1.0
@@ -45,6 +48,13 @@ class LivenessWatch:
         if role in self._last:
             self._last[role] = max(self._last[role], now)
             self._service[role] = service_id
+
+    def follow(self, message: m.Message, now: float) -> None:
+        """Take what a run's message says of its roles: a heartbeat, or a role's part over."""
+        if isinstance(message, m.Heartbeat):
+            self.beat(message.role, message.service_id, now)
+        for role in roles_done_by(message):
+            self.retire(str(role))
 
     def retire(self, role: str) -> None:
         """Stop following a role that finished its part of the run: from now on its silence is expected."""

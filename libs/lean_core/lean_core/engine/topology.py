@@ -79,6 +79,7 @@ class RoleRoutes:
 
 
 _INITIALIZED = Consume(Stream.CONTROL, m.AlgorithmInitialized, "on_initialized")
+_FINISHED = Consume(Stream.CONTROL, m.AlgorithmFinished, "on_algorithm_finished")
 
 #: The roles in the order an in-process bus delivers a message to them: the transaction handler
 #: holds a batch before the algorithm's orders on it arrive, the result handler sees a batch's
@@ -92,7 +93,7 @@ ROLES: dict[Role, RoleRoutes] = {
     Role.TRANSACTION: RoleRoutes(
         consumes=(
             _INITIALIZED,
-            Consume(Stream.CONTROL, m.AlgorithmFinished, "on_algorithm_finished"),
+            _FINISHED,
             Consume(Stream.SLICES, m.DataBatch, "on_batch"),
         ),
         serves=(
@@ -126,7 +127,7 @@ ROLES: dict[Role, RoleRoutes] = {
     Role.RESULT: RoleRoutes(
         consumes=(
             _INITIALIZED,
-            Consume(Stream.CONTROL, m.AlgorithmFinished, "on_algorithm_finished"),
+            _FINISHED,
             Consume(Stream.ORDER_EVENTS, m.OrderEvents, "on_order_events"),
             Consume(Stream.RESULTS, m.AlgorithmProgress, "on_progress"),
             Consume(Stream.RESULTS, m.OrdersFinished, "on_orders_finished"),

@@ -10,9 +10,10 @@ import numpy as np
 from lean_core.bus import codec
 from lean_core.bus import messages as m
 from lean_core.bus.codec import pack_array
-from lean_core.enums import AccountType, OrderDirection, OrderStatus
+from lean_core.enums import OrderDirection, OrderStatus
 from lean_core.orders.events import OrderEvent
 from services.launcher.watch_command import RunView, format_order_event, format_progress, watched_subjects
+from tests.unit.engine.builders import initialized
 
 RUN = "abc123"
 
@@ -38,21 +39,7 @@ def _fill() -> OrderEvent:
 
 
 def _initialized() -> m.AlgorithmInitialized:
-    return m.AlgorithmInitialized(
-        run_id=RUN,
-        name="BasicTemplateAlgorithm",
-        start_ns=_ns(2013, 10, 7),
-        end_ns=_ns(2013, 10, 11),
-        warmup_start_ns=_ns(2013, 10, 7),
-        time_zone="America/New_York",
-        account_currency="USD",
-        starting_cash=Decimal(100000),
-        account_type=AccountType.MARGIN,
-        brokerage="Default",
-        trading_days_per_year=252,
-        subscriptions=[],
-        securities=[],
-    )
+    return initialized(_ns(2013, 10, 7), _ns(2013, 10, 11), run_id=RUN, name="BasicTemplateAlgorithm")
 
 
 def _progress(*times_ns: int) -> m.AlgorithmProgress:
