@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -40,3 +41,25 @@ class TestSecurityManager:
         assert security.local_time == datetime(2013, 10, 7, 9, 31)
         assert security.exchange.exchange_open
         assert later.utc_time == manager.utc_time
+
+    def test_held_lists_the_securities_with_a_position_in_the_order_they_were_added(self) -> None:
+        manager = SecurityManager()
+        book = cash_book()
+        spy = manager.add(equity(book))
+        qqq = manager.add(equity(book, QQQ))
+        assert manager.held() == ()
+
+        qqq.holdings.set_holdings(Decimal(300), Decimal(5))
+        spy.holdings.set_holdings(Decimal(400), Decimal(-2))
+        assert manager.held() == (spy, qqq)
+
+        qqq.holdings.set_holdings(Decimal(0), Decimal(0))
+        assert manager.held() == (spy,)
+
+    def test_a_security_holding_a_position_before_it_is_added_counts_as_held(self) -> None:
+        manager = SecurityManager()
+        spy = equity(cash_book())
+        spy.holdings.set_holdings(Decimal(400), Decimal(10))
+        manager.add(spy)
+
+        assert manager.held() == (spy,)

@@ -7,6 +7,7 @@ Python API does. `unrealized_profit` is LEAN's `TotalCloseProfit`: the value at 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -55,6 +56,7 @@ class SecurityHolding:
         self._last_trade_profit = ZERO
         self._total_fees = ZERO
         self._total_dividends = ZERO
+        self._on_change: Callable[[], None] | None = None
 
     # -- identity ------------------------------------------------------------------------------------------
     @property
@@ -333,6 +335,12 @@ class SecurityHolding:
         """Replace the average price and quantity."""
         self._average_price = average_price
         self._quantity = quantity
+        if self._on_change is not None:
+            self._on_change()
+
+    def notify_changes(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after each change of the position (a security manager tracks what is held)."""
+        self._on_change = callback
 
     def add_new_fee(self, fee: Decimal) -> None:
         """Add a fee paid, in the account currency."""

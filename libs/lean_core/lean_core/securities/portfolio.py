@@ -199,7 +199,7 @@ class SecurityPortfolioManager(Mapping[Symbol, SecurityHolding]):
     def exact_total_portfolio_value(self) -> Decimal:
         """Return cash + unsettled cash + holdings value (forex, crypto, futures, CFDs as LEAN counts)."""
         holdings = ZERO
-        for security in self._securities():
+        for security in self.securities.held():
             if not security.holdings.invested:
                 continue
             if security.type not in _NOT_IN_HOLDINGS_VALUE:
@@ -252,7 +252,7 @@ class SecurityPortfolioManager(Mapping[Symbol, SecurityHolding]):
     def exact_total_margin_used(self) -> Decimal:
         """Return the maintenance margin of every position."""
         total = ZERO
-        for security in self._securities():
+        for security in self.securities.held():
             quantity = security.holdings.exact_quantity
             if quantity != 0:
                 total += security.buying_power_model.get_maintenance_margin(security, quantity)
@@ -363,7 +363,7 @@ class SecurityPortfolioManager(Mapping[Symbol, SecurityHolding]):
     @property
     def invested(self) -> bool:
         """Tell whether any security is held."""
-        return any(security.holdings.invested for security in self._securities())
+        return any(security.holdings.invested for security in self.securities.held())
 
     @property
     def hold_stock(self) -> bool:

@@ -16,6 +16,30 @@ if TYPE_CHECKING:
 __all__ = ["SecurityManager"]
 
 
+class _HeldSecurities:
+    """The securities holding a position, in the manager's order: rebuilt only after a position changed.
+
+    The portfolio's totals run every time step; over the held securities alone, an algorithm with
+    hundreds of subscriptions and a few positions pays for the few.
+    """
+
+    __slots__ = ("_held", "_securities")
+
+    def __init__(self, securities: dict[Symbol, Security]) -> None:
+        self._securities = securities
+        self._held: tuple[Security, ...] | None = None
+
+    def changed(self) -> None:
+        self._held = None
+
+    def get(self) -> tuple[Security, ...]:
+        held = self._held
+        if held is None:
+            securities = self._securities.values()
+            held = self._held = tuple(s for s in securities if s.holdings.exact_quantity != 0)
+        return held
+
+
 class SecurityManager(Mapping[Symbol, "Security"]):
     """Securities keyed by symbol; lookups also take the ticker or the identifier string."""
 
@@ -23,6 +47,7 @@ class SecurityManager(Mapping[Symbol, "Security"]):
         self._securities: dict[Symbol, Security] = {}
         self._by_id: dict[str, Security] = {}
         self._on_added: list[Callable[[Security], None]] = []
+        self._held = _HeldSecurities(self._securities)
         self.utc_time: datetime | None = None
         self._clock = SecurityClock()
 
@@ -92,9 +117,15 @@ class SecurityManager(Mapping[Symbol, "Security"]):
         self._securities[security.symbol] = security
         self._by_id[str(security.symbol.id)] = security
         security.share_clock(self._clock)
+        security.holdings.notify_changes(self._held.changed)
+        self._held.changed()
         for callback in self._on_added:
             callback(security)
         return security
+
+    def held(self) -> tuple[Security, ...]:
+        """Return the securities with a nonzero quantity, in the order they were added."""
+        return self._held.get()
 
     def on_added(self, callback: Callable[[Security], None]) -> None:
         """Call `callback` with each security added from now on."""
