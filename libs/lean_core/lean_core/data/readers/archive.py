@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lean_core.data.readers.plain_zip import read_plain_zip
 from lean_core.enums import Resolution, TickType
 from lean_core.errors import DataError, MissingDataError
 from lean_core.symbols import Symbol
@@ -103,6 +104,10 @@ def read_entry(
     zip holding exactly one entry under another name is read anyway, as LEAN reads the first entry of
     equity, forex and crypto zips whatever its name, and an absent entry is a `DataError`.
     """
+    if not one_of_many:
+        single = read_plain_zip(path)
+        if single is not None:
+            return single
     if pool is not None:
         return _read(pool.get(path), path, entry, one_of_many)
     with _open(path) as archive:
