@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import IntEnum
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -109,16 +110,8 @@ def parse_csv(data: bytes, spec: CsvSpec, *, path: Path, entry: str | None) -> P
     capacity = int(np.count_nonzero(buffer == ord("\n"))) + 1
     columns = len(spec.kinds)
     text_rows = capacity if ColumnKind.TEXT in spec.kinds else 0
-    allowed = np.zeros(columns + 2, dtype=np.bool_)
-    allowed[list(spec.field_counts)] = True
     times = np.empty(capacity, dtype=np.int64)
-    kernel_spec = (
-        np.asarray(spec.kinds, dtype=np.int64),
-        np.asarray(spec.scales, dtype=np.int64),
-        allowed,
-        int(spec.time_format),
-        times,
-    )
+    kernel_spec = (*_kernel_spec(spec), times)
     values = np.empty((capacity, columns), dtype=np.float64, order="F")
     text_start = np.zeros((text_rows, columns), dtype=np.int64)
     text_end = np.zeros((text_rows, columns), dtype=np.int64)
@@ -143,6 +136,19 @@ def parse_csv(data: bytes, spec: CsvSpec, *, path: Path, entry: str | None) -> P
         text_end=text_end[:rows] if text_rows else text_end,
         lines=lines[:rows],
     )
+
+
+@lru_cache(maxsize=256)
+def _kernel_spec(spec: CsvSpec) -> tuple[Int64Array, Int64Array, npt.NDArray[np.bool_], int]:
+    """Return the spec as the kernel takes it (column kinds, scales, allowed field counts, time format).
+
+    Built once per format: a backtest parses thousands of files of a handful of formats.
+    """
+    allowed = np.zeros(len(spec.kinds) + 2, dtype=np.bool_)
+    allowed[list(spec.field_counts)] = True
+    kinds = np.asarray(spec.kinds, dtype=np.int64)
+    scales = np.asarray(spec.scales, dtype=np.int64)
+    return kinds, scales, allowed, int(spec.time_format)
 
 
 def _convert_exactly(data: bytes, fields: Int64Array, scales: tuple[int, ...], values: FloatArray) -> None:
