@@ -293,14 +293,16 @@ def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
     assert (whole[0].batches, whole[0].error) == (0, finished.error)
 
 
-def test_windows_are_days_for_intraday_files_and_the_whole_run_otherwise(folder: Path) -> None:
+def test_intraday_windows_are_days_fewer_for_many_subscriptions_else_the_whole_run(folder: Path) -> None:
     reader = SubscriptionDataReader(folder)
     config = {
         resolution: reader.create_config(GAPPY, resolution)
         for resolution in (Resolution.TICK, Resolution.MINUTE, Resolution.HOUR, Resolution.DAILY)
     }
 
-    assert default_window_days([config[Resolution.MINUTE], config[Resolution.DAILY]]) == 7
+    assert default_window_days([config[Resolution.MINUTE], config[Resolution.DAILY]]) == 28
+    assert default_window_days([config[Resolution.MINUTE]] * 200) == 20  # 4M rows: 200 x 20 days x 1,000
+    assert default_window_days([config[Resolution.MINUTE]] * 1000) == 7
     assert default_window_days([config[Resolution.TICK], config[Resolution.MINUTE]]) == 1
     assert default_window_days([config[Resolution.HOUR], config[Resolution.DAILY]]) == WHOLE_RUN
     init = _init(SPECS)

@@ -30,8 +30,14 @@ logger = logging.getLogger(__name__)
 WHOLE_RUN: Final = 0
 """A window size meaning one window for the whole run."""
 
-#: Calendar days per window, by the finest resolution read from day files.
-_WINDOW_DAYS: Final = {Resolution.TICK: 1, Resolution.SECOND: 1, Resolution.MINUTE: 7}
+#: Calendar days per window, by the finest resolution read from day files (minute: see below).
+_WINDOW_DAYS: Final = {Resolution.TICK: 1, Resolution.SECOND: 1}
+#: Minute windows: each window costs every subscription a pass through its pipeline whatever its
+#: length, so longer windows are faster, but a window's rows are all in memory at once (up to about
+#: a thousand per subscription and day). A month for a few subscriptions, down to a week for many.
+_MINUTE_WINDOW_DAYS: Final = (7, 28)
+_MINUTE_WINDOW_ROWS: Final = 4_000_000
+_MINUTE_ROWS_PER_DAY: Final = 1_000
 
 
 class FrameStream(Protocol):
@@ -84,6 +90,10 @@ def default_window_days(configs: Sequence[SubscriptionDataConfig]) -> int:
     Hour and daily files hold all history, so a run of those reads everything at once anyway.
     """
     days = [_WINDOW_DAYS[c.resolution] for c in configs if c.resolution in _WINDOW_DAYS]
+    minute = sum(1 for c in configs if c.resolution == Resolution.MINUTE)
+    if minute:
+        fewest, most = _MINUTE_WINDOW_DAYS
+        days.append(max(fewest, min(most, _MINUTE_WINDOW_ROWS // (minute * _MINUTE_ROWS_PER_DAY))))
     return min(days) if days else WHOLE_RUN
 
 
