@@ -10,16 +10,17 @@ Ambiguity follows LEAN (`Extensions.ConvertToUtc`, a NodaTime resolver built fro
 - a wall time skipped when clocks spring forward maps to the first instant after the gap, the transition
   itself (02:30 on 2014-03-09 in New York becomes 03:00 EDT = 07:00 UTC).
 
-The zone's transitions are found once per call over the span the input covers: its UTC offset is sampled at
-each midnight of the span and every change is narrowed to the second by bisection. The rows are then mapped
-with one `np.searchsorted`, so the cost grows with the number of days covered, not the number of rows. The
-method assumes at most one transition a day, which holds for every zone in use by an exchange.
+The zone's transitions are found over the span of days the input covers, once per span (a backtest converts
+the same days for every subscription): its UTC offset is sampled at each midnight of the span and every change
+is narrowed to the second by bisection. The rows are then mapped with one `np.searchsorted`. The method
+assumes at most one transition a day, which holds for every zone in use by an exchange.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,6 +33,7 @@ Int64Array = npt.NDArray[np.int64]
 
 _NS_PER_SECOND: Final = 1_000_000_000
 _SECONDS_PER_DAY: Final = 86_400
+_NS_PER_DAY: Final = _SECONDS_PER_DAY * _NS_PER_SECOND
 _EPOCH: Final = datetime(1970, 1, 1)
 _ONE_MICROSECOND: Final = timedelta(microseconds=1)
 # NodaTime reads "UTC-05" as a fixed offset; the tz database spells it Etc/GMT+5 (the sign is inverted).
@@ -120,11 +122,12 @@ def _transition_second(tz: ZoneInfo, low: int, high: int, low_offset: int) -> in
 
 
 class _Transitions:
-    """The offsets of a zone over a span: `offsets[i]` holds from `instants[i - 1]` until `instants[i]`."""
+    """The offsets of a zone over a span: `offsets[i]` holds from `instants[i - 1]` until `instants[i]`.
 
-    def __init__(self, tz: ZoneInfo, first_utc_ns: int, last_utc_ns: int) -> None:
-        first_day = first_utc_ns // _NS_PER_SECOND // _SECONDS_PER_DAY - 1
-        last_day = last_utc_ns // _NS_PER_SECOND // _SECONDS_PER_DAY + 2
+    Made once per zone and span of days (`_transitions`) and shared: the arrays are never written.
+    """
+
+    def __init__(self, tz: ZoneInfo, first_day: int, last_day: int) -> None:
         offset = _offset_seconds(tz, first_day * _SECONDS_PER_DAY)
         instants: list[int] = []
         offsets = [offset]
@@ -137,6 +140,20 @@ class _Transitions:
                 offset = next_offset
         self.instants_ns: Int64Array = np.asarray(instants, dtype=np.int64)
         self.offsets_ns: Int64Array = np.asarray(offsets, dtype=np.int64) * _NS_PER_SECOND
+        self.instants_ns.setflags(write=False)
+        self.offsets_ns.setflags(write=False)
+
+
+def _transitions(tz: ZoneInfo, first_ns: int, last_ns: int) -> _Transitions:
+    """Return the transitions around the instants [first, last] (UTC or naive local ns): a day's margin
+    before, two after."""
+    return _span_transitions(tz, first_ns // _NS_PER_DAY - 1, last_ns // _NS_PER_DAY + 2)
+
+
+@lru_cache(maxsize=4096)
+def _span_transitions(tz: ZoneInfo, first_day: int, last_day: int) -> _Transitions:
+    # A backtest converts the same few days for every subscription: each span is found once.
+    return _Transitions(tz, first_day, last_day)
 
 
 def _is_fixed(tz: ZoneInfo) -> bool:
@@ -156,7 +173,7 @@ def utc_ns_to_local_ns(utc_ns: npt.ArrayLike, tz: ZoneInfo) -> Int64Array:
         return utc.copy()
     if _is_fixed(tz):
         return utc + _fixed_offset_ns(tz)
-    transitions = _Transitions(tz, int(utc.min()), int(utc.max()))
+    transitions = _transitions(tz, int(utc.min()), int(utc.max()))
     if transitions.instants_ns.size == 0:
         return utc + int(transitions.offsets_ns[0])
     index = np.searchsorted(transitions.instants_ns, utc, side="right")
@@ -170,7 +187,7 @@ def local_ns_to_utc_ns(local_ns: npt.ArrayLike, tz: ZoneInfo) -> Int64Array:
         return local.copy()
     if _is_fixed(tz):
         return local - _fixed_offset_ns(tz)
-    transitions = _Transitions(tz, int(local.min()), int(local.max()))
+    transitions = _transitions(tz, int(local.min()), int(local.max()))
     instants = transitions.instants_ns
     offsets = transitions.offsets_ns
     if instants.size == 0:
