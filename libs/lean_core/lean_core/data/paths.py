@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -161,7 +162,7 @@ def zip_directory(
 ) -> Path:
     """Return the folder holding a symbol's zips at a resolution."""
     naming = _Naming.of(symbol, resolution, TickType.TRADE, None, path_ticker)
-    return data_folder.joinpath(*_directory_parts(naming))
+    return _directory(data_folder, naming.symbol, naming.resolution, naming.ticker)
 
 
 def zip_file_name(
@@ -196,18 +197,21 @@ def data_location(
 ) -> DataLocation:
     """Return the zip file and entry holding a symbol's data for a day (or all days, hour/daily)."""
     naming = _Naming.of(symbol, resolution, tick_type, day, path_ticker)
-    path = data_folder.joinpath(*_directory_parts(naming), _file_name(naming))
-    return DataLocation(path, _entry_name(naming))
+    directory = _directory(data_folder, naming.symbol, naming.resolution, naming.ticker)
+    return DataLocation(directory / _file_name(naming), _entry_name(naming))
 
 
-def _directory_parts(naming: _Naming) -> list[str]:
-    parts = [naming.security_type.folder_name, naming.symbol.id.market, naming.resolution.folder_name]
-    if naming.security_type == SecurityType.FUTURE_OPTION:
+@lru_cache(maxsize=4096)
+def _directory(data_folder: Path, symbol: Symbol, resolution: Resolution, ticker: str) -> Path:
+    # Joining paths is most of naming a file: a subscription's days share their folder.
+    security_type = symbol.security_type
+    parts = [security_type.folder_name, symbol.id.market, resolution.folder_name]
+    if security_type == SecurityType.FUTURE_OPTION:
         # Future options keep a folder per underlying contract month, at every resolution.
-        parts += [naming.ticker, f"{_underlying_contract_month(naming.symbol):%Y%m}"]
-    elif not naming.hour_or_daily:
-        parts.append(naming.ticker)
-    return parts
+        parts += [ticker, f"{_underlying_contract_month(symbol):%Y%m}"]
+    elif not is_hour_or_daily(resolution):
+        parts.append(ticker)
+    return data_folder.joinpath(*parts)
 
 
 def _file_name(naming: _Naming) -> str:
