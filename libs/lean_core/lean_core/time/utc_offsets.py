@@ -1,8 +1,10 @@
-"""UTC offsets of time zones at UTC-nanosecond instants, looked up once per hour.
+"""UTC offsets of time zones at UTC-nanosecond instants.
 
 Converting every bar time through `datetime.astimezone` dominated the engine's per-step
-cost. An offset is constant within an hour unless a transition falls inside it, which the
-lookup detects by comparing the hour's two ends; such hours are resolved per instant.
+cost. A single instant's offset is looked up once per hour: it is constant within an hour
+unless a transition falls inside it, which the lookup detects by comparing the hour's two
+ends; such hours are resolved per instant. An array's offsets come from the zone's
+transitions over its span (`time_zones`), with one search for all instants.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
+
+from lean_core.time.time_zones import utc_ns_to_local_ns
 
 _SECOND_NS = 1_000_000_000
 _HOUR_NS = 3600 * _SECOND_NS
@@ -38,14 +42,10 @@ def utc_offset_ns(ns: int, zone: ZoneInfo) -> int:
 
 
 def utc_offsets_ns(times_ns: npt.NDArray[np.int64], zone: ZoneInfo) -> npt.NDArray[np.int64]:
-    """Return the UTC offset at each instant of an array, one lookup per distinct hour."""
-    hours, inverse = np.unique(times_ns // _HOUR_NS, return_inverse=True)
-    by_hour = [_hour_offset_ns(zone, int(hour)) for hour in hours]
-    offsets = np.array([0 if o is None else o for o in by_hour], dtype=np.int64)[inverse.reshape(-1)]
-    for position, offset in enumerate(by_hour):
-        if offset is None:  # a transition inside this hour: resolve its instants one by one
-            rows = np.flatnonzero(inverse.reshape(-1) == position)
-            offsets[rows] = [_exact_offset_ns(int(times_ns[row]), zone) for row in rows]
+    """Return the UTC offset at each instant of an array: the zone's transitions over the span, as
+    `utc_ns_to_local_ns` finds them (once per span of days), then one search for all instants."""
+    times = np.asarray(times_ns, dtype=np.int64)
+    offsets: npt.NDArray[np.int64] = utc_ns_to_local_ns(times, zone) - times
     return offsets
 
 
