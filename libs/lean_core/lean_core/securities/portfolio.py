@@ -254,8 +254,7 @@ class SecurityPortfolioManager(Mapping[Symbol, SecurityHolding]):
         total = ZERO
         for security in self.securities.held():
             quantity = security.holdings.exact_quantity
-            if quantity != 0:
-                total += security.buying_power_model.get_maintenance_margin(security, quantity)
+            total += security.buying_power_model.get_maintenance_margin(security, quantity)
         return total
 
     def exact_margin_remaining_at(self, total_portfolio_value: Decimal) -> Decimal:

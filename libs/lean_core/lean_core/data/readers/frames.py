@@ -174,20 +174,21 @@ def _quote_columns(parsed: ParsedCsv, source: Source) -> Columns:
     A side is whole (five numbers) or empty (four empty prices, the size empty or not): the count
     of empty prices and sizes per side tells, in one pass over the ten columns.
     """
-    empty = np.isnan(parsed.values[:, :10]).reshape(len(parsed), 2, 5)
+    empty = np.isnan(parsed.values[:, :10]).reshape(len(parsed), 2, 5)  # (row, side, field)
     empty_prices = empty[:, :, :4].sum(axis=2)
-    whole = empty_prices + empty[:, :, 4] == 0
-    if not (whole | (empty_prices == 4)).all():
-        row, side = np.argwhere(~(whole | (empty_prices == 4)))[0]
+    empty_size = empty[:, :, 4]
+    valid = ((empty_prices == 0) & ~empty_size) | (empty_prices == 4)
+    if not valid.all():
+        row, side = np.argwhere(~valid)[0]
         reason = (
             f"the {('bid', 'ask')[side]} side is incomplete: "
             "give open, high, low, close and size, or leave all empty"
         )
         raise DataError(reason, path=source.path, line=int(parsed.lines[row]), entry=source.entry)
     columns: Columns = {name: parsed.column(index) for index, name in enumerate(_QUOTE_FIELDS)}
-    for index, name in ((4, "bid_size"), (9, "ask_size")):
-        if empty[:, index // 5, 4].any():
-            columns[name] = np.where(empty[:, index // 5, 4], 0.0, columns[name])
+    for side, name in enumerate(("bid_size", "ask_size")):
+        if empty_size[:, side].any():
+            columns[name] = np.where(empty_size[:, side], 0.0, columns[name])
     return columns
 
 
