@@ -26,6 +26,23 @@ def _epoch_ns(moment: datetime) -> int:
     return int((moment - datetime(1970, 1, 1)).total_seconds()) * 1_000_000_000
 
 
+_ODD_FIELDS = st.one_of(
+    st.integers(2**53 + 1, 10**19).map(str),  # too long for the short path's exact integers
+    st.decimals(0, 10**6, places=2, allow_nan=False).map(str),
+    st.integers(-(10**6), -1).map(str),
+    st.integers(0, 10**6).map(lambda n: f" {n}"),
+)
+
+
+@st.composite
+def _bar_lines(draw: st.DrawFn) -> tuple[int, list[str], str]:
+    """A bar line: five whole numbers, or one of them written another way."""
+    fields = [str(draw(st.integers(0, 10**9))) for _ in range(5)]
+    if draw(st.booleans()):
+        fields[draw(st.integers(0, 4))] = draw(_ODD_FIELDS)
+    return draw(st.integers(0, 86_399_999)), fields, draw(st.sampled_from(["\n", "\r\n", "\n\n"]))
+
+
 class TestNumbers:
     def test_deci_cents_become_the_nearest_double_of_the_price(self) -> None:
         parsed = _parse("14400000,1674400,1674100,1672500,1672700,3197\n", TRADE)
@@ -52,6 +69,28 @@ class TestNumbers:
         spec = CsvSpec((NUMBER,), (4,), (2,), TimeFormat.MILLISECONDS)
 
         assert _parse(f"0,{value}\n", spec).values[0, 0] == float(value.scaleb(-4))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(_bar_lines(), min_size=1, max_size=20))
+    def test_bar_lines_read_the_same_whether_plain_or_not(
+        self, rows: list[tuple[int, list[str], str]]
+    ) -> None:
+        # Lines of whole numbers take the kernel's short path; a sign, a decimal point, a space or
+        # a long digit run sends a line to the general one. Either way a value is its text scaled.
+        text = "".join(f"{ms},{','.join(fields)}{end}" for ms, fields, end in rows)
+        parsed = _parse(text, TRADE)
+
+        expected = [
+            [
+                float(Decimal(field.strip()).scaleb(-scale))
+                for field, scale in zip(fields, TRADE.scales, strict=True)
+            ]
+            for _, fields, _ in rows
+        ]
+        assert parsed.values.tolist() == expected
+        assert parsed.local_ns.tolist() == [ms * 1_000_000 for ms, _, _ in rows]
+        line_ends = [end.count("\n") for _, _, end in rows]
+        assert parsed.lines.tolist() == [1 + sum(line_ends[:index]) for index in range(len(rows))]
 
     def test_long_digit_runs_fall_back_to_exact_conversion(self) -> None:
         text = "123456789012345678901234.5"
