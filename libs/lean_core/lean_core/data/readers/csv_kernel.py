@@ -60,6 +60,7 @@ _MAX_DIGITS: Final = 18  # an int64 holds 18 decimal digits safely
 _EXACT_MANTISSA: Final = 1 << 53  # integers up to here are exact doubles
 _NS_PER_MS: Final = 1_000_000
 _NS_PER_SECOND: Final = 1_000_000_000
+_PLAIN_MISSES: Final = 16  # lines the bar-line path may turn away before a file stops trying it
 
 _POWERS_OF_TEN = np.array([10.0**k for k in range(23)], dtype=np.float64)
 _POWERS_OF_TEN.setflags(write=False)
@@ -383,13 +384,16 @@ def _plain_line(
 def parse_all(data: ByteArray, spec: KernelSpec, out: Outputs, lines: Int64Array, status: Int64Array) -> int:
     """Parse every line; return the number of rows, with status = [code, line, field, fields] on an error.
 
-    Lines of whole numbers after a millisecond time (bar files) take a short path of their own.
+    Lines of whole numbers after a millisecond time (bar files) take a short path of their own,
+    until it has turned lines away `_PLAIN_MISSES` times: a file of decimal prices (forex, crypto)
+    then stops paying for the try.
     """
     kinds, scales, allowed, time_format, times = spec
     values, text_start, text_end, slow, slow_count = out
     special = (text_start, text_end, slow, slow_count)
     size, columns = len(data), len(kinds)
     plain = time_format == 0 and columns > 0 and not np.any(kinds == _TEXT) and allowed[columns + 1]
+    misses = 0
     pos, row, line = 0, 0, 0
     while pos < size:
         line += 1
@@ -400,6 +404,8 @@ def parse_all(data: ByteArray, spec: KernelSpec, out: Outputs, lines: Int64Array
                 row += 1
                 pos = after
                 continue
+            misses += 1
+            plain = misses < _PLAIN_MISSES
         after_blank = _blank_line_end(data, pos, size)
         if after_blank >= 0:
             pos = after_blank
