@@ -333,50 +333,33 @@ def _fail(status: Int64Array, code: int, line: int, field: int, fields: int) -> 
 
 
 @_inline
-def _plain_digits(data: ByteArray, pos: int, size: int) -> tuple[int, int]:
-    """Fold the digits at pos into an integer; return (next pos, value)."""
-    value = 0
-    while pos < size:
-        digit = int(data[pos]) - _ZERO
-        if digit < 0 or digit > 9:
-            break
-        value = value * 10 + digit
-        pos += 1
-    return pos, value
-
-
-@_inline
 def _plain_line(
     data: ByteArray, pos: int, size: int, scales: Int64Array, values: FloatArray, row: int, times: Int64Array
 ) -> int:
     """Read a line of whole numbers after a millisecond time, the shape of LEAN's bar files
     ("14400000,1674100,1674100,1672500,1672700,3197"); return where the next line starts.
 
-    -1 for a line of any other shape (a sign, a decimal point, spaces, an empty or long field, a
-    short row): the general path then reads it, so this one only has to be right on the lines it
-    takes. It stores what the general path would: the same integers, scaled the same way.
+    The time and the line end go through the general path's own helpers; a field is its digits
+    scaled as `_number` scales them. -1 for a line of any other shape (a sign, a decimal point,
+    spaces, an empty or long field, a short row): the general path then reads it, so this one only
+    has to be right on the lines it takes.
     """
-    start = pos
-    pos, milliseconds = _plain_digits(data, pos, size)
-    if pos == start or pos - start > _MAX_DIGITS - 6:
+    ok, nanoseconds, pos = _milliseconds(data, pos, size)
+    if not ok:
         return -1
     for column in range(len(scales)):
         if pos >= size or data[pos] != _COMMA:
             return -1
         first = pos + 1
-        pos, mantissa = _plain_digits(data, first, size)
+        pos, mantissa = _digits(data, first, size, 0)
         digits = pos - first
         if digits == 0 or digits > _MAX_DIGITS or mantissa > _EXACT_MANTISSA:
             return -1
         values[row, column] = _scale(mantissa, -scales[column])
-    if pos < size:
-        if data[pos] == _LF:
-            pos += 1
-        elif data[pos] == _CR and (pos + 1 == size or data[pos + 1] == _LF):
-            pos = min(pos + 2, size)
-        else:
-            return -1
-    times[row] = milliseconds * _NS_PER_MS
+    delimiter, pos = _delimiter(data, pos, size)
+    if delimiter != _LINE_ENDS:
+        return -1
+    times[row] = nanoseconds
     return pos
 
 
