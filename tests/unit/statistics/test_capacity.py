@@ -9,17 +9,22 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lean_core.data.bars import TradeBarFrame
 from lean_core.data.map_files import MapFileProvider
 from lean_core.data.normalization import adjusted_price_decimal, scale_volume_decimal
 from lean_core.data.subscription import SubscriptionDataReader
 from lean_core.enums import DataNormalizationMode, OrderStatus, Resolution, SecurityType
+from lean_core.statistics import dotnet
 from lean_core.statistics.capacity import (
     CapacityBar,
     CapacityEstimator,
     CapacityPosition,
     PortfolioState,
+    _AverageDollarVolume,
+    _timeout_minutes,
     fast_trading_discount,
     resolution_from_period,
     resolution_scale_factor,
@@ -32,6 +37,7 @@ KEY = "AAA 2T"
 OTHER = "BBB 2T"
 T0 = datetime(2020, 1, 6, 15, tzinfo=UTC)
 FAR_END = date(2020, 3, 31)
+_ZERO_VOLUME = Decimal(0)
 
 
 def fill(
@@ -203,6 +209,48 @@ def snapshot_scenario() -> CapacityEstimator:
     fill(estimator, T0)
     estimator.update_market_capacity(T0, {KEY: minute_bar("100", "100000")}, NOBODY)
     return estimator
+
+
+class TestWindowLengthDecision:
+    """The window's minutes come from a double estimate of k unless k is too close to call."""
+
+    @staticmethod
+    def exact_minutes(average: _AverageDollarVolume, scale: Decimal, minimum: int) -> int:
+        return _timeout_minutes(average.k(scale), minimum)
+
+    @given(
+        close=st.decimals(Decimal("0.0001"), Decimal("100000"), places=4),
+        volume=st.decimals(Decimal(1), Decimal(10**9), places=0),
+        previous=st.decimals(Decimal(0), Decimal(10**9), places=0),
+        minutes=st.integers(0, 3000),
+        rate=st.sampled_from([Decimal(1), Decimal("1.2345"), Decimal("0.0067")]),
+        second=st.booleans(),
+    )
+    def test_estimate_gives_the_exact_decimal_minutes(
+        self, close: Decimal, volume: Decimal, previous: Decimal, minutes: int, rate: Decimal, second: bool
+    ) -> None:
+        bar = CapacityBar(close, volume, MINUTE, conversion_rate=rate)
+        average = _AverageDollarVolume(bar, previous, MINUTE * minutes)
+        scale, minimum = (Decimal(100_000), 5) if second else (Decimal(6_000_000), 1)
+
+        assert average.timeout_minutes(scale, minimum) == self.exact_minutes(average, scale, minimum)
+
+    @pytest.mark.parametrize("k", [1, 2, 3, 7, 30, 119, 120, 121])
+    @pytest.mark.parametrize("close", ["1", "0.54", "0.56", "0.14", "37.1"])
+    @pytest.mark.parametrize("places", [None, 12, 0])
+    def test_k_at_or_a_hair_from_a_whole_number_is_decided_exactly(
+        self, k: int, close: str, places: int | None
+    ) -> None:
+        # One bar, no previous volume: average = close x volume, so this volume makes k whole, or
+        # a rounding away from it; in doubles, k then often lands on the other side of the integer.
+        volume = dotnet.divide(Decimal(6_000_000), dotnet.multiply(Decimal(close), Decimal(k)))
+        if places is not None:
+            volume = volume.quantize(Decimal(1).scaleb(-places))
+        average = _AverageDollarVolume(CapacityBar(Decimal(close), volume, MINUTE), _ZERO_VOLUME, None)
+
+        assert average.timeout_minutes(Decimal(6_000_000), 1) == self.exact_minutes(
+            average, Decimal(6_000_000), 1
+        )
 
 
 class TestSnapshots:

@@ -6,8 +6,26 @@ import math
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lean_core.statistics import dotnet
+
+MAX_MANTISSA = 2**96 - 1
+
+
+def fitted_by_integers(mantissa: int, scale: int) -> tuple[int, int]:
+    """C#'s rule on an integer mantissa: the fewest decimals dropped, half to even, to fit 28 and 96 bits."""
+    drop = max(0, scale - 28)
+    while True:
+        quotient, remainder = divmod(abs(mantissa), 10**drop)
+        if 2 * remainder > 10**drop or (2 * remainder == 10**drop and quotient % 2):
+            quotient += 1
+        if quotient <= MAX_MANTISSA:
+            return (-quotient if mantissa < 0 else quotient), scale - drop
+        drop += 1
+        if drop > scale:
+            raise OverflowError
 
 
 class TestDivide:
@@ -71,6 +89,27 @@ class TestRounding:
             format(dotnet.fit(Decimal("0.00000000000000000000000000125")), "f")
             == "0.0000000000000000000000000012"
         )
+
+    @given(
+        mantissa=st.one_of(
+            st.integers(-(10**60), 10**60),
+            st.integers(MAX_MANTISSA - 10**6, MAX_MANTISSA * 10 + 10**6),  # around the 96-bit edge
+            st.integers(0, 10**8).map(lambda n: n * 10**30 + 5 * 10**29),  # exact halves
+        ),
+        scale=st.integers(0, 60),
+    )
+    def test_fit_keeps_the_most_decimals_that_fit_96_bits(self, mantissa: int, scale: int) -> None:
+        value = Decimal(f"{mantissa}E-{scale}")
+        try:
+            expected = fitted_by_integers(mantissa, scale)
+        except OverflowError:
+            with pytest.raises(OverflowError):
+                dotnet.fit(value)
+            return
+        fitted = dotnet.fit(value)
+        sign, digits, exponent = fitted.as_tuple()
+        assert isinstance(exponent, int)
+        assert (int("".join(map(str, digits))) * (-1 if sign else 1), -exponent) == expected
 
     def test_normalize_strips_trailing_zeros_without_exponent(self) -> None:
         assert str(dotnet.normalize(Decimal("1500.00"))) == "1500"

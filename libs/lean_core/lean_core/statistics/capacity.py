@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Protocol
 
 from lean_core.enums import OrderStatus, Resolution, SecurityType
@@ -80,6 +81,9 @@ _ROUNDING_QUANTA = Decimal("1000.00")
 _EPOCH = datetime(1970, 1, 1)
 _FIRST_FILL_GAP = timedelta(days=1)
 _LAST_TICK = timedelta(microseconds=1)
+_ONE_MINUTE = timedelta(minutes=1)
+_DOUBLE_MARGIN = 1e-9
+"""How close a double k may come to a whole number before the exact decimals decide (see below)."""
 _SCALE_FACTORS = {
     Resolution.DAILY: Decimal("0.02"),
     Resolution.HOUR: Decimal("0.05"),
@@ -90,6 +94,7 @@ _SCALE_FACTORS = {
 _FILL_STATUSES = (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED)
 
 
+@lru_cache(maxsize=64)
 def resolution_from_period(period: timedelta) -> Resolution:
     """Return the resolution of a bar period, rounding up to the next coarser one (LEAN, non-exact)."""
     if period < timedelta(seconds=1):
@@ -205,14 +210,77 @@ def _round_up(moment: datetime, interval: timedelta) -> datetime:
     return moment + (interval - remainder) if remainder else moment
 
 
+@lru_cache(maxsize=256)
 def _minutes(span: timedelta) -> Decimal:
-    return dotnet.decimal_from_double(span / timedelta(minutes=1))
+    return dotnet.decimal_from_double(span / _ONE_MINUTE)
 
 
 def _timeout_minutes(k: Decimal, minimum: int) -> int:
     if k > _MAX_TIMEOUT_MINUTES:
         return _MAX_TIMEOUT_MINUTES
     return int(max(float(minimum), dotnet.double_from_decimal(k)))
+
+
+class _AverageDollarVolume:
+    """The dollar volume a minute of a symbol's latest bar, which sets how long its window lasts.
+
+    LEAN computes it, and k = scale / it, in C# decimals at every bar. Only k's truncated, clamped
+    minutes are ever read, so a double estimate decides them unless k lies within a billionth of
+    a whole number or of the clamp, where the two could round apart: there the exact decimals are
+    computed. Decimals and doubles of these magnitudes agree to 1e-14, far inside that margin.
+    """
+
+    __slots__ = ("_bar", "_estimate", "_exact", "_previous_volume", "_span")
+
+    def __init__(
+        self, bar: CapacityBar | None = None, previous_volume: Decimal = _ZERO, span: timedelta | None = None
+    ) -> None:
+        self._bar = bar
+        self._previous_volume = previous_volume
+        self._span = span
+        self._exact: Decimal | None = _ZERO if bar is None else None
+        self._estimate = 0.0 if bar is None else self._double_estimate(bar, previous_volume, span)
+
+    @staticmethod
+    def _double_estimate(bar: CapacityBar, previous_volume: Decimal, span: timedelta | None) -> float:
+        price = float(bar.close) * float(bar.conversion_rate)
+        minutes = span / _ONE_MINUTE if span else 0.0
+        if minutes == 0:
+            return price * float(bar.volume)
+        return price * (float(bar.volume) + float(previous_volume)) / minutes
+
+    @property
+    def exact(self) -> Decimal:
+        """Return the average as LEAN's decimals compute it."""
+        if self._exact is None:
+            bar, span = self._bar, self._span
+            assert bar is not None
+            minutes = _minutes(span) if span is not None else _ZERO
+            if minutes == 0:
+                value = dotnet.multiply(dotnet.multiply(bar.conversion_rate, bar.close), bar.volume)
+            else:
+                price = dotnet.multiply(bar.close, bar.conversion_rate)
+                total = dotnet.multiply(price, dotnet.add(bar.volume, self._previous_volume))
+                value = dotnet.divide(total, minutes)
+            self._exact = value
+        return self._exact
+
+    def timeout_minutes(self, dollar_volume_scale: Decimal, minimum: int) -> int:
+        """Return k = scale / average truncated and clamped to [minimum, 120] (k = 10 for no volume)."""
+        if self._estimate > 0:
+            k = float(dollar_volume_scale) / self._estimate
+            if k > _MAX_TIMEOUT_MINUTES * (1 + _DOUBLE_MARGIN):
+                return _MAX_TIMEOUT_MINUTES
+            if k < _MAX_TIMEOUT_MINUTES * (1 - _DOUBLE_MARGIN) and abs(k - round(k)) > k * _DOUBLE_MARGIN:
+                return int(max(float(minimum), k))
+        return _timeout_minutes(self.k(dollar_volume_scale), minimum)
+
+    def k(self, dollar_volume_scale: Decimal) -> Decimal:
+        """Return scale / average in C# decimals, or 10 without volume."""
+        average = self.exact
+        if average == 0:
+            return _DEFAULT_K
+        return dotnet.divide(dollar_volume_scale, average)
 
 
 class SymbolCapacity:
@@ -224,7 +292,7 @@ class SymbolCapacity:
         self.sale_volume = _ZERO
         self._market_dollar_volume = _ZERO
         self._resolution_scale = _ZERO
-        self._average_dollar_volume = _ZERO
+        self._average = _AverageDollarVolume()
         self._discount = _ZERO
         self._previous_volume = _ZERO
         self._previous_bar_time: datetime | None = None
@@ -275,15 +343,9 @@ class SymbolCapacity:
 
     def _update_average_dollar_volume(self, utc_time: datetime, bar: CapacityBar) -> None:
         previous = self._previous_bar_time
-        minutes = _minutes(utc_time - previous) if previous is not None else _ZERO
-        if minutes == 0:
-            self._average_dollar_volume = dotnet.multiply(
-                dotnet.multiply(bar.conversion_rate, bar.close), bar.volume
-            )
-        else:
-            price = dotnet.multiply(bar.close, bar.conversion_rate)
-            total = dotnet.multiply(price, dotnet.add(bar.volume, self._previous_volume))
-            self._average_dollar_volume = dotnet.divide(total, minutes)
+        self._average = _AverageDollarVolume(
+            bar, self._previous_volume, utc_time - previous if previous is not None else None
+        )
         self._previous_bar_time = utc_time
         self._previous_volume = bar.volume
 
@@ -302,15 +364,10 @@ class SymbolCapacity:
         if resolution == Resolution.DAILY:
             return utc_time == fill_time or utc_time.date() == _round_up(fill_time, timedelta(days=1)).date()
         if resolution == Resolution.MINUTE:
-            minutes = _timeout_minutes(self._k(_MINUTE_DOLLAR_VOLUME_SCALE), 1)
+            minutes = self._average.timeout_minutes(_MINUTE_DOLLAR_VOLUME_SCALE, 1)
         else:
-            minutes = _timeout_minutes(self._k(_SECOND_DOLLAR_VOLUME_SCALE), 5)
+            minutes = self._average.timeout_minutes(_SECOND_DOLLAR_VOLUME_SCALE, 5)
         return utc_time <= fill_time + timedelta(minutes=minutes)
-
-    def _k(self, dollar_volume_scale: Decimal) -> Decimal:
-        if self._average_dollar_volume == 0:
-            return _DEFAULT_K
-        return dotnet.divide(dollar_volume_scale, self._average_dollar_volume)
 
     def reset(self) -> None:
         """Clear the sale volume; market volume and trades restart at the next fill."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import struct
-from decimal import Context, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 __all__ = [
     "MAX_SCALE",
@@ -39,6 +39,9 @@ _TWO_TO_64 = 18446744073709551616.0
 _DOUBLE_POWERS_10 = tuple(float(f"1e{n}") for n in range(81))
 _WIDE = 120  # digits of working precision: enough for any exact product or sum of two C# decimals
 _EXACT = Context(prec=_WIDE)  # its methods compute in it directly: no context switch per operation
+_MAX_DIGITS = len(str(_MAX_MANTISSA))
+_SCALE_QUANTA = tuple(Decimal(1).scaleb(-scale) for scale in range(MAX_SCALE + 1))
+_LARGEST_AT_SCALE = tuple(Decimal(_MAX_MANTISSA).scaleb(-scale) for scale in range(MAX_SCALE + 1))
 
 
 def _parts(value: Decimal) -> tuple[bool, int, int]:
@@ -67,17 +70,28 @@ def _divide_half_even(numerator: int, denominator: int) -> int:
 def fit(value: Decimal) -> Decimal:
     """Return the value as C# stores it: scale at most 28 and a 96-bit mantissa, rounded half to even."""
     _, digits, exponent = value.as_tuple()
-    if isinstance(exponent, int) and -MAX_SCALE <= exponent <= 0 and len(digits) <= MAX_SCALE:
+    if not isinstance(exponent, int) or exponent > 0:
+        return _fit_parts(value)
+    if exponent >= -MAX_SCALE and len(digits) <= MAX_SCALE:
         return value  # 28 digits always fit in 96 bits
-    negative, mantissa, scale = _parts(value)
-    drop = max(0, scale - MAX_SCALE)
-    while _divide_half_even(mantissa, 10**drop) > _MAX_MANTISSA:
+    scale = -exponent
+    # Keeping more than 29 digits can never fit 96 bits: start there, and drop one more digit at
+    # most (when 29 digits round to a mantissa past 2^96 - 1).
+    drop = max(0, scale - MAX_SCALE, len(digits) - _MAX_DIGITS)
+    while drop <= scale:
+        kept = scale - drop
+        rounded = value.quantize(_SCALE_QUANTA[kept], rounding=ROUND_HALF_EVEN, context=_EXACT)
+        if rounded.copy_abs() <= _LARGEST_AT_SCALE[kept]:
+            return rounded
         drop += 1
-        if drop > scale:
-            raise OverflowError(f"{value} is outside the range of a C# decimal")
-    if drop:
-        mantissa = _divide_half_even(mantissa, 10**drop)
-        scale -= drop
+    raise OverflowError(f"{value} is outside the range of a C# decimal")
+
+
+def _fit_parts(value: Decimal) -> Decimal:
+    """`fit` for a value with a positive exponent (C# has none): its integer, scale 0."""
+    negative, mantissa, scale = _parts(value)
+    if mantissa > _MAX_MANTISSA:
+        raise OverflowError(f"{value} is outside the range of a C# decimal")
     return _build(negative, mantissa, scale)
 
 
