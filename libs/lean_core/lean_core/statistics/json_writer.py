@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import IntEnum
+from functools import lru_cache
 from typing import Any
 
 from lean_core.statistics.formatting import json_decimal, json_double
@@ -49,7 +50,15 @@ def _escaped_char(match: re.Match[str]) -> str:
 
 
 def _escape(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return '"' + text + '"'
     return '"' + _NEEDS_ESCAPE.sub(_escaped_char, text) + '"'
+
+
+@lru_cache(maxsize=4096)
+def _escaped_key(key: str) -> str:
+    """Return a mapping key written as JSON: the same few keys recur in every order and point."""
+    return _escape(key)
 
 
 def format_json_time(value: datetime) -> str:
@@ -57,9 +66,12 @@ def format_json_time(value: datetime) -> str:
 
     A naive datetime is taken to be UTC, as lean_core keeps its times.
     """
-    if value.tzinfo is not None:
+    if value.tzinfo is not None and value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    text = (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+        f"T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    )
     if value.microsecond:
         text += "." + f"{value.microsecond * 10:07d}".rstrip("0")
     return text + "Z"
@@ -101,17 +113,21 @@ def to_json(value: JsonValue, *, indented: bool = False) -> str:
 
 
 def _write(value: JsonValue, depth: int | None) -> str:
-    scalar = _scalar(value)
-    if scalar is not None:
-        return scalar
+    kind = type(value)
+    writer = _EXACT_WRITERS.get(kind)
+    if writer is not None:
+        return writer(value)
+    if kind is not dict and kind is not list:
+        scalar = _scalar(value)
+        if scalar is not None:
+            return scalar
+    inner = _deeper(depth)
     if isinstance(value, Mapping):
-        items = [
-            f"{_escape(str(key))}:{'' if depth is None else ' '}{_write(item, _deeper(depth))}"
-            for key, item in value.items()
-        ]
+        separator = ":" if depth is None else ": "
+        items = [f"{_escaped_key(str(key))}{separator}{_write(item, inner)}" for key, item in value.items()]
         return _wrap("{", "}", items, depth)
     if isinstance(value, Sequence):
-        return _wrap("[", "]", [_write(item, _deeper(depth)) for item in value], depth)
+        return _wrap("[", "]", [_write(item, inner) for item in value], depth)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
