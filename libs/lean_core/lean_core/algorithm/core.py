@@ -171,6 +171,11 @@ class AlgorithmCore:
     def _set_utc_ns(self, utc_ns: int) -> None:
         self._utc_ns = utc_ns
 
+    def _set_clock(self, utc_ns: int, local: datetime, utc: datetime) -> None:
+        """Move the clock to a time whose local and UTC datetimes the engine converted already."""
+        self._utc_ns = self._clock_ns = utc_ns
+        self._clock_local, self._clock_utc = local, utc
+
     # -- set-up -------------------------------------------------------------------------------
     def _check_unlocked(self, what: str) -> None:
         if self._locked:

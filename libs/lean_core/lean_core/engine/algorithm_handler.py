@@ -28,7 +28,6 @@ from lean_core.bus.subjects import Stream
 from lean_core.data.bars import (
     local_datetimes,
     local_to_ns,
-    ns_to_local,
 )
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.slice import Slice
@@ -132,6 +131,7 @@ class AlgorithmHandler:
         self._batch: BatchSteps | None = None
         self._batch_index = -1
         self._local_times: list[datetime] = []
+        self._utc_times: list[datetime] = []
         self._next_settlement_scan_ns = 0
 
     # -- AlgorithmRuntime / OrderLink -----------------------------------------------------------
@@ -265,6 +265,7 @@ class AlgorithmHandler:
         self._enter(steps)
         # The time zone is fixed once initialize ends: convert the batch's step times at once.
         self._local_times = local_datetimes(times, self.algorithm.time_zone)
+        self._utc_times = local_datetimes(times, _UTC)
         reply = self._request(
             Stream.CLOCK_REQUESTS,
             m.ClockEventsRequest(run_id=self._run_id, after_ns=self._clock_ns, until_ns=int(times[-1])),
@@ -320,7 +321,7 @@ class AlgorithmHandler:
             if utc_ns < self._run_start_ns:
                 # Data read ahead of the run (the benchmark's previous day) only primes prices, as
                 # LEAN's feed hands it over before the first time slice.
-                self._advance(index, ns_to_local(utc_ns, _UTC))
+                self._advance(index, self._utc_times[index])
                 continue
             next_event = self._fire_events(events, next_event, utc_ns, inclusive=False)
             self._step(index, utc_ns)
@@ -329,8 +330,8 @@ class AlgorithmHandler:
 
     def _step(self, index: int, utc_ns: int) -> None:
         algorithm = self.algorithm
-        algorithm._set_utc_ns(utc_ns)
-        now = algorithm.utc_time
+        now = self._utc_times[index]
+        algorithm._set_clock(utc_ns, self._local_times[index], now)
         algorithm.securities.set_utc_time(now)
         self._slice = self._advance(index, now)
         algorithm.portfolio.cash_book.update_rates()
