@@ -299,16 +299,27 @@ def _spy_steps(count: int) -> tuple[Security, BatchSteps, list[FrameRows]]:
 
 
 @pytest.mark.parametrize("lists_after", [0, 16])
-def test_reading_the_price_each_step_builds_no_bar_object_once_columns_are_lists(lists_after: int) -> None:
+def test_reading_the_price_each_step_builds_no_bar_object(lists_after: int) -> None:
     spy, steps, rows = _spy_steps(40)
     with patch.object(frame_rows, "_ROWS_BEFORE_LISTS", lists_after):
         for step in range(40):
             steps.advance(step)
-            assert spy.exact_price > 0
+            assert spy.exact_price == spy.to_exact_at(100.0 + step / 4, False, SPY_FACTOR)
 
-    assert all(frame._lists is not None for frame in rows)
-    assert all(set(frame._points) <= set(range(lists_after)) for frame in rows)
-    assert spy.exact_price == spy.to_exact(100.0 + 39 / 4)
+    assert all(not frame._points for frame in rows)
+
+
+def test_an_equity_price_read_applies_no_row_and_a_bar_read_applies_them_all() -> None:
+    spy, steps, rows = _spy_steps(40)
+    for step in range(30):
+        steps.advance(step)
+        assert spy.exact_price == spy.to_exact_at(100.0 + step / 4, False, SPY_FACTOR)
+    assert spy.cache._trade is None  # the price came from the trade column alone
+
+    bar = spy.cache.exact_trade_bar
+    assert bar is not None
+    assert bar.close == spy.to_exact(100.0 + 29 / 4)  # the catch-up made the row's factor the security's
+    assert spy.exact_price == bar.close
 
 
 @pytest.mark.parametrize("slice_first", [True, False])

@@ -170,6 +170,19 @@ class FrameRows:
             QuoteBarEntry(time, end_time, (bid, ask), sizes, cache.converter, factor, self, row)
         )
 
+    def exact_close(self, row: int) -> Decimal | None:
+        """Return a trade row's close as the cache would hold it, or None for a zero close (kept out)."""
+        frame = self.frame
+        assert isinstance(frame, TradeBarFrame)
+        close = float(frame.close[row]) if self._lists is None else self._lists[3][row]
+        if close == 0:
+            return None
+        factor = self._factor(row)
+        security = self.security
+        return security.cache.converter.to_exact_at(
+            close, False, security.price_factor if factor is None else factor
+        )
+
     def _set_factor(self, row: int) -> Decimal:
         """Make a row's factor the security's, as `put_point` does, and return the factor in force."""
         factor = self._factor(row)

@@ -10,6 +10,7 @@ order gives: the replay only skips rows whose every field a later row overwrites
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import numpy as np
 import numpy.typing as npt
@@ -38,13 +39,30 @@ class StepCursor:
 class PendingRows:
     """A security's rows in the batch, applied to its cache up to the cursor when it is read."""
 
-    __slots__ = ("_applied", "_cursor", "_frames", "_security")
+    __slots__ = ("_applied", "_cursor", "_frames", "_price_frame", "_security")
 
     def __init__(self, security: Security, frames: list[FrameRows], cursor: StepCursor) -> None:
         self._security = security
         self._frames = frames
         self._cursor = cursor
         self._applied = -1
+        self._price_frame = _sole_price_frame(security, frames)
+
+    def peek_price(self) -> Decimal | None:
+        """Return the price a catch-up would leave in the cache, without one, when that is plain.
+
+        It is for an equity whose bars are one trade frame and quote frames: only trade bars set
+        its price, so the price is the close of the trade frame's last real bar up to the cursor.
+        None when that bar is not in this batch, has a zero close (which the cache ignores) or
+        the security has other data: then only a catch-up knows.
+        """
+        frame, target = self._price_frame, self._cursor.index
+        if frame is None or target < 0:
+            return None
+        steps = frame.last_real_step
+        assert steps is not None
+        step = int(steps[target])
+        return None if step < 0 else frame.exact_close(int(frame.rows[step]))
 
     def catch_up(self) -> None:
         """Apply the rows of every step up to the cursor that were not applied yet."""
@@ -114,6 +132,15 @@ class PendingRows:
             elif not any(_real_quote_at(other, step) for other in self._frames[:index]):
                 return True
         return False
+
+
+def _sole_price_frame(security: Security, frames: list[FrameRows]) -> FrameRows | None:
+    if not security.cache.is_equity or not all(
+        isinstance(frame.frame, TradeBarFrame | QuoteBarFrame) for frame in frames
+    ):
+        return None
+    trades = [frame for frame in frames if isinstance(frame.frame, TradeBarFrame)]
+    return trades[0] if len(trades) == 1 else None
 
 
 def _real_quote_at(frame: FrameRows, step: int) -> bool:

@@ -66,6 +66,9 @@ class PendingData(Protocol):
     def catch_up(self) -> None:
         """Apply every data point due by now to the cache."""
 
+    def peek_price(self) -> Decimal | None:
+        """Return the price a catch-up would leave, when known without one (else None)."""
+
 
 _T = TypeVar("_T")
 
@@ -134,6 +137,12 @@ class SecurityCache:
     # -- exact prices ---------------------------------------------------------------------------------------
     def exact_value(self, name: str) -> Decimal:
         """Return one last known value by name (`price`, `open`, ..., `ask_size`) as a decimal."""
+        pending = self._pending
+        if pending is not None and name == "price":
+            # The portfolio value reads a held security's price every step: no catch-up for that.
+            price = pending.peek_price()
+            if price is not None:
+                return price
         fields = self._synced()._exact
         value = fields[name]
         if not isinstance(value, Decimal):
