@@ -56,8 +56,7 @@ class CapacityFeed:
         for event in events:
             if not event.is_fill:
                 continue
-            # by identifier: a custom data security can share its ticker with the security it wraps
-            security = self._securities.get(Symbol.parse(event.symbol_id, event.symbol_value))
+            security = self._security_of(event)
             rate = security.quote_currency.exact_conversion_rate if security is not None else Decimal(1)
             multiplier = (
                 security.symbol_properties.contract_multiplier if security is not None else Decimal(1)
@@ -73,6 +72,13 @@ class CapacityFeed:
                 conversion_rate=rate,
                 contract_multiplier=multiplier,
             )
+
+    def _security_of(self, event: OrderEvent) -> Security | None:
+        known = self._by_key.get(event.symbol_id)
+        if known is not None and self._securities.get(known.symbol) is known:
+            return known
+        # by identifier: a custom data security can share its ticker with the security it wraps
+        return self._securities.get(Symbol.parse(event.symbol_id, event.symbol_value))
 
     def on_step(self, utc_time: datetime, data: Slice) -> None:
         """Add the step's bars of the monitored symbols; snapshot when due."""
@@ -92,8 +98,10 @@ class CapacityFeed:
             security = self._by_key.get(key)
             if security is None:
                 continue
-            points = data.points_of(security.symbol)
-            bar = _capacity_bar(security, points.bar, points.quote)
+            # A quote bar counts only without a trade bar: most steps need not build one.
+            trade = data.points_of(security.symbol, quotes=False).bar
+            quote = data.points_of(security.symbol, others=False).quote if trade is None else None
+            bar = _capacity_bar(security, trade, quote)
             if bar is not None:
                 bars[key] = bar
         return bars

@@ -39,8 +39,12 @@ _BASE36_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DEFAULT_DATE = date(1998, 1, 2)
 
 
+@functools.lru_cache(maxsize=4096)
 def encode_base36(value: int) -> str:
-    """Return `value` in base 36, most significant digit first ("0" for zero)."""
+    """Return `value` in base 36, most significant digit first ("0" for zero).
+
+    Cached: identifiers are printed at every order and event, and a run has few of them.
+    """
     if value == 0:
         return "0"
     digits = []
