@@ -404,8 +404,9 @@ class SecurityCache:
     @property
     def has_data(self) -> bool:
         """Tell whether a data point of the default type arrived (LEAN's `HasData`)."""
-        cache = self._synced()  # no need to build the points
-        return cache._last is not None or cache._last_custom_data is not None
+        if self._last is None and self._last_custom_data is None:
+            self._synced()  # data once arrived stays: only a cache without any needs a catch-up
+        return self._last is not None or self._last_custom_data is not None
 
     @property
     def ticks(self) -> list[ExactTick]:
