@@ -38,7 +38,9 @@ def ns_to_local(ns: int, time_zone: ZoneInfo) -> datetime:
 
 def local_to_ns(local: datetime, time_zone: ZoneInfo) -> int:
     """Convert a naive datetime in `time_zone` to UTC nanoseconds."""
-    utc = local.replace(tzinfo=time_zone).astimezone(_UTC).replace(tzinfo=None)
+    utc = local
+    if time_zone is not _UTC:
+        utc = local.replace(tzinfo=time_zone).astimezone(_UTC).replace(tzinfo=None)
     delta = utc - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
 
