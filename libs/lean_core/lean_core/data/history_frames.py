@@ -33,6 +33,7 @@ import pandas as pd
 
 from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame
 from lean_core.data.normalization import adjusted_price_decimal
+from lean_core.data.time_union import union_of_times
 from lean_core.enums import TickType
 from lean_core.symbols import Symbol
 
@@ -148,7 +149,7 @@ def _bar_columns(
     ends = [frame.end_time for frame in (trade, quote) if frame is not None]
     if not ends:
         return np.zeros(0, dtype=np.int64), {}
-    times = np.unique(np.concatenate(ends))
+    times = union_of_times(ends)
     columns: dict[str, npt.NDArray[Any]] = {}
     if quote is not None:
         columns.update(_quote_columns(quote, np.searchsorted(times, quote.end_time), len(times)))

@@ -232,7 +232,10 @@ class _PriceScale:
     def __init__(self, factors: FloatArray, offsets: FloatArray | None) -> None:
         self._factors = factors
         self._offsets = offsets
-        unique, inverse = np.unique(factors, return_inverse=True)
+        if len(factors) and bool(np.all(factors == factors[0])):  # the usual frame: one factor
+            unique, inverse = factors[:1], np.zeros(len(factors), dtype=np.intp)
+        else:
+            unique, inverse = np.unique(factors, return_inverse=True)
         # Ones where the exact product does not apply, so an infinite price makes no 0 x inf warning.
         digits = np.ones(len(unique), dtype=np.float64)
         divisors = np.ones(len(unique), dtype=np.float64)

@@ -27,6 +27,7 @@ from lean_core.data.bars import (
     ns_to_local,
 )
 from lean_core.data.custom_frame import CustomDataFrame
+from lean_core.data.time_union import union_of_times
 from lean_core.enums import SecurityType, TickType
 from lean_core.symbols import Symbol
 
@@ -348,7 +349,7 @@ class SliceBatch:
 def build_slice_batch(feeds: list[FeedFrame]) -> SliceBatch:
     """Merge subscription frames into time-ordered steps (a step per distinct end time)."""
     end_times = [feed.frame.end_time for feed in feeds if len(feed.frame)]
-    times = np.unique(np.concatenate(end_times)) if end_times else np.zeros(0, dtype=np.int64)
+    times = union_of_times(end_times)
     rows: list[npt.NDArray[np.int64]] = []
     for feed in feeds:
         frame_ends = feed.frame.end_time

@@ -23,6 +23,7 @@ from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.slice import BarFrame, FeedFrame, SliceBatch, build_slice_batch
 from lean_core.data.subscription import SubscriptionDataConfig
 from lean_core.data.subscription_stream import END_OF_STREAM
+from lean_core.data.time_union import union_of_times
 from lean_core.enums import Resolution
 
 logger = logging.getLogger(__name__)
@@ -160,4 +161,4 @@ class FeedWindows:
                 if self._on_done is not None:
                     self._on_done(index)
         ends = [stream.ready_end_times(cut) for stream in self._streams]
-        self._times = np.unique(np.concatenate(ends)) if ends else np.zeros(0, dtype=np.int64)
+        self._times = union_of_times(ends)
