@@ -310,7 +310,7 @@ def test_reading_the_price_each_step_builds_no_bar_object(lists_after: int) -> N
 
 
 def test_an_equity_price_read_applies_no_row_and_a_bar_read_applies_them_all() -> None:
-    spy, steps, rows = _spy_steps(40)
+    spy, steps, _ = _spy_steps(40)
     for step in range(30):
         steps.advance(step)
         assert spy.exact_price == spy.to_exact_at(100.0 + step / 4, False, SPY_FACTOR)
