@@ -7,11 +7,13 @@ on that server instead (`remote_backtest`).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import signal
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from types import FrameType
 from lean_core.algorithm.factory import AlgorithmLoadError, load_algorithm_class
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.config import LauncherConfig, LauncherConfigError, load_config
+from lean_core.data.readers import read_ahead
 from lean_core.engine.embedded import BacktestResult, BacktestRun, ProgressReport
 from lean_core.engine.run_setup import RunOverrides
 from lean_core.errors import LeanError
@@ -49,6 +52,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--no-progress", action="store_true", help="do not draw the progress bar")
     parser.add_argument(
+        "--read-ahead-workers",
+        type=int,
+        metavar="N",
+        help="processes reading day files ahead of the run (0: none; default: one on 2+ cores)",
+    )
+    parser.add_argument(
         "--nats",
         "--nats-url",
         dest="nats_url",
@@ -72,6 +81,7 @@ def _config(args: argparse.Namespace) -> LauncherConfig:
         "results-destination-folder": args.output,
         "parameters": dict(args.parameter) if args.parameter else None,
         "nats-url": args.nats_url,
+        "read-ahead-workers": args.read_ahead_workers,
     }
     return load_config(args.config, os.environ, cli)
 
@@ -99,25 +109,47 @@ def run_backtest_command(args: argparse.Namespace) -> int:
         "%Y-%m-%d_%H-%M-%S"
     )
     overrides = RunOverrides(config.start_date, config.end_date, config.cash, dict(config.parameters))
-    try:
-        run = BacktestRun(
-            algorithm_class(),
-            data_folder=config.data_folder,
-            output_folder=output,
-            overrides=overrides,
-            algorithm_id=config.algorithm_id,
-            name=config.backtest_name,
-        )
-    except LeanError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return _STATUS_BAD_INPUT
-    started = time.perf_counter()
-    with _stop_on_signals(run):
-        result = run.run(on_progress=_show_progress if show else None)
+    with _read_ahead_pool(config.read_ahead_workers) as pool:
+        try:
+            run = BacktestRun(
+                algorithm_class(),
+                data_folder=config.data_folder,
+                output_folder=output,
+                overrides=overrides,
+                algorithm_id=config.algorithm_id,
+                name=config.backtest_name,
+                read_ahead=pool,
+            )
+        except LeanError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return _STATUS_BAD_INPUT
+        started = time.perf_counter()
+        with _stop_on_signals(run):
+            result = run.run(on_progress=_show_progress if show else None)
     if show:
         print(file=sys.stderr)
     _print_result(result, time.perf_counter() - started)
     return _STATUS_OK if result.status == "Completed" else _STATUS_FAILED
+
+
+@contextmanager
+def _read_ahead_pool(workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
+    """Start the processes that read day files ahead of the run; none on a single core by default.
+
+    They start with the first window read ahead (a run of one window starts none), from a fork
+    server that has imported the reader once.
+    """
+    count = workers if workers is not None else (1 if (os.cpu_count() or 1) >= 2 else 0)
+    if count == 0:
+        yield None
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([read_ahead.__name__])
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=read_ahead.worker_initializer)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @contextmanager

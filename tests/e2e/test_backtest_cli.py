@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,31 @@ def test_backtest_of_the_example_on_generated_data(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr + done.stdout
     assert "STATISTICS:: status Completed" in done.stdout
     assert "OrderListHash" in done.stdout
+
+
+def test_reading_ahead_in_a_worker_process_changes_no_result(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    generated = _leanbus(
+        "data", "generate", "--start", "20240102", "--end", "20240329", "--tickers", "SPY,AAPL",
+        "--resolution", "minute", "--data-folder", str(data), "--seed", "3",
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    results = {}
+    for workers in ("0", "1"):
+        out = tmp_path / f"workers-{workers}"
+        done = _leanbus(
+            "backtest", str(EXAMPLE), "--data-folder", str(data), "--output", str(out),
+            "--start", "20240102", "--end", "20240329", "--read-ahead-workers", workers,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr + done.stdout
+        (result,) = (
+            f for f in out.glob("*.json") if not f.name.endswith(("-summary.json", "-order-events.json"))
+        )
+        results[workers] = json.loads(result.read_text())
+
+    # Three months of minute data: several windows, the later ones read by the worker.
+    for section in ("statistics", "runtimeStatistics", "charts", "orders"):
+        assert results["1"][section] == results["0"][section], section
 
 
 def test_broken_algorithm_is_reported_with_file_and_line(tmp_path: Path) -> None:

@@ -197,12 +197,14 @@ class TestEnvironment:
             "LEANBUS_MAXIMUM_CHART_SERIES": "5",
             "LEANBUS_START_DATE": "2013-10-07",
             "LEANBUS_NATS_URL": "nats://127.0.0.1:4222",
+            "LEANBUS_READ_AHEAD_WORKERS": "0",
         }
 
         config = load_config(None, environ, {})
 
         assert config.close_automatically is False
         assert config.maximum_chart_series == 5
+        assert config.read_ahead_workers == 0
         assert config.start_date == date(2013, 10, 7)
         assert config.nats_url == "nats://127.0.0.1:4222"
 
@@ -293,6 +295,7 @@ class TestErrors:
             ("cash", "-5", "expected a finite amount >= 0, got '-5'"),
             ("cash", "NaN", "expected a finite amount >= 0, got 'NaN'"),
             ("maximum-chart-series", 0, "expected int >= 1, got 0"),
+            ("read-ahead-workers", -1, "expected int >= 0, got -1"),
             ("maximum-data-points-per-chart-series", "many", "expected int, got str"),
             ("nats-url", "localhost:4222", "expected str matching regex"),
             ("log-level", "loud", "expected one of debug, info, warning, error, got 'loud'"),

@@ -55,6 +55,7 @@ logger = logging.getLogger(__name__)
 ENVIRONMENT_PREFIX = "LEANBUS_"
 
 PositiveInt = Annotated[int, msgspec.Meta(ge=1)]
+NonNegativeInt = Annotated[int, msgspec.Meta(ge=0)]
 NonEmptyStr = Annotated[str, msgspec.Meta(min_length=1)]
 NatsUrl = Annotated[str, msgspec.Meta(pattern=r"^(nats|tls|ws|wss)://\S+$")]
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -96,6 +97,8 @@ class LauncherConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, re
     """LEAN's cap on points kept per chart series in backtests."""
     maximum_chart_series: PositiveInt = 30
     """LEAN's cap on series per chart."""
+    read_ahead_workers: NonNegativeInt | None = None
+    """Processes that read day files ahead of an in-process run (0: none; `None`: one on 2+ cores)."""
 
 
 class ServiceConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="kebab", kw_only=True):

@@ -9,7 +9,9 @@ post-market bars that fill-forward repeats; the conformance runs cover LEAN's sa
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -22,6 +24,7 @@ import pytest
 from lean_core.bus import messages as m
 from lean_core.bus.codec import unpack_frame, unpack_rows, unpack_times
 from lean_core.data.bars import Frame, TickFrame, TradeBarFrame, local_to_ns, ns_to_local
+from lean_core.data.readers import FrameCache, read_ahead
 from lean_core.data.subscription import SubscriptionDataConfig, SubscriptionDataReader
 from lean_core.data.writers import NumberFormat, write_frame
 from lean_core.engine.data_feed import DataFeedHandler
@@ -143,9 +146,17 @@ def _serve(
     window_days: int,
     batch_steps: int,
     reader: type[SubscriptionDataReader] = SubscriptionDataReader,
+    read_ahead: Executor | None = None,
+    cache: FrameCache | None = None,
 ) -> list[m.Message]:
     """Return every message the feed sends for a run, requesting one batch at a time."""
-    feed = DataFeedHandler(reader(folder), "r", batch_steps=batch_steps, window_days=window_days)
+    feed = DataFeedHandler(
+        reader(folder, cache=cache),
+        "r",
+        batch_steps=batch_steps,
+        window_days=window_days,
+        read_ahead=read_ahead,
+    )
     sent: list[m.Message] = [message for _, message in feed.on_initialized(init)]
     while not sent or not isinstance(sent[-1], m.DataFeedFinished):
         sent.extend(message for _, message in feed.on_batch_request(m.DataBatchRequest(run_id="r", count=1)))
@@ -262,9 +273,8 @@ def test_missing_days_are_logged_once_per_subscription_with_the_run_s_count(
     assert logged == [f"GAPPY: no data file for {len(missing)} day(s)"]
 
 
-def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
-    folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
+def _copy_with_broken_gappy_day(folder: Path, tmp_path: Path) -> Path:
+    """Return a copy of the folder whose GAPPY file of Jan 17 is not a zip."""
     broken = tmp_path / "broken"
     broken.mkdir()
     for entry in folder.iterdir():
@@ -276,6 +286,13 @@ def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
     for day_file in (folder / "equity" / "usa" / "minute" / "gappy").iterdir():
         (minute / "gappy" / day_file.name).write_bytes(day_file.read_bytes())
     (minute / "gappy" / "20240117_trade.zip").write_bytes(b"not a zip")
+    return broken
+
+
+def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
+    folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = _copy_with_broken_gappy_day(folder, tmp_path)
     init = _init([SPECS[0]])
 
     with caplog.at_level(logging.ERROR):
@@ -291,6 +308,69 @@ def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
     # Read whole, the same file fails the set-up, before any batch.
     assert len(whole) == 1 and isinstance(whole[0], m.DataFeedFinished)
     assert (whole[0].batches, whole[0].error) == (0, finished.error)
+
+
+@pytest.fixture(scope="module")
+def reading_pool() -> Iterator[ProcessPoolExecutor]:
+    """A worker process as `leanbus backtest` starts it, to read files ahead."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([read_ahead.__name__])
+    with ProcessPoolExecutor(1, mp_context=context, initializer=read_ahead.worker_initializer) as pool:
+        yield pool
+
+
+@pytest.mark.parametrize("window_days", [1, 3])
+def test_files_read_ahead_by_a_worker_process_give_the_same_batches(
+    folder: Path, reading_pool: ProcessPoolExecutor, window_days: int
+) -> None:
+    init = _init(SPECS, warmup_days=6)
+    # Smaller than a window: what was read ahead must still be there when the window reads it.
+    alone, ahead = FrameCache(max_items=4), FrameCache(max_items=4)
+    expected = _serve(folder, init, window_days, 97, cache=alone)
+
+    served = _serve(folder, init, window_days, 97, read_ahead=reading_pool, cache=ahead)
+
+    assert served == expected
+    assert ahead.stats.misses < alone.stats.misses / 2  # the worker read most files
+    assert ahead.stats.hits + ahead.stats.misses == alone.stats.hits + alone.stats.misses
+
+
+def test_a_corrupt_file_read_ahead_ends_the_feed_with_the_same_error(
+    folder: Path, tmp_path: Path, reading_pool: ProcessPoolExecutor
+) -> None:
+    broken = _copy_with_broken_gappy_day(folder, tmp_path)
+    init = _init([SPECS[0]])
+
+    alone = _serve(broken, init, 3, 500, cache=FrameCache())
+    ahead = _serve(broken, init, 3, 500, read_ahead=reading_pool, cache=FrameCache())
+
+    assert ahead == alone
+    finished = ahead[-1]
+    assert isinstance(finished, m.DataFeedFinished) and "20240117_trade.zip" in finished.error
+
+
+class _BrokenPool(ThreadPoolExecutor):
+    """An executor whose worker died: every task fails, as a killed process pool's do."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        future.set_exception(BrokenExecutor("a worker died"))
+        return future
+
+
+def test_a_broken_read_ahead_pool_leaves_the_feed_reading_alone(
+    folder: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    init = _init(SPECS)
+    expected = _serve(folder, init, 1, 97, cache=FrameCache())
+
+    with caplog.at_level(logging.WARNING), _BrokenPool() as pool:
+        served = _serve(folder, init, 1, 97, read_ahead=pool, cache=FrameCache())
+
+    assert served == expected
+    assert [r.message for r in caplog.records if "reading ahead stopped" in r.message] == [
+        "reading ahead stopped (BrokenExecutor('a worker died')); the engine reads the files itself"
+    ]
 
 
 def test_intraday_windows_are_days_fewer_for_many_subscriptions_else_the_whole_run(folder: Path) -> None:

@@ -151,18 +151,33 @@ class SubscriptionDataReader:
             return self._read_whole_files(config, first, last), []
         frames: list[Frame] = []
         missing: list[date] = []
+        for request in self.day_requests(config, hours, first, last):
+            try:
+                frames.append(read_frame(request, self.cache))
+            except MissingDataError as error:
+                logger.warning("no data file for %s on %s: %s", config.symbol, request.day, error.path)
+                assert request.day is not None
+                missing.append(request.day)
+        return concat_frames(config, frames), missing
+
+    def day_requests(
+        self, config: SubscriptionDataConfig, hours: SecurityExchangeHours, first: date, last: date
+    ) -> list[ReadRequest]:
+        """Return the day files `read_days` opens for [first, last]: open days the ticker traded on.
+
+        Empty for hour and daily data, which is read a whole file at a time.
+        """
+        if is_hour_or_daily(config.resolution):
+            return []
+        requests = []
         day = first
         while day <= last:
             if hours.is_date_open(day, config.extended_market_hours):
                 trades, path_ticker = self._path_ticker(config.symbol, day)
-                try:
-                    if trades:
-                        frames.append(read_frame(self._request(config, day, path_ticker), self.cache))
-                except MissingDataError as error:
-                    logger.warning("no data file for %s on %s: %s", config.symbol, day, error.path)
-                    missing.append(day)
+                if trades:
+                    requests.append(self._request(config, day, path_ticker))
             day += timedelta(days=1)
-        return concat_frames(config, frames), missing
+        return requests
 
     def _read_whole_files(self, config: SubscriptionDataConfig, first: date, last: date) -> Frame:
         """Read hour or daily data, from the file of each ticker the map file gives over [first, last].

@@ -44,6 +44,7 @@ from lean_core.time.open_mask import bars_open_mask
 from lean_core.time.time_zones import utc_ns_to_local_ns
 
 if TYPE_CHECKING:
+    from lean_core.data.readers import ReadRequest
     from lean_core.data.subscription import SubscriptionDataConfig, SubscriptionDataReader
 
 StreamFrame = TradeBarFrame | QuoteBarFrame | TickFrame
@@ -126,13 +127,37 @@ class SubscriptionStream:
         return ends[: int(np.searchsorted(ends, until_ns, side="right"))]
 
     # -- the pipeline -------------------------------------------------------------------------
+    def planned_requests(self, after_ns: int, until_ns: int) -> list[ReadRequest]:
+        """Return the day files a window from `after_ns` to `until_ns` is expected to open.
+
+        For reading them ahead while the stream is still short of `after_ns`: a read up to a time
+        covers its whole day, so the window reads from the day after `after_ns`'s (or from the
+        next unread day, if later) to the day of `until_ns`.
+        """
+        first = self._next_day
+        if first is None or self.done:
+            return []
+        first = max(first, ns_to_local(after_ns, self.hours.time_zone).date() + _ONE_DAY)
+        if first > self._last_day:
+            return []
+        last = self._read_until(first, until_ns)
+        # Ending on a closed day, the window reads on to the next open one to see past its cut.
+        while last < self._last_day and not self.hours.is_date_open(last, self.config.extended_market_hours):
+            last += _ONE_DAY
+        return self.reader.day_requests(self.config, self.hours, first, last)
+
+    def _read_until(self, first: date, until_ns: int) -> date:
+        """Return the last day a read starting at `first` covers: the day of `until_ns`, at least `first`."""
+        last = self._last_day
+        if until_ns < self._end_ns and not is_hour_or_daily(self.config.resolution):
+            last = max(first, min(last, ns_to_local(until_ns, self.hours.time_zone).date()))
+        return last
+
     def _read(self, until_ns: int) -> None:
         """Read the next days' files, up to the day of `until_ns` (at least one day)."""
         first = self._next_day
         assert first is not None
-        last = self._last_day
-        if until_ns < self._end_ns and not is_hour_or_daily(self.config.resolution):
-            last = max(first, min(last, ns_to_local(until_ns, self.hours.time_zone).date()))
+        last = self._read_until(first, until_ns)
         self._next_day = last + _ONE_DAY if last < self._last_day else None
         frame, missing = self.reader.read_days(self.config, self.hours, first, last)
         self.missing_days.extend(missing)

@@ -11,6 +11,7 @@ as a whole-run read would give.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +27,7 @@ from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.custom_reader import read_custom_data
 from lean_core.data.fill_forward import FillForwarder, fill_forward_plan
 from lean_core.data.normalization import local_day_numbers
+from lean_core.data.readers.read_ahead import ReadAhead
 from lean_core.data.slice import FeedFrame, SliceBatch, build_slice_batch
 from lean_core.data.subscription import (
     SubscriptionDataConfig,
@@ -96,8 +98,13 @@ class DataFeedHandler:
         batch_steps: int = DEFAULT_BATCH_STEPS,
         custom_types: CustomDataTypes | None = None,
         window_days: int | None = None,
+        read_ahead: Executor | None = None,
     ):
-        """`window_days`: calendar days read at a time (0: the whole run; None: by resolution)."""
+        """`window_days`: calendar days read at a time (0: the whole run; None: by resolution).
+
+        `read_ahead`: an executor (a process pool) that reads each window's day files while the
+        window before is served; it needs the reader's cache to hand them over.
+        """
         if batch_steps < 1:
             raise ValueError("batch_steps must be at least 1")
         if window_days is not None and window_days < 0:
@@ -107,6 +114,7 @@ class DataFeedHandler:
         self.run_id = run_id
         self.batch_steps = batch_steps
         self.window_days = window_days
+        self.read_ahead = read_ahead
         self._feeds: list[_Feed] = []
         self._windows: FeedWindows | None = None
         self._batches_sent = 0
@@ -125,7 +133,9 @@ class DataFeedHandler:
             zone = get_time_zone(message.time_zone)
             cuts = window_cuts(message.warmup_start_ns, message.end_ns, zone, days)
             zones = [config.exchange_time_zone for config in configs]
-            self._windows = FeedWindows(streams, zones, cuts, lambda index: self._log_missing(streams[index]))
+            self._windows = FeedWindows(
+                streams, zones, cuts, lambda index: self._log_missing(streams[index]), self._read_ahead()
+            )
             self._windows.fill(self.batch_steps)
         except (LeanError, OSError) as error:
             logger.exception("data feed set-up failed")
@@ -137,6 +147,12 @@ class DataFeedHandler:
                 )
             ]
         return []
+
+    def _read_ahead(self) -> ReadAhead | None:
+        cache = self.reader.cache
+        if self.read_ahead is None or cache is None:
+            return None
+        return ReadAhead(self.read_ahead, cache)
 
     def _stream(self, feed: _Feed, init: m.AlgorithmInitialized, span: timedelta) -> FrameStream:
         config = feed.config
@@ -212,6 +228,8 @@ class DataFeedHandler:
 
     def _finish(self, error: str) -> m.DataFeedFinished:
         self._finished = True
+        if self._windows is not None:
+            self._windows.close()
         return m.DataFeedFinished(
             run_id=self.run_id, batches=self._batches_sent, data_points=self._data_points, error=error
         )

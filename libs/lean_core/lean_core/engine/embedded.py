@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -85,7 +86,9 @@ class BacktestRun:
         batch_steps: int | None = None,
         cache: FrameCache | None = None,
         custom_data_types: CustomDataTypes | None = None,
+        read_ahead: Executor | None = None,
     ) -> None:
+        """`read_ahead`: a process pool that reads day files ahead of the feed (see `ReadAhead`)."""
         self.run_id = run_id or new_run_id()
         self.data_folder = Path(data_folder)
         self.output_folder = output_folder
@@ -99,7 +102,11 @@ class BacktestRun:
             custom_data_types if custom_data_types is not None else CustomDataTypes.beside(type(algorithm))
         )
         self.feed = DataFeedHandler(
-            reader, self.run_id, batch_steps=batch_steps or DEFAULT_BATCH_STEPS, custom_types=custom_types
+            reader,
+            self.run_id,
+            batch_steps=batch_steps or DEFAULT_BATCH_STEPS,
+            custom_types=custom_types,
+            read_ahead=read_ahead,
         )
         self.transactions = TransactionHandler(factory, self.run_id)
         self.realtime = RealtimeHandler(factory.market_hours, self.run_id)

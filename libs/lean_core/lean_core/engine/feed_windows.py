@@ -20,6 +20,8 @@ import numpy as np
 
 from lean_core.data.bars import Int64Array, local_to_ns, ns_to_local
 from lean_core.data.custom_frame import CustomDataFrame
+from lean_core.data.readers import ReadRequest
+from lean_core.data.readers.read_ahead import ReadAhead
 from lean_core.data.slice import BarFrame, FeedFrame, SliceBatch, build_slice_batch
 from lean_core.data.subscription import SubscriptionDataConfig
 from lean_core.data.subscription_stream import END_OF_STREAM
@@ -57,6 +59,9 @@ class FrameStream(Protocol):
     def ready_end_times(self, until_ns: int) -> Int64Array:
         """Return the end times of the produced, untaken bars ending at or before `until_ns`."""
 
+    def planned_requests(self, after_ns: int, until_ns: int) -> list[ReadRequest]:
+        """Return the day files a window from `after_ns` to `until_ns` is expected to open."""
+
 
 class WholeFrameStream:
     """A frame read whole at once (custom data), served through the stream interface."""
@@ -83,6 +88,10 @@ class WholeFrameStream:
         """Return the end times of the untaken points ending at or before `until_ns`."""
         ends = self._ready.end_time
         return ends[: int(np.searchsorted(ends, until_ns, side="right"))]
+
+    def planned_requests(self, after_ns: int, until_ns: int) -> list[ReadRequest]:
+        """Return no files: the frame was read whole."""
+        return []
 
 
 def default_window_days(configs: Sequence[SubscriptionDataConfig]) -> int:
@@ -121,11 +130,15 @@ class FeedWindows:
         zones: Sequence[ZoneInfo],
         cuts: Iterator[int],
         on_done: Callable[[int], None] | None = None,
+        read_ahead: ReadAhead | None = None,
     ) -> None:
+        """`read_ahead`: reads each window's files while the window before is served."""
         self._streams = list(streams)
         self._zones = list(zones)
         self._cuts = cuts
+        self._upcoming: int | None = next(cuts, None)
         self._on_done = on_done
+        self._read_ahead = read_ahead
         self._reported = [False] * len(self._streams)
         self._times: Int64Array = np.zeros(0, dtype=np.int64)  # the current window's unserved steps
         self._cut: int | None = None
@@ -152,8 +165,19 @@ class FeedWindows:
 
     def _advance(self) -> None:
         """Read the next window: every stream up to its cut; its steps join the unserved ones."""
-        cut = next(self._cuts)
+        cut = self._upcoming
+        if cut is None:
+            raise RuntimeError("every window has been read")
         self._cut = cut
+        self._upcoming = upcoming = next(self._cuts, None)
+        if self._read_ahead is not None:
+            # This window's files were read while the last one was processed; the next window's
+            # are read while this one is.
+            self._read_ahead.collect()
+            if upcoming is not None:
+                self._read_ahead.submit(
+                    [file for stream in self._streams for file in stream.planned_requests(cut, upcoming)]
+                )
         for index, stream in enumerate(self._streams):
             stream.advance(cut)
             if stream.done and not self._reported[index]:
@@ -162,3 +186,8 @@ class FeedWindows:
                     self._on_done(index)
         ends = [stream.ready_end_times(cut) for stream in self._streams]
         self._times = union_of_times(ends)
+
+    def close(self) -> None:
+        """Drop the reads ahead still under way."""
+        if self._read_ahead is not None:
+            self._read_ahead.cancel()

@@ -193,3 +193,26 @@ def test_a_chain_zip_is_opened_once_for_many_contracts(
     assert contracts == calls
     assert closes == [0.0002, 0.0001]
     assert len(opened) == 1
+
+
+def test_adopted_columns_wait_outside_the_bounds_until_first_read() -> None:
+    cache = FrameCache(max_items=1)
+    cache.adopt([(_key("a"), _columns(3)), (_key("b"), _columns(4))])
+    cache.put(_key("c"), _columns(5))  # fills the only slot: the adopted entries stay
+
+    first = cache.get(_key("a"))
+    again = cache.get(_key("a"))  # now an ordinary entry of the cache
+
+    assert first is not None and len(first["time"]) == 3 and not first["time"].flags.writeable
+    assert again is first
+    assert cache.get(_key("b")) is not None
+    assert cache.get(_key("c")) is None  # evicted by "a", then "b"
+
+
+def test_a_new_adoption_drops_what_the_last_one_left_unread() -> None:
+    cache = FrameCache()
+    cache.adopt([(_key("a"), _columns(3))])
+    cache.adopt([(_key("b"), _columns(4))])
+
+    assert cache.get(_key("a")) is None
+    assert cache.get(_key("b")) is not None

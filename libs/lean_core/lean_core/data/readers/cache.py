@@ -19,6 +19,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -28,7 +29,7 @@ import numpy.typing as npt
 
 from lean_core.data.readers.archive import ArchivePool
 
-__all__ = ["CacheKey", "CacheStats", "FrameCache"]
+__all__ = ["CacheKey", "CacheStats", "FrameCache", "decode_columns", "encode_columns"]
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class CacheStats:
     evictions: int = 0
 
 
-def _encode(columns: Columns) -> bytes:
+def encode_columns(columns: Columns) -> bytes:
     """Pack columns as a magic line, a JSON header (name, dtype, length, offset) and the raw arrays."""
     entries, offset = [], 0
     for name, array in columns.items():
@@ -78,8 +79,8 @@ def _encode(columns: Columns) -> bytes:
     return b"".join(parts)
 
 
-def _decode(blob: bytes) -> Columns:
-    """Unpack `_encode`'s bytes into read-only arrays viewing the blob (no copy)."""
+def decode_columns(blob: bytes) -> Columns:
+    """Unpack `encode_columns`' bytes into read-only arrays viewing the blob (no copy)."""
     if not blob.startswith(_MAGIC):
         raise ValueError("not a leanbus frame cache file")
     start = len(_MAGIC) + 8
@@ -122,6 +123,7 @@ class FrameCache:
         self.archives = ArchivePool(max_open_archives)
         self._items: OrderedDict[CacheKey, Columns] = OrderedDict()
         self._bytes = 0
+        self._adopted: dict[CacheKey, Columns] = {}
         self._lock = threading.Lock()
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
@@ -134,8 +136,23 @@ class FrameCache:
         """Return the bytes held in memory."""
         return self._bytes
 
+    def adopt(self, entries: Iterable[tuple[CacheKey, Columns]]) -> None:
+        """Hold columns read elsewhere (read ahead) until first asked for, in place of those held before.
+
+        They are outside the LRU's bounds until then: a window's files must all still be there when
+        its streams read them. The first `get` moves an entry into the cache proper.
+        """
+        adopted = {key: _freeze(columns) for key, columns in entries}
+        with self._lock:
+            self._adopted = adopted
+
     def get(self, key: CacheKey) -> Columns | None:
         """Return the cached columns for `key` (memory first, then disk), or None."""
+        with self._lock:
+            adopted = self._adopted.pop(key, None)
+        if adopted is not None:
+            self.stats.hits += 1
+            return self.put(key, adopted)
         with self._lock:
             columns = self._items.get(key)
             if columns is not None:
@@ -163,6 +180,7 @@ class FrameCache:
         """Forget everything held in memory (disk files stay)."""
         with self._lock:
             self._items.clear()
+            self._adopted = {}
             self._bytes = 0
 
     def close(self) -> None:
@@ -202,7 +220,7 @@ class FrameCache:
             logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
             return None
         try:
-            return _decode(blob)
+            return decode_columns(blob)
         except (ValueError, KeyError, TypeError) as error:
             logger.warning("cache file %s is corrupt (%s); reading the data again", path, error)
             return None
@@ -215,7 +233,7 @@ class FrameCache:
         try:
             descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_encode(columns))
+                handle.write(encode_columns(columns))
             os.replace(temporary, path)
         except OSError as error:
             # A full or read-only cache disk must not fail a backtest: the data was read fine.

@@ -29,7 +29,7 @@ from lean_core.enums import Resolution, SecurityType, TickType
 from lean_core.errors import MissingDataError
 from lean_core.symbols import Symbol
 
-__all__ = ["ReadRequest", "file_format", "list_zip_contracts", "read_frame"]
+__all__ = ["ReadRequest", "file_format", "keyed_columns", "list_zip_contracts", "read_frame"]
 
 _FAMILIES: dict[SecurityType, ModuleType] = {
     SecurityType.EQUITY: equity,
@@ -100,26 +100,59 @@ def _read_columns(
     location: paths.DataLocation, form: FileFormat, request: ReadRequest, cache: FrameCache | None
 ) -> Columns:
     """Return the columns of one zip entry, from the cache when the file is unchanged."""
+    key = _cache_key(location, request)
+    if cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    columns = _parse_entry(location, form, request, cache)
+    if cache is not None:
+        return cache.put(key, columns)
+    return columns
+
+
+def keyed_columns(request: ReadRequest) -> tuple[CacheKey, Columns]:
+    """Read a day file's columns with the key `read_frame` caches them under (for reading ahead).
+
+    Raises as `read_frame` does; hour and daily option years are not covered (they are read whole).
+    """
+    form = file_format(request.symbol, request.resolution, request.tick_type)
+    location = paths.data_location(
+        request.data_folder,
+        request.symbol,
+        request.resolution,
+        request.tick_type,
+        request.day,
+        request.path_ticker,
+    )
+    return _cache_key(location, request), _parse_entry(location, form, request, None)
+
+
+def _cache_key(location: paths.DataLocation, request: ReadRequest) -> CacheKey:
+    """Return the entry's cache key: its file's path, modification time and size, and how it is parsed."""
     path_text = os.path.abspath(location.path)
     try:
         status = os.stat(path_text)
     except FileNotFoundError:
         raise MissingDataError("no data file", path=location.path, entry=location.entry) from None
-    day = None if paths.is_hour_or_daily(request.resolution) else request.day
-    key = CacheKey(path_text, location.entry, status.st_mtime_ns, status.st_size, _variant(request, day))
-    if cache is not None:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    return CacheKey(
+        path_text, location.entry, status.st_mtime_ns, status.st_size, _variant(request, _day(request))
+    )
+
+
+def _day(request: ReadRequest) -> date | None:
+    return None if paths.is_hour_or_daily(request.resolution) else request.day
+
+
+def _parse_entry(
+    location: paths.DataLocation, form: FileFormat, request: ReadRequest, cache: FrameCache | None
+) -> Columns:
     one_of_many = paths.holds_many_contracts(request.symbol.security_type)
     pool = cache.archives if cache is not None else None
     found, data = read_entry(location.path, location.entry, one_of_many=one_of_many, pool=pool)
     parsed = parse_csv(data, form.spec, path=location.path, entry=found)
-    source = Source(location.path, found, day, request.data_time_zone, request.resolution)
-    columns = build_columns(parsed, form, source)
-    if cache is not None:
-        return cache.put(key, columns)
-    return columns
+    source = Source(location.path, found, _day(request), request.data_time_zone, request.resolution)
+    return build_columns(parsed, form, source)
 
 
 def _variant(request: ReadRequest, day: date | None) -> str:

@@ -1,0 +1,102 @@
+"""Read the next window's day files in worker processes while the engine runs the current window.
+
+Inflating and parsing files is most of a many-symbol backtest's time, and it needs nothing but
+the file: a worker process reads a window's files (`read_files`) while the engine's own process
+runs the window before, and hands back their columns with the keys `read_frame` caches them
+under. The engine then finds them in its cache (`FrameCache.adopt`), so what it computes is what
+reading the files itself gives.
+
+A file a worker cannot read is left out: the engine reads it itself when its turn comes, and
+raises the error naming the file and line as it always does. The executor is the caller's (a
+process pool: threads would contend for the interpreter with the engine).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future
+
+from lean_core.data.readers.cache import CacheKey, FrameCache, decode_columns, encode_columns
+from lean_core.data.readers.frames import Columns
+from lean_core.data.readers.reader import ReadRequest, keyed_columns
+
+__all__ = ["ReadAhead", "read_files", "worker_initializer"]
+
+logger = logging.getLogger(__name__)
+
+_FILES_PER_TASK = 64
+"""Files a task reads: enough to spread the cost of a task's round trip, few enough to keep workers busy."""
+
+
+def worker_initializer() -> None:
+    """Leave Ctrl-C to the engine: it stops the run and still writes its results."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def read_files(requests: Sequence[ReadRequest]) -> list[tuple[CacheKey, bytes]]:
+    """Read each request's day file; leave out the ones that fail (the engine reads those itself).
+
+    Each file's columns come back packed as the cache's files are: one bytes object crosses
+    the pipe faster than its arrays pickled one by one, and unpacks into views without a copy.
+    """
+    read = []
+    for request in requests:
+        try:
+            key, columns = keyed_columns(request)
+        except Exception:  # whatever it is, the engine's own read reports it
+            continue
+        read.append((key, encode_columns(columns)))
+    return read
+
+
+class ReadAhead:
+    """Send a window's files to an executor, and give what it read to the cache before the window.
+
+    A broken executor (a worker killed, say) turns reading ahead off for the rest of the run,
+    with one warning: the engine then reads every file itself, as without it.
+    """
+
+    def __init__(self, executor: Executor, cache: FrameCache, files_per_task: int = _FILES_PER_TASK) -> None:
+        if files_per_task < 1:
+            raise ValueError("a read-ahead task reads at least one file")
+        self._executor: Executor | None = executor
+        self._cache = cache
+        self._files_per_task = files_per_task
+        self._pending: list[Future[list[tuple[CacheKey, bytes]]]] = []
+
+    def submit(self, requests: Sequence[ReadRequest]) -> None:
+        """Start reading these files (the next window's); a new call replaces what was not collected."""
+        self.cancel()
+        executor, step = self._executor, self._files_per_task
+        if executor is None:
+            return
+        try:
+            for first in range(0, len(requests), step):
+                self._pending.append(executor.submit(read_files, list(requests[first : first + step])))
+        except (BrokenExecutor, RuntimeError) as error:  # RuntimeError: the executor was shut down
+            self._give_up(error)
+
+    def collect(self) -> None:
+        """Wait for the files submitted last and hand them to the cache."""
+        read: list[tuple[CacheKey, Columns]] = []
+        try:
+            for future in self._pending:
+                read.extend((key, decode_columns(packed)) for key, packed in future.result())
+        except Exception as error:  # a worker lost or a bug in it: the engine reads the files itself
+            self._give_up(error)
+        self._pending = []
+        self._cache.adopt(read)
+
+    def cancel(self) -> None:
+        """Drop the tasks not collected (their files are read by the engine if it needs them)."""
+        for future in self._pending:
+            future.cancel()
+        self._pending = []
+
+    def _give_up(self, error: BaseException) -> None:
+        self.cancel()
+        if self._executor is not None:
+            logger.warning("reading ahead stopped (%r); the engine reads the files itself", error)
+        self._executor = None
