@@ -102,8 +102,8 @@ class DataFeedHandler:
     ):
         """`window_days`: calendar days read at a time (0: the whole run; None: by resolution).
 
-        `read_ahead`: an executor (a process pool) that reads each window's day files while the
-        window before is served; it needs the reader's cache to hand them over.
+        `read_ahead`: an executor (a process pool) that reads the next window's day files while a
+        window is processed and served; it needs the reader's cache to hand them over.
         """
         if batch_steps < 1:
             raise ValueError("batch_steps must be at least 1")

@@ -132,7 +132,7 @@ class FeedWindows:
         on_done: Callable[[int], None] | None = None,
         read_ahead: ReadAhead | None = None,
     ) -> None:
-        """`read_ahead`: reads each window's files while the window before is served."""
+        """`read_ahead`: reads the next window's files while a window is processed and served."""
         self._streams = list(streams)
         self._zones = list(zones)
         self._cuts = cuts
