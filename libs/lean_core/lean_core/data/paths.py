@@ -154,7 +154,8 @@ class _Naming:
             raise ValueError(
                 f"{self.resolution.folder_name} data of this security type is filed by date: give a day"
             )
-        return f"{self.day:%Y%m%d}"
+        day = self.day
+        return f"{day.year:04d}{day.month:02d}{day.day:02d}"  # strftime costs 8 us a day file
 
 
 def zip_directory(
