@@ -7,7 +7,6 @@ on that server instead (`remote_backtest`).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import signal
 import sys
@@ -134,18 +133,12 @@ def run_backtest_command(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _read_ahead_pool(workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
-    """Start the processes that read day files ahead of the run; none on a single core by default.
-
-    They start with the first window read ahead (a run of one window starts none), from a fork
-    server that has imported the reader once.
-    """
+    """Give the pool of processes that read day files ahead of the run; none on one core by default."""
     count = workers if workers is not None else (1 if (os.cpu_count() or 1) >= 2 else 0)
     if count == 0:
         yield None
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([read_ahead.__name__])
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=read_ahead.worker_initializer)
+    pool = read_ahead.process_pool(count)
     try:
         yield pool
     finally:

@@ -9,7 +9,6 @@ post-market bars that fill-forward repeats; the conformance runs cover LEAN's sa
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import replace
@@ -313,9 +312,7 @@ def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
 @pytest.fixture(scope="module")
 def reading_pool() -> Iterator[ProcessPoolExecutor]:
     """A worker process as `leanbus backtest` starts it, to read files ahead."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([read_ahead.__name__])
-    with ProcessPoolExecutor(1, mp_context=context, initializer=read_ahead.worker_initializer) as pool:
+    with read_ahead.process_pool(1) as pool:
         yield pool
 
 

@@ -14,15 +14,16 @@ process pool: threads would contend for the interpreter with the engine).
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import signal
 from collections.abc import Sequence
-from concurrent.futures import BrokenExecutor, Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 
 from lean_core.data.readers.cache import CacheKey, FrameCache, decode_columns, encode_columns
 from lean_core.data.readers.frames import Columns
 from lean_core.data.readers.reader import ReadRequest, keyed_columns
 
-__all__ = ["ReadAhead", "read_files", "worker_initializer"]
+__all__ = ["ReadAhead", "process_pool", "read_files"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +31,18 @@ _FILES_PER_TASK = 64
 """Files a task reads: enough to spread the cost of a task's round trip, few enough to keep workers busy."""
 
 
-def worker_initializer() -> None:
-    """Leave Ctrl-C to the engine: it stops the run and still writes its results."""
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """Return a pool of reading processes: forked from a server that has imported the reader once.
+
+    Its workers start with the first task (a run of one window starts none) and leave Ctrl-C to
+    the engine, which stops the run and still writes its results.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupts)
+
+
+def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 

@@ -84,16 +84,19 @@ def read_frame(request: ReadRequest, cache: FrameCache | None = None) -> Frame:
     if symbol.security_type.is_option and paths.is_hour_or_daily(request.resolution) and request.day is None:
         columns = _read_option_years(request, form, cache)
     else:
-        location = paths.data_location(
-            request.data_folder,
-            symbol,
-            request.resolution,
-            request.tick_type,
-            request.day,
-            request.path_ticker,
-        )
-        columns = _read_columns(location, form, request, cache)
+        columns = _read_columns(_location(request), form, request, cache)
     return assemble(form.kind, symbol, request.tick_type, columns)
+
+
+def _location(request: ReadRequest) -> paths.DataLocation:
+    return paths.data_location(
+        request.data_folder,
+        request.symbol,
+        request.resolution,
+        request.tick_type,
+        request.day,
+        request.path_ticker,
+    )
 
 
 def _read_columns(
@@ -117,14 +120,7 @@ def keyed_columns(request: ReadRequest) -> tuple[CacheKey, Columns]:
     Raises as `read_frame` does; hour and daily option years are not covered (they are read whole).
     """
     form = file_format(request.symbol, request.resolution, request.tick_type)
-    location = paths.data_location(
-        request.data_folder,
-        request.symbol,
-        request.resolution,
-        request.tick_type,
-        request.day,
-        request.path_ticker,
-    )
+    location = _location(request)
     return _cache_key(location, request), _parse_entry(location, form, request, None)
 
 
