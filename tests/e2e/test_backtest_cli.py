@@ -19,6 +19,16 @@ def _leanbus(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)
 
 
+def _generated_minutes(data: Path, end: str, tickers: str, *, seed: int) -> Path:
+    """Return a folder of `leanbus data generate` minute data from 2024-01-02 to `end`."""
+    generated = _leanbus(
+        "data", "generate", "--start", "20240102", "--end", end, "--tickers", tickers,
+        "--resolution", "minute", "--data-folder", str(data), "--seed", str(seed),
+    )  # fmt: skip
+    assert generated.returncode == 0, generated.stderr
+    return data
+
+
 @pytest.mark.lean_data
 def test_backtest_prints_lean_statistics_for_a_lean_style_file(
     lean_data_folder: Path, tmp_path: Path
@@ -39,12 +49,7 @@ def test_backtest_prints_lean_statistics_for_a_lean_style_file(
 
 
 def test_backtest_of_the_example_on_generated_data(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    generated = _leanbus(
-        "data", "generate", "--start", "20240102", "--end", "20240105", "--tickers", "SPY",
-        "--resolution", "minute", "--data-folder", str(data), "--seed", "1",
-    )  # fmt: skip
-    assert generated.returncode == 0, generated.stderr
+    data = _generated_minutes(tmp_path / "data", "20240105", "SPY", seed=1)
 
     done = _leanbus("backtest", str(EXAMPLE), "--data-folder", str(data), "--output", str(tmp_path / "out"))
 
@@ -54,12 +59,7 @@ def test_backtest_of_the_example_on_generated_data(tmp_path: Path) -> None:
 
 
 def test_reading_ahead_in_a_worker_process_changes_no_result(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    generated = _leanbus(
-        "data", "generate", "--start", "20240102", "--end", "20240329", "--tickers", "SPY,AAPL",
-        "--resolution", "minute", "--data-folder", str(data), "--seed", "3",
-    )  # fmt: skip
-    assert generated.returncode == 0, generated.stderr
+    data = _generated_minutes(tmp_path / "data", "20240329", "SPY,AAPL", seed=3)
     results = {}
     for workers in ("0", "1"):
         out = tmp_path / f"workers-{workers}"
