@@ -134,7 +134,7 @@ def run_backtest_command(args: argparse.Namespace) -> int:
 @contextmanager
 def _read_ahead_pool(workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
     """Give the pool of processes that read day files ahead of the run; none on one core by default."""
-    count = workers if workers is not None else (1 if (os.cpu_count() or 1) >= 2 else 0)
+    count = read_ahead.worker_count(workers)
     if count == 0:
         yield None
         return

@@ -9,6 +9,7 @@ order gives: the replay only skips rows whose every field a later row overwrites
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -46,7 +47,8 @@ class PendingRows:
         self._frames = frames
         self._cursor = cursor
         self._applied = -1
-        self._price_frame = _sole_price_frame(security, frames)
+        # Only trade bars set an equity's price (see `peek_price`).
+        self._price_frame = _sole_trade_frame(frames) if security.cache.is_equity else None
 
     def peek_price(self) -> Decimal | None:
         """Return the price a catch-up would leave in the cache, without one, when that is plain.
@@ -134,10 +136,9 @@ class PendingRows:
         return False
 
 
-def _sole_price_frame(security: Security, frames: list[FrameRows]) -> FrameRows | None:
-    if not security.cache.is_equity or not all(
-        isinstance(frame.frame, TradeBarFrame | QuoteBarFrame) for frame in frames
-    ):
+def _sole_trade_frame(frames: Sequence[FrameRows]) -> FrameRows | None:
+    """Return the only trade bar frame among bar frames; None with several, none, ticks or custom data."""
+    if any(frame.last_real_step is None for frame in frames):  # set for trade and quote bars only
         return None
     trades = [frame for frame in frames if isinstance(frame.frame, TradeBarFrame)]
     return trades[0] if len(trades) == 1 else None
@@ -251,11 +252,7 @@ class BatchSteps:
 
         None too when the symbol has ticks or custom data, which reach consolidators in their place.
         """
-        frames = self._by_symbol.get(symbol, ())
-        if any(isinstance(frame.frame, TickFrame) or frame.last_real_step is None for frame in frames):
-            return None
-        trades = [frame for frame in frames if isinstance(frame.frame, TradeBarFrame)]
-        return trades[0] if len(trades) == 1 else None
+        return _sole_trade_frame(self._by_symbol.get(symbol, ()))
 
     def attach(self) -> None:
         """Make the securities read their prices from this batch."""

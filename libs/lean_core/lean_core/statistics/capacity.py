@@ -215,11 +215,6 @@ def _minutes(span: timedelta) -> Decimal:
     return dotnet.decimal_from_double(span / _ONE_MINUTE)
 
 
-def _is_plain_one(value: Decimal) -> bool:
-    """Tell whether the value is 1 with scale 0, which multiplies without changing digits or scale."""
-    return value == 1 and value.as_tuple().exponent == 0
-
-
 def _timeout_minutes(k: Decimal, minimum: int) -> int:
     if k > _MAX_TIMEOUT_MINUTES:
         return _MAX_TIMEOUT_MINUTES
@@ -342,9 +337,7 @@ class SymbolCapacity:
             return True
         self._resolution_scale = resolution_scale_factor(resolution)
         dollars = dotnet.multiply(dotnet.multiply(bar.close, self._discount), bar.volume)
-        for factor in (bar.conversion_rate, bar.contract_multiplier):
-            if not _is_plain_one(factor):  # x 1 leaves a fitted decimal as it is: skip the usual case
-                dollars = dotnet.multiply(dollars, factor)
+        dollars = dotnet.multiply(dotnet.multiply(dollars, bar.conversion_rate), bar.contract_multiplier)
         self._market_dollar_volume = dotnet.add(self._market_dollar_volume, dollars)
         return False
 

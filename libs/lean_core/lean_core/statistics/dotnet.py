@@ -80,7 +80,12 @@ def fit(value: Decimal) -> Decimal:
     drop = max(0, scale - MAX_SCALE, len(digits) - _MAX_DIGITS)
     while drop <= scale:
         kept = scale - drop
-        rounded = value.quantize(_SCALE_QUANTA[kept], rounding=ROUND_HALF_EVEN, context=_EXACT)
+        # Nothing dropped: 29 digits that may still fit, such as a fitted value's product with 1.
+        rounded = (
+            value
+            if drop == 0
+            else value.quantize(_SCALE_QUANTA[kept], rounding=ROUND_HALF_EVEN, context=_EXACT)
+        )
         if rounded.copy_abs() <= _LARGEST_AT_SCALE[kept]:
             return rounded
         drop += 1

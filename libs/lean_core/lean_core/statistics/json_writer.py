@@ -98,9 +98,7 @@ _EXACT_WRITERS: dict[type, Callable[[Any], str]] = {
 
 
 def _scalar(value: JsonValue) -> str | None:
-    writer = _EXACT_WRITERS.get(type(value))
-    if writer is not None:
-        return writer(value)
+    """Write a scalar of a subclass of the written types (`_write` looks exact types up first)."""
     for kind, writer in _SCALAR_WRITERS:
         if isinstance(value, kind):
             return writer(value)

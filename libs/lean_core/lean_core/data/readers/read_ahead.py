@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
@@ -23,12 +24,19 @@ from lean_core.data.readers.cache import CacheKey, FrameCache, decode_columns, e
 from lean_core.data.readers.frames import Columns
 from lean_core.data.readers.reader import ReadRequest, keyed_columns
 
-__all__ = ["ReadAhead", "process_pool", "read_files"]
+__all__ = ["ReadAhead", "process_pool", "read_files", "worker_count"]
 
 logger = logging.getLogger(__name__)
 
 _FILES_PER_TASK = 64
 """Files a task reads: enough to spread the cost of a task's round trip, few enough to keep workers busy."""
+
+
+def worker_count(requested: int | None) -> int:
+    """Return how many reading processes to start: as requested, else one beside the engine on 2+ cores."""
+    if requested is not None:
+        return requested
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
 
 
 def process_pool(workers: int) -> ProcessPoolExecutor:
