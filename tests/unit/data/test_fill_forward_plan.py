@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lean_core.data.bars import local_to_ns
+from lean_core.data.bars import local_to_ns, ns_to_local
 from lean_core.data.calendar import daily_calendar
 from lean_core.data.fill_forward import FillForwarder, fill_forward_plan, reference_fill_forward_plan
 from lean_core.data.fill_forward_fast import plan_gaps, to_ns
@@ -195,10 +195,22 @@ def test_daily_plan_matches_the_per_gap_search(case: _Case, database: MarketHour
     _assert_same_plan(case, database)
 
 
-def test_sparse_extended_rows_are_decided_in_bulk(database: MarketHoursDatabase) -> None:
+@pytest.mark.parametrize(
+    ("late_open_minutes", "fills"),
+    [
+        (0, [datetime(2023, 1, 9, 12, 50)]),
+        (3, [datetime(2023, 1, 9, 9, 30 + m) for m in range(3)] + [datetime(2023, 1, 9, 12, 53)]),
+    ],
+)
+def test_sparse_extended_rows_are_decided_in_bulk(
+    database: MarketHoursDatabase, late_open_minutes: int, fills: list[datetime]
+) -> None:
     # The benchmark's shape: sparse pre/post-market minutes and a dense session, not extended.
-    # 04:00-09:25 every 5 minutes, 09:30-12:49, 12:51-15:59, then 16:04-19:19 every 5 minutes.
-    runs = [(4, 1)] * 66 + [(1, 200), (4, 189)] + [(4, 1)] * 40
+    # 04:00-09:25 every 5 minutes, the session from 09:30 (or a few minutes late) with a
+    # one-minute hole, then 16:04-19:19 every 5 minutes.
+    runs = (
+        [(4, 1)] * 65 + [(4 + late_open_minutes, 1), (1, 200), (4, 189 - late_open_minutes)] + [(4, 1)] * 40
+    )
     case = _Case("equity", _MINUTE, _MINUTE, False, False, datetime(2023, 1, 9), 4 * 60, runs, 0, None)
     forwarder = _forwarder(case, database)
     assert isinstance(forwarder.hours, SecurityExchangeHours)
@@ -208,8 +220,10 @@ def test_sparse_extended_rows_are_decided_in_bulk(database: MarketHoursDatabase)
     decided = plan_gaps(forwarder, time_ns, end_ns, rows)
 
     assert len(rows) > 100
-    assert len(decided.slow_rows) == 2  # the gaps across the open and the close are searched
-    assert len(decided.source) == 1  # the one-minute hole in the session
+    # Across the open and the close too: the market reopens at or after the next bar there.
+    assert len(decided.slow_rows) == 0
+    zone = forwarder.time_zone
+    assert [ns_to_local(int(start), zone) for start in decided.starts] == fills
     _assert_same_plan(case, database)
 
 

@@ -234,7 +234,7 @@ def fill_forward_plan(
     """Plan the rows of a filled-forward frame: (source row, start ns, end ns, is fill-forward).
 
     Only gaps wider than the smaller of the two resolutions are examined; contiguous bars (the
-    bulk of any intraday file) pass through untouched. Gaps that are closed or contiguous are
+    bulk of any intraday file) pass through untouched. Gaps that are closed or stepwise are
     decided in bulk (`fill_forward_fast`); the rest go through the per-gap search.
     """
     return _plan(forwarder, time_ns, end_time_ns, subscription_end, fast=True)

@@ -6,8 +6,10 @@ gaps fall in one of two cases decided here for all gaps at once, in int64 nanose
 
 * closed: the market (with the subscription's extended flag) is closed over every interval a
   candidate could test, so the gap yields nothing;
-* contiguous: data and fill-forward share one intraday step and the gap lies inside one open
-  run, so a bar is due at every step between the two bars.
+* stepwise: data and fill-forward share one intraday step, and from the market's next open
+  moment after the previous bar the market stays open up to the next bar, so a bar is due at
+  every step from that moment to the next bar: none when the next bar opens the session (or
+  comes before the market opens again), every step of a hole inside a session.
 
 Both are only claimed where neither the exchange nor the data time zone changes its UTC
 offset near the gap and all times are whole microseconds (the per-gap path works in
@@ -109,9 +111,10 @@ def plan_gaps(
     low_local, high_local = low + gaps.exchange_offset, high + gaps.exchange_offset
     runs = _open_runs(hours, low_local[eligible], high_local[eligible], forwarder.extended)
     closed = eligible & _closed_mask(runs, low_local, high_local)
-    contiguous = eligible & ~closed & _contiguous_mask(forwarder, gaps, runs)
-    source, starts, ends = _contiguous_fills(forwarder, gaps, contiguous)
-    return GapPlan(rows[~(closed | contiguous)], source, starts, ends)
+    stepwise, first_fill = _stepwise_mask(forwarder, gaps, runs)
+    stepwise &= eligible & ~closed
+    source, starts, ends = _stepwise_fills(forwarder, gaps, stepwise, first_fill)
+    return GapPlan(rows[~(closed | stepwise)], source, starts, ends)
 
 
 def _gather(
@@ -187,17 +190,24 @@ def _closed_mask(runs: _OpenRuns, low_local: Int64Array, high_local: Int64Array)
     return closed
 
 
-def _contiguous_mask(forwarder: FillForwarder, gaps: _Gaps, runs: _OpenRuns) -> BoolArray:
-    """Tell which gaps get a bar at every step between the two bars.
+def _stepwise_mask(forwarder: FillForwarder, gaps: _Gaps, runs: _OpenRuns) -> tuple[BoolArray, Int64Array]:
+    """Tell which gaps get a bar at every step from the next open moment to the next bar.
+
+    Returns the mask and, per gap, that moment in UTC ns (where the fills would start).
 
     With one intraday step for data and fill-forward, no strict end times, both bars one step
-    long and on the step grid, and the market open from the previous end to the next start,
-    each search takes its first candidate (the step after the previous end, open and before
-    the limit) until the step reaches the next bar, where the gap test stops it.
+    long and on the step grid: let `first` be the previous end if the market is open there, else
+    the next open moment. Before `first` the market is closed, so the step after the previous end
+    is no candidate and the next-open candidate is `first` rounded down to the grid. If `first`
+    is at or after the next bar, that rounding is at or after the next bar's time (a grid point),
+    its end reaches the limit, and the gap yields nothing. Otherwise, if `first` is on the grid and
+    the market stays open from it to the next bar, each search takes the step after the last bar
+    (open, before the limit) until the step reaches the next bar, where the gap test stops it.
     """
+    rows = gaps.rows.size
     step = forwarder.data_resolution
     if forwarder.strict or forwarder.fill_forward_resolution != step or _DAY_NS % to_ns(step):
-        return np.zeros(gaps.rows.size, dtype=np.bool_)
+        return np.zeros(rows, dtype=np.bool_), np.zeros(rows, dtype=np.int64)
     step_ns = to_ns(step)
     one_step = gaps.previous_end - gaps.previous_time == step_ns
     one_step &= gaps.next_end - gaps.next_time == step_ns
@@ -205,21 +215,25 @@ def _contiguous_mask(forwarder: FillForwarder, gaps: _Gaps, runs: _OpenRuns) -> 
     aligned = (gaps.previous_end + gaps.data_offset) % step_ns == 0
     aligned &= (gaps.next_time + gaps.data_offset) % step_ns == 0
     previous_end_local = gaps.previous_end + gaps.exchange_offset
+    next_local = gaps.next_time + gaps.exchange_offset
     index = runs.containing(previous_end_local)
-    inside = (runs.start_of(index) <= previous_end_local) & (
-        runs.end_of(index) >= gaps.next_time + gaps.exchange_offset
-    )
-    result: BoolArray = one_step & aligned & inside
-    return result
+    # `first` (local): at the next bar when the market opens no earlier (the run's end then
+    # passes the next bar too); past the last run, start is int64 max and end int64 min.
+    reopens = runs.start_of(index) < next_local
+    first_local = np.where(reopens, np.maximum(previous_end_local, runs.start_of(index)), next_local)
+    first = first_local - gaps.exchange_offset
+    steps_from_first = ((first + gaps.data_offset) % step_ns == 0) & (runs.end_of(index) >= next_local)
+    result: BoolArray = one_step & aligned & steps_from_first
+    return result, first
 
 
-def _contiguous_fills(
-    forwarder: FillForwarder, gaps: _Gaps, contiguous: BoolArray
+def _stepwise_fills(
+    forwarder: FillForwarder, gaps: _Gaps, stepwise: BoolArray, first_fill: Int64Array
 ) -> tuple[Int64Array, Int64Array, Int64Array]:
     step_ns = to_ns(forwarder.data_resolution)
-    first_start = gaps.previous_end[contiguous]
-    counts = (gaps.next_time[contiguous] - first_start) // step_ns
+    first_start = first_fill[stepwise]
+    counts = np.maximum((gaps.next_time[stepwise] - first_start) // step_ns, 0)
     total = int(counts.sum())
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     starts = np.repeat(first_start, counts) + offsets * step_ns
-    return np.repeat(gaps.rows[contiguous], counts), starts, starts + step_ns
+    return np.repeat(gaps.rows[stepwise], counts), starts, starts + step_ns
