@@ -347,6 +347,17 @@ def test_quote_bars_scale_both_sides_and_keep_a_missing_side_missing() -> None:
     np.testing.assert_array_equal(adjusted.ask_size, [700.0, 14.0])
 
 
+@pytest.mark.parametrize("factors", [[1.0, 1.0], [1.0, 0.5]])
+def test_a_factor_of_one_leaves_its_rows_prices_as_read(factors: list[float]) -> None:
+    frame = make_quote_frame(SPY)
+
+    adjusted = adjust_quote_bars(frame, np.array(factors))
+
+    np.testing.assert_array_equal(adjusted.bid_close, [100.5, np.nan])
+    np.testing.assert_array_equal(adjusted.ask_close, [100.7, 100.9 * factors[1]])
+    np.testing.assert_array_equal(adjusted.ask_size, [350.0, 7.0 / factors[1]])
+
+
 def make_ticks(symbol: Symbol, tick_type: TickType) -> TickFrame:
     return TickFrame.from_columns(
         symbol,

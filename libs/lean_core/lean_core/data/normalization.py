@@ -232,6 +232,11 @@ class _PriceScale:
     def __init__(self, factors: FloatArray, offsets: FloatArray | None) -> None:
         self._factors = factors
         self._offsets = offsets
+        # A factor of one (no factor file, or days after the last split or dividend) and no offset
+        # leave every price as it is: x 1 is exact in floats.
+        self._identity = offsets is None and bool(np.all(factors == 1.0))
+        if self._identity:
+            return
         if len(factors) and bool(np.all(factors == factors[0])):  # the usual frame: one factor
             unique, inverse = factors[:1], np.zeros(len(factors), dtype=np.intp)
         else:
@@ -251,6 +256,8 @@ class _PriceScale:
         self._digits, self._divisors, self._exact = digits[rows], divisors[rows], exact[rows]
 
     def __call__(self, prices: FloatArray) -> FloatArray:
+        if self._identity:
+            return prices
         product = np.rint(prices * 10_000) * self._digits
         exact = self._exact & (np.abs(product) < _EXACT_INTEGERS)
         scaled = np.where(exact, product / self._divisors, prices * self._factors)
