@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -309,16 +309,32 @@ def test_a_corrupt_file_later_in_the_run_ends_the_feed_with_its_error(
     assert (whole[0].batches, whole[0].error) == (0, finished.error)
 
 
+class _AheadPool(Executor):
+    """A real reading pool whose worker is always ahead: each task is done before the engine looks.
+
+    Without this the engine would read the files of tasks not yet started itself (as it should), and
+    how many the worker read would depend on timing.
+    """
+
+    def __init__(self, pool: Executor) -> None:
+        self._pool = pool
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = self._pool.submit(fn, *args, **kwargs)
+        future.exception()  # waits for the task to finish
+        return future
+
+
 @pytest.fixture(scope="module")
-def reading_pool() -> Iterator[ProcessPoolExecutor]:
+def reading_pool() -> Iterator[Executor]:
     """A worker process as `leanbus backtest` starts it, to read files ahead."""
     with read_ahead.process_pool(1) as pool:
-        yield pool
+        yield _AheadPool(pool)
 
 
 @pytest.mark.parametrize("window_days", [1, 3])
 def test_files_read_ahead_by_a_worker_process_give_the_same_batches(
-    folder: Path, reading_pool: ProcessPoolExecutor, window_days: int
+    folder: Path, reading_pool: Executor, window_days: int
 ) -> None:
     init = _init(SPECS, warmup_days=6)
     # Smaller than a window: what was read ahead must still be there when the window reads it.
@@ -333,7 +349,7 @@ def test_files_read_ahead_by_a_worker_process_give_the_same_batches(
 
 
 def test_a_corrupt_file_read_ahead_ends_the_feed_with_the_same_error(
-    folder: Path, tmp_path: Path, reading_pool: ProcessPoolExecutor
+    folder: Path, tmp_path: Path, reading_pool: Executor
 ) -> None:
     broken = _copy_with_broken_gappy_day(folder, tmp_path)
     init = _init([SPECS[0]])
@@ -353,6 +369,38 @@ class _BrokenPool(ThreadPoolExecutor):
         future: Future[Any] = Future()
         future.set_exception(BrokenExecutor("a worker died"))
         return future
+
+
+class _BusyPool(ThreadPoolExecutor):
+    """An executor whose workers are all busy: no task it is given starts, and none is awaited."""
+
+    def __init__(self) -> None:
+        super().__init__(1)
+        self.awaited = 0
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        pool = self
+
+        class _NotStarted(Future[Any]):
+            def result(self, timeout: float | None = None) -> Any:
+                pool.awaited += 1  # a wait here would never end: the task has not started
+                return []
+
+        return _NotStarted()
+
+
+def test_files_no_worker_has_started_on_are_read_by_the_engine_without_waiting(folder: Path) -> None:
+    init = _init(SPECS)
+    alone = FrameCache()
+    expected = _serve(folder, init, 1, 97, cache=alone)
+
+    ahead = FrameCache()
+    with _BusyPool() as pool:
+        served = _serve(folder, init, 1, 97, read_ahead=pool, cache=ahead)
+
+    assert served == expected
+    assert pool.awaited == 0
+    assert ahead.stats.misses == alone.stats.misses  # the engine read every file itself
 
 
 def test_a_broken_read_ahead_pool_leaves_the_feed_reading_alone(

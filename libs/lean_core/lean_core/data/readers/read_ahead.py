@@ -28,8 +28,9 @@ __all__ = ["ReadAhead", "process_pool", "read_files", "worker_count"]
 
 logger = logging.getLogger(__name__)
 
-_FILES_PER_TASK = 64
-"""Files a task reads: enough to spread the cost of a task's round trip, few enough to keep workers busy."""
+_FILES_PER_TASK = 16
+"""Files a task reads: enough to spread a task's round trip, few enough that the engine waits little
+for the started ones when it collects (it reads the files of the others itself)."""
 
 
 def worker_count(requested: int | None) -> int:
@@ -98,14 +99,20 @@ class ReadAhead:
             self._give_up(error)
 
     def collect(self) -> None:
-        """Wait for the files submitted last and hand them to the cache."""
+        """Hand the cache what the workers read; leave the engine the tasks no worker has started.
+
+        Waiting for a task not started would leave the engine idle while a worker is behind, when
+        it could read those files itself: such tasks are cancelled (`read_frame` then reads their
+        files as usual), and only the running and finished ones are awaited.
+        """
+        started = [future for future in self._pending if not future.cancel()]
+        self._pending = []
         read: list[tuple[CacheKey, Columns]] = []
         try:
-            for future in self._pending:
+            for future in started:
                 read.extend((key, decode_columns(packed)) for key, packed in future.result())
         except Exception as error:  # a worker lost or a bug in it: the engine reads the files itself
             self._give_up(error)
-        self._pending = []
         self._cache.adopt(read)
 
     def cancel(self) -> None:
