@@ -10,6 +10,7 @@ import pytest
 
 from lean_core.enums import MarketHoursState
 from lean_core.time.market_hours import MarketHoursSegment, SecurityExchangeHours, bars_open_mask, open_mask
+from lean_core.time.open_mask import open_intervals
 from lean_core.time.time_zones import TimeZones
 
 NS_PER_MINUTE = 60 * 1_000_000_000
@@ -124,3 +125,16 @@ def test_a_year_of_minute_bars_is_masked_fast() -> None:
 
     # ~350k rows; a per-row Python loop would take seconds.
     assert elapsed < 0.1
+
+
+def test_open_intervals_are_shared_between_calls_and_read_only() -> None:
+    hours = busy_schedule()
+    first_day = (date(2013, 12, 20) - date(1970, 1, 1)).days
+
+    starts, ends = open_intervals(hours, first_day, first_day + 10, False)
+
+    assert open_intervals(hours, first_day, first_day + 10, False)[0] is starts
+    with pytest.raises(ValueError, match="read-only"):
+        starts[0] = 0
+    with pytest.raises(ValueError, match="read-only"):
+        ends[0] = 0

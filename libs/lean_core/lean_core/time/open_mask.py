@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
@@ -48,12 +49,15 @@ def _special_day_numbers(hours: SecurityExchangeHours, first_day: int, last_day:
     return [(day - _EPOCH).days for day in special[low:high]]
 
 
+@lru_cache(maxsize=256)
 def open_intervals(
     hours: SecurityExchangeHours, first_day: int, last_day: int, extended_market_hours: bool
 ) -> tuple[Int64Array, Int64Array]:
     """Return the sorted starts and ends (local ns) of the open segments from `first_day` to `last_day`.
 
     Days are counted from 1970-01-01; the interval bounds are naive local times as ns since the epoch.
+    Every subscription of an exchange asks for the same days window after window, so the answers are
+    kept (the hours never change) and shared: the arrays are read-only.
     """
     days = np.arange(first_day, last_day + 1, dtype=np.int64)
     special = _special_day_numbers(hours, first_day, last_day)
@@ -75,12 +79,16 @@ def open_intervals(
         starts.append(segment_starts + number * _NS_PER_DAY)
         ends.append(segment_ends + number * _NS_PER_DAY)
     if not starts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty.copy()
+        return _read_only(np.zeros(0, dtype=np.int64)), _read_only(np.zeros(0, dtype=np.int64))
     all_starts = np.concatenate(starts)
     all_ends = np.concatenate(ends)
     order = np.argsort(all_starts, kind="stable")
-    return all_starts[order], all_ends[order]
+    return _read_only(all_starts[order]), _read_only(all_ends[order])
+
+
+def _read_only(array: Int64Array) -> Int64Array:
+    array.setflags(write=False)
+    return array
 
 
 def bars_open_mask(
