@@ -279,7 +279,9 @@ class DataFeedHandler:
             return []
         days = local_day_numbers(times, config.exchange_time_zone) + _EPOCH_ORDINAL
         runs: list[tuple[int, str]] = []
-        for row, day in zip(*np.unique(days, return_index=True)[::-1], strict=True):
+        # The first row of each day (rows run in time order): a diff, not a sort.
+        firsts = np.flatnonzero(np.concatenate(([True], days[1:] != days[:-1])))
+        for row, day in zip(firsts.tolist(), days[firsts].tolist(), strict=True):
             factor = factor_file.scaling_factors(date.fromordinal(int(day))).factor(
                 config.data_normalization_mode
             )
