@@ -58,21 +58,45 @@ class FrameRows:
     rows: Int64Array
     factors: PriceFactors
     is_internal: bool
-    last_real_step: Int64Array | None = None
-    """Per step, the latest step up to it with a real (not filled-forward) bar; None for ticks and custom."""
-    complete: BoolArray | None = None
-    """Per row, whether every cache field the bar sets is non-zero (so it hides all earlier rows)."""
+    _last_real_step: Int64Array | None = None
     _points: dict[int, DataPoint] = field(default_factory=dict)
     _reads: int = 0
     _lists: tuple[list[Any], ...] | None = None
     _times: tuple[list[datetime], list[datetime]] = ([], [])
     _factor_run: FactorRun = (0, -1, None)
 
-    def __post_init__(self) -> None:
+    @property
+    def last_real_step(self) -> Int64Array | None:
+        """Per step, the latest step up to it with a real (not filled-forward) bar; None for ticks and custom.
+
+        Worked out on first use: a batch's frames are built by several handlers, not all of which look.
+        """
+        steps = self._last_real_step
+        if steps is None and isinstance(self.frame, TradeBarFrame | QuoteBarFrame):
+            steps = self._last_real_step = _last_real_steps(self.rows, self.frame.is_fill_forward)
+        return steps
+
+    def is_complete(self, row: int) -> bool:
+        """Tell whether every cache field a bar row sets is non-zero (so it hides all earlier rows).
+
+        A missing quote side (NaN) is not complete. Asked of a row or two per batch, so not vectorised.
+        """
         frame = self.frame
-        if isinstance(frame, TradeBarFrame | QuoteBarFrame):
-            self.last_real_step = _last_real_steps(self.rows, frame.is_fill_forward)
-            self.complete = _complete_rows(frame)
+        columns: tuple[npt.NDArray[np.float64], ...]
+        if isinstance(frame, TradeBarFrame):
+            columns = (frame.open, frame.high, frame.low, frame.close, frame.volume)
+        elif isinstance(frame, QuoteBarFrame):
+            columns = (
+                frame.bid_open, frame.bid_high, frame.bid_low, frame.bid_close, frame.bid_size,
+                frame.ask_open, frame.ask_high, frame.ask_low, frame.ask_close, frame.ask_size,
+            )  # fmt: skip
+        else:
+            raise TypeError(f"{type(frame).__name__} rows have no completeness")
+        for column in columns:
+            value = float(column[row])
+            if value == 0.0 or math.isnan(value):
+                return False
+        return True
 
     def point(self, row: int) -> DataPoint:
         """Return a row's data point, built once and shared by the cache and the slice."""
@@ -205,18 +229,3 @@ def _last_real_steps(rows: Int64Array, is_fill_forward: BoolArray) -> Int64Array
     real[real] = ~is_fill_forward[rows[real]]
     steps = np.where(real, np.arange(len(rows), dtype=np.int64), -1)
     return np.maximum.accumulate(steps) if len(steps) else steps
-
-
-def _complete_rows(frame: TradeBarFrame | QuoteBarFrame) -> BoolArray:
-    columns: tuple[npt.NDArray[np.float64], ...]
-    if isinstance(frame, TradeBarFrame):
-        columns = (frame.open, frame.high, frame.low, frame.close, frame.volume)
-    else:
-        columns = (
-            frame.bid_open, frame.bid_high, frame.bid_low, frame.bid_close, frame.bid_size,
-            frame.ask_open, frame.ask_high, frame.ask_low, frame.ask_close, frame.ask_size,
-        )  # fmt: skip
-    complete = np.ones(len(frame), dtype=np.bool_)
-    for column in columns:
-        complete &= (column != 0) & ~np.isnan(column)  # NaN: a missing quote side
-    return complete

@@ -101,12 +101,13 @@ class PendingRows:
     def _range_start(self, first: int, target: int) -> int:
         start = target + 1
         for frame in self._frames:
-            if frame.last_real_step is None or frame.complete is None:
+            steps = frame.last_real_step
+            if steps is None:
                 return first  # ticks and custom data replay in full
-            step = int(frame.last_real_step[target])
+            step = int(steps[target])
             if step < first:
                 continue
-            if not frame.complete[int(frame.rows[step])]:
+            if not frame.is_complete(int(frame.rows[step])):
                 return first
             start = min(start, step)
         if start > first and self._security.cache._last is None and not self._keeps_last_data(first, target):
