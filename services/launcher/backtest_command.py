@@ -21,7 +21,7 @@ from types import FrameType
 from lean_core.algorithm.factory import AlgorithmLoadError, load_algorithm_class
 from lean_core.algorithm.qc_algorithm import QCAlgorithm
 from lean_core.config import LauncherConfig, LauncherConfigError, load_config
-from lean_core.data.readers import read_ahead
+from lean_core.data.readers import FrameCache, read_ahead
 from lean_core.engine.embedded import BacktestResult, BacktestRun, ProgressReport
 from lean_core.engine.run_setup import RunOverrides
 from lean_core.errors import LeanError
@@ -57,6 +57,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="processes reading day files ahead of the run (0: none; default: one on 2+ cores)",
     )
     parser.add_argument(
+        "--data-cache",
+        type=Path,
+        metavar="DIR",
+        help="keep parsed day files in DIR, so later runs on the same data skip parsing them",
+    )
+    parser.add_argument(
         "--nats",
         "--nats-url",
         dest="nats_url",
@@ -81,6 +87,7 @@ def _config(args: argparse.Namespace) -> LauncherConfig:
         "parameters": dict(args.parameter) if args.parameter else None,
         "nats-url": args.nats_url,
         "read-ahead-workers": args.read_ahead_workers,
+        "data-cache-folder": args.data_cache,
     }
     return load_config(args.config, os.environ, cli)
 
@@ -108,7 +115,13 @@ def run_backtest_command(args: argparse.Namespace) -> int:
         "%Y-%m-%d_%H-%M-%S"
     )
     overrides = RunOverrides(config.start_date, config.end_date, config.cash, dict(config.parameters))
-    with _read_ahead_pool(config.read_ahead_workers) as pool:
+    try:
+        cache = FrameCache(directory=config.data_cache_folder)
+    except OSError as error:
+        reason = f"cannot create {error.filename} ({error.strerror})"
+        print(f"error: key 'data-cache-folder': {reason}", file=sys.stderr)
+        return _STATUS_BAD_INPUT
+    with _read_ahead_pool(config.read_ahead_workers) as pool, cache:
         try:
             run = BacktestRun(
                 algorithm_class(),
@@ -117,6 +130,7 @@ def run_backtest_command(args: argparse.Namespace) -> int:
                 overrides=overrides,
                 algorithm_id=config.algorithm_id,
                 name=config.backtest_name,
+                cache=cache,
                 read_ahead=pool,
             )
         except LeanError as error:
@@ -128,6 +142,10 @@ def run_backtest_command(args: argparse.Namespace) -> int:
     if show:
         print(file=sys.stderr)
     _print_result(result, time.perf_counter() - started)
+    if config.data_cache_folder is not None:
+        stats = cache.stats
+        loaded, parsed = stats.disk_hits, stats.misses + stats.read_ahead
+        print(f"data cache {config.data_cache_folder}: {loaded:,} files loaded, {parsed:,} parsed")
     return _STATUS_OK if result.status == "Completed" else _STATUS_FAILED
 
 

@@ -58,6 +58,14 @@ def test_backtest_of_the_example_on_generated_data(tmp_path: Path) -> None:
     assert "OrderListHash" in done.stdout
 
 
+def _result(out: Path) -> dict[str, object]:
+    (result,) = (
+        f for f in out.glob("*.json") if not f.name.endswith(("-summary.json", "-order-events.json"))
+    )
+    loaded: dict[str, object] = json.loads(result.read_text())
+    return loaded
+
+
 def test_reading_ahead_in_a_worker_process_changes_no_result(tmp_path: Path) -> None:
     data = _generated_minutes(tmp_path / "data", "20240329", "SPY,AAPL", seed=3)
     results = {}
@@ -68,14 +76,47 @@ def test_reading_ahead_in_a_worker_process_changes_no_result(tmp_path: Path) -> 
             "--start", "20240102", "--end", "20240329", "--read-ahead-workers", workers,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr + done.stdout
-        (result,) = (
-            f for f in out.glob("*.json") if not f.name.endswith(("-summary.json", "-order-events.json"))
-        )
-        results[workers] = json.loads(result.read_text())
+        results[workers] = _result(out)
 
     # Three months of minute data: several windows, the later ones read by the worker.
     for section in ("statistics", "runtimeStatistics", "charts", "orders"):
         assert results["1"][section] == results["0"][section], section
+
+
+def test_a_rerun_loads_the_parsed_day_files_from_the_data_cache(tmp_path: Path) -> None:
+    data = _generated_minutes(tmp_path / "data", "20240329", "SPY,AAPL", seed=3)
+    cache = tmp_path / "cache"
+    runs = {}
+    for run, flags in (
+        ("plain", []),
+        ("first", ["--data-cache", str(cache)]),
+        ("again", ["--data-cache", str(cache)]),
+    ):
+        out = tmp_path / run
+        done = _leanbus(
+            "backtest", str(EXAMPLE), "--data-folder", str(data), "--output", str(out),
+            "--start", "20240102", "--end", "20240329", "--read-ahead-workers", "1", *flags,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr + done.stdout
+        runs[run] = (done.stdout, _result(out))
+
+    # Three months of SPY trade and quote files, several windows: the later ones read by the worker.
+    files = len(list(cache.iterdir()))
+    assert files > 2 * 60
+    assert f"data cache {cache}: 0 files loaded, {files} parsed" in runs["first"][0]
+    assert f"data cache {cache}: {files} files loaded, 0 parsed" in runs["again"][0]
+    for section in ("statistics", "runtimeStatistics", "charts", "orders"):
+        assert runs["first"][1][section] == runs["plain"][1][section], section
+        assert runs["again"][1][section] == runs["plain"][1][section], section
+
+
+def test_a_data_cache_inside_the_data_folder_is_refused(tmp_path: Path) -> None:
+    done = _leanbus(
+        "backtest", str(EXAMPLE), "--data-folder", str(tmp_path), "--data-cache", str(tmp_path / "parsed")
+    )
+
+    assert done.returncode == 2
+    assert "key 'data-cache-folder'" in done.stderr and "inside the data folder" in done.stderr
 
 
 def test_broken_algorithm_is_reported_with_file_and_line(tmp_path: Path) -> None:

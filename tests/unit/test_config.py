@@ -198,6 +198,7 @@ class TestEnvironment:
             "LEANBUS_START_DATE": "2013-10-07",
             "LEANBUS_NATS_URL": "nats://127.0.0.1:4222",
             "LEANBUS_READ_AHEAD_WORKERS": "0",
+            "LEANBUS_DATA_CACHE_FOLDER": "/var/cache/leanbus",
         }
 
         config = load_config(None, environ, {})
@@ -205,6 +206,7 @@ class TestEnvironment:
         assert config.close_automatically is False
         assert config.maximum_chart_series == 5
         assert config.read_ahead_workers == 0
+        assert config.data_cache_folder == Path("/var/cache/leanbus")
         assert config.start_date == date(2013, 10, 7)
         assert config.nats_url == "nats://127.0.0.1:4222"
 
@@ -283,6 +285,20 @@ class TestErrors:
         error = raised_by(path, {}, {})
 
         assert str(error) == f"{path}: key 'start-date': expected yyyyMMdd or yyyy-MM-dd, got '2013-13-01'"
+
+    @pytest.mark.parametrize("cache", ["data", "data/parsed", "./data/x/../parsed"])
+    def test_a_data_cache_in_the_data_folder_is_refused(self, cache: str) -> None:
+        cli = {"algorithm-location": "a.py", "data-cache-folder": cache}
+
+        error = raised_by(None, {"LEANBUS_DATA_FOLDER": "data"}, cli)
+
+        assert str(error).startswith("command line: key 'data-cache-folder': ")
+        assert "inside the data folder data" in str(error)
+
+    def test_a_data_cache_beside_the_data_folder_is_taken(self) -> None:
+        cli = {"algorithm-location": "a.py", "data-folder": "data", "data-cache-folder": "data-parsed"}
+
+        assert load_config(None, {}, cli).data_cache_folder == Path("data-parsed")
 
     def test_bad_environment_value_names_the_variable(self) -> None:
         error = raised_by(None, {"LEANBUS_CASH": "lots"}, {"algorithm-location": "a.py"})

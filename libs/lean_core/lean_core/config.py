@@ -99,6 +99,10 @@ class LauncherConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, re
     """LEAN's cap on series per chart."""
     read_ahead_workers: NonNegativeInt | None = None
     """Processes that read day files ahead of an in-process run (0: none; `None`: one on 2+ cores)."""
+    data_cache_folder: Path | None = None
+    """A folder keeping parsed day files between in-process runs (`None`: none). A rerun on the same
+    data loads them instead of inflating and parsing the zips; they take about five times the zips'
+    space, and a changed data file is parsed again. Never the data folder itself."""
 
 
 class ServiceConfig(msgspec.Struct, frozen=True, forbid_unknown_fields=True, rename="kebab", kw_only=True):
@@ -248,7 +252,20 @@ def _build(merged: _Layer) -> LauncherConfig:
         raise LauncherConfigError(reason, source=end_source, key="end-date")
     # Every value already went through msgspec.convert against its field's type in _convert.
     values: dict[str, Any] = {_FIELDS[key].name: value for key, (value, _) in merged.items()}
-    return LauncherConfig(**values)
+    config = LauncherConfig(**values)
+    _check_data_cache(config, merged.get("data-cache-folder", (None, ""))[1])
+    return config
+
+
+def _check_data_cache(config: LauncherConfig, source: str) -> None:
+    """Refuse a data cache inside the data folder: that may be read-only, or shared with LEAN."""
+    cache = config.data_cache_folder
+    if cache is None:
+        return
+    data_folder, resolved = config.data_folder.resolve(), cache.resolve()
+    if resolved == data_folder or data_folder in resolved.parents:
+        reason = f"{cache} is inside the data folder {config.data_folder}: keep parsed files elsewhere"
+        raise LauncherConfigError(reason, source=source, key="data-cache-folder")
 
 
 def _read_file(path: Path, fields: _Fields) -> _Layer:

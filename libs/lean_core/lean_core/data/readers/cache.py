@@ -29,7 +29,15 @@ import numpy.typing as npt
 
 from lean_core.data.readers.archive import ArchivePool
 
-__all__ = ["CacheKey", "CacheStats", "FrameCache", "decode_columns", "encode_columns"]
+__all__ = [
+    "CacheKey",
+    "CacheStats",
+    "FrameCache",
+    "decode_columns",
+    "encode_columns",
+    "entry_path",
+    "store_entry",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +70,12 @@ class CacheStats:
     """Counts of lookups, for tests and metrics."""
 
     hits: int = 0
+    """Found in memory, read ahead ones included."""
     disk_hits: int = 0
     misses: int = 0
     evictions: int = 0
+    read_ahead: int = 0
+    """Of the hits, entries read ahead elsewhere (`adopt`)."""
 
 
 def encode_columns(columns: Columns) -> bytes:
@@ -103,6 +114,29 @@ def _size(columns: Columns) -> int:
     return sum(array.nbytes for array in columns.values())
 
 
+def entry_path(directory: Path, key: CacheKey) -> Path:
+    """Return the file an entry is kept in, in a cache directory."""
+    return directory / f"{key.digest()}{_SUFFIX}"
+
+
+def store_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
+    """Write an entry's packed columns (`encode_columns`) to its file, whole or not at all.
+
+    A full or read-only cache disk must not fail a backtest (the data was read fine): it is logged.
+    """
+    path = entry_path(directory, key)
+    temporary: str | None = None
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(packed)
+        os.replace(temporary, path)
+    except OSError as error:
+        logger.warning("could not write cache file %s (%s)", path, error)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
 class FrameCache:
     """Keep recently parsed files in memory (LRU, bounded by items and bytes) and optionally on disk."""
 
@@ -124,6 +158,7 @@ class FrameCache:
         self._items: OrderedDict[CacheKey, Columns] = OrderedDict()
         self._bytes = 0
         self._adopted: dict[CacheKey, Columns] = {}
+        self._adopted_on_disk = False
         self._lock = threading.Lock()
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
@@ -136,23 +171,31 @@ class FrameCache:
         """Return the bytes held in memory."""
         return self._bytes
 
-    def adopt(self, entries: Iterable[tuple[CacheKey, Columns]]) -> None:
+    def adopt(self, entries: Iterable[tuple[CacheKey, Columns]], *, on_disk: bool = False) -> None:
         """Hold columns read elsewhere (read ahead) until first asked for, in place of those held before.
 
         They are outside the LRU's bounds until then: a window's files must all still be there when
-        its streams read them. The first `get` moves an entry into the cache proper.
+        its streams read them. The first `get` moves an entry into the cache proper, and writes it
+        to the directory unless `on_disk` says whoever read it did (`store_entry`).
         """
         adopted = {key: _freeze(columns) for key, columns in entries}
         with self._lock:
             self._adopted = adopted
+            self._adopted_on_disk = on_disk
 
     def get(self, key: CacheKey) -> Columns | None:
         """Return the cached columns for `key` (memory first, then disk), or None."""
         with self._lock:
             adopted = self._adopted.pop(key, None)
+            if adopted is not None:
+                self.stats.hits += 1
+                self.stats.read_ahead += 1
+                self._remember(key, adopted)
+                if self._adopted_on_disk:
+                    return adopted
         if adopted is not None:
-            self.stats.hits += 1
-            return self.put(key, adopted)
+            self._store(key, adopted)
+            return adopted
         with self._lock:
             columns = self._items.get(key)
             if columns is not None:
@@ -205,13 +248,10 @@ class FrameCache:
             self._bytes -= _size(evicted)
             self.stats.evictions += 1
 
-    def _disk_path(self, key: CacheKey) -> Path | None:
-        return None if self.directory is None else self.directory / f"{key.digest()}{_SUFFIX}"
-
     def _load(self, key: CacheKey) -> Columns | None:
-        path = self._disk_path(key)
-        if path is None:
+        if self.directory is None:
             return None
+        path = entry_path(self.directory, key)
         try:
             blob = path.read_bytes()
         except FileNotFoundError:
@@ -226,17 +266,5 @@ class FrameCache:
             return None
 
     def _store(self, key: CacheKey, columns: Columns) -> None:
-        path = self._disk_path(key)
-        if path is None:
-            return
-        temporary: str | None = None
-        try:
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(encode_columns(columns))
-            os.replace(temporary, path)
-        except OSError as error:
-            # A full or read-only cache disk must not fail a backtest: the data was read fine.
-            logger.warning("could not write cache file %s (%s)", path, error)
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+        if self.directory is not None:
+            store_entry(self.directory, key, encode_columns(columns))

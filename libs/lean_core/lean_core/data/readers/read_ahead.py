@@ -19,8 +19,16 @@ import os
 import signal
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from pathlib import Path
 
-from lean_core.data.readers.cache import CacheKey, FrameCache, decode_columns, encode_columns
+from lean_core.data.readers.cache import (
+    CacheKey,
+    FrameCache,
+    decode_columns,
+    encode_columns,
+    entry_path,
+    store_entry,
+)
 from lean_core.data.readers.frames import Columns
 from lean_core.data.readers.reader import ReadRequest, keyed_columns
 
@@ -55,19 +63,33 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def read_files(requests: Sequence[ReadRequest]) -> list[tuple[CacheKey, bytes]]:
+def read_files(
+    requests: Sequence[ReadRequest], cache_directory: Path | None = None
+) -> list[tuple[CacheKey, bytes]]:
     """Read each request's day file; leave out the ones that fail (the engine reads those itself).
 
     Each file's columns come back packed as the cache's files are: one bytes object crosses
     the pipe faster than its arrays pickled one by one, and unpacks into views without a copy.
+    With a cache directory, a file already kept there is left out (the engine loads it), and each
+    file read is written there, so the engine does not spend its own time writing it.
     """
+
+    def not_kept(key: CacheKey) -> bool:
+        return cache_directory is None or not entry_path(cache_directory, key).exists()
+
     read = []
     for request in requests:
         try:
-            key, columns = keyed_columns(request)
+            keyed = keyed_columns(request, not_kept)
         except Exception:  # whatever it is, the engine's own read reports it
             continue
-        read.append((key, encode_columns(columns)))
+        if keyed is None:
+            continue
+        key, columns = keyed
+        packed = encode_columns(columns)
+        if cache_directory is not None:
+            store_entry(cache_directory, key, packed)
+        read.append((key, packed))
     return read
 
 
@@ -94,7 +116,8 @@ class ReadAhead:
             return
         try:
             for first in range(0, len(requests), step):
-                self._pending.append(executor.submit(read_files, list(requests[first : first + step])))
+                chunk = list(requests[first : first + step])
+                self._pending.append(executor.submit(read_files, chunk, self._cache.directory))
         except (BrokenExecutor, RuntimeError) as error:  # RuntimeError: the executor was shut down
             self._give_up(error)
 
@@ -113,7 +136,7 @@ class ReadAhead:
                 read.extend((key, decode_columns(packed)) for key, packed in future.result())
         except Exception as error:  # a worker lost or a bug in it: the engine reads the files itself
             self._give_up(error)
-        self._cache.adopt(read)
+        self._cache.adopt(read, on_disk=self._cache.directory is not None)
 
     def cancel(self) -> None:
         """Drop the tasks not collected (their files are read by the engine if it needs them)."""

@@ -114,14 +114,20 @@ def _read_columns(
     return columns
 
 
-def keyed_columns(request: ReadRequest) -> tuple[CacheKey, Columns]:
+def keyed_columns(
+    request: ReadRequest, wanted: Callable[[CacheKey], bool] | None = None
+) -> tuple[CacheKey, Columns] | None:
     """Read a day file's columns with the key `read_frame` caches them under (for reading ahead).
 
-    Raises as `read_frame` does; hour and daily option years are not covered (they are read whole).
+    None, without parsing, when `wanted` turns the key down. Raises as `read_frame` does; hour and
+    daily option years are not covered (they are read whole).
     """
     form = file_format(request.symbol, request.resolution, request.tick_type)
     location = _location(request)
-    return _cache_key(location, request), _parse_entry(location, form, request, None)
+    key = _cache_key(location, request)
+    if wanted is not None and not wanted(key):
+        return None
+    return key, _parse_entry(location, form, request, None)
 
 
 def _cache_key(location: paths.DataLocation, request: ReadRequest) -> CacheKey:
