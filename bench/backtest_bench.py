@@ -98,15 +98,21 @@ class Row:
 
 
 def run_leanbus(
-    algorithm: str, data: Path, tickers: Sequence[str], start: str, end: str, max_orders: int | None = None
+    algorithm: str,
+    data: Path,
+    tickers: Sequence[str],
+    start: str,
+    end: str,
+    max_orders: int | None = None,
+    flags: Sequence[str] = (),
 ) -> LeanbusRun:
-    """Run `leanbus backtest` on a bench algorithm and time the whole process."""
+    """Run `leanbus backtest` on a bench algorithm (with extra `flags`) and time the whole process."""
     with tempfile.TemporaryDirectory(prefix="leanbus-bench-out-") as output:
         command = leanbus_command(
             "backtest", str(ALGORITHMS / f"{algorithm}.py"), "--data-folder", str(data),
             "--output", output, "--start", start, "--end", end,
             "--parameter", "tickers", ",".join(tickers), "--parameter", "quantity", str(QUANTITY),
-            "--parameter", "max-orders", str(max_orders or 0), "--no-progress",
+            "--parameter", "max-orders", str(max_orders or 0), "--no-progress", *flags,
         )  # fmt: skip
         began = time.perf_counter()
         done = subprocess.run(
@@ -328,12 +334,24 @@ def bench_near_empty(settings: Settings, count: int) -> None:
     loop = plain_loop(bars, settings.max_orders)
     rows = [*_leanbus_rows(run, total), loop]
     print_table(rows, None)
-    for label, seconds in (("process", run.wall_seconds), ("engine timer", run.engine_seconds)):
-        rate = run.data_points / seconds
-        versus = _verdict(rate / LEAN_BEST_DATA_POINTS_PER_SECOND, 1.0)
-        print(f"leanbus near_empty ({label}): {rate:,.0f} data points/s; / 650,000 (LEAN's best): {versus}")
+    _print_rate("process", run.data_points, run.wall_seconds)
+    _print_rate("engine timer", run.data_points, run.engine_seconds)
     versus_loop = rows[0].bars_per_second / loop.bars_per_second
     print(f"leanbus near_empty process trade bars/s / plain loop bars/s: {versus_loop:.4f}x")
+    # A rerun on the same data with --data-cache: the first run parses and keeps the files, the
+    # second loads them (the cold figure above stays the one to compare with LEAN's).
+    with tempfile.TemporaryDirectory(prefix="leanbus-bench-cache-") as cache:
+        for label in ("process, filling --data-cache", "process, from --data-cache"):
+            cached = run_leanbus(
+                "near_empty", folder, tickers, settings.start, settings.end, flags=("--data-cache", cache)
+            )
+            _print_rate(label, cached.data_points, cached.wall_seconds)
+
+
+def _print_rate(label: str, data_points: int, seconds: float) -> None:
+    rate = data_points / seconds
+    versus = _verdict(rate / LEAN_BEST_DATA_POINTS_PER_SECOND, 1.0)
+    print(f"leanbus near_empty ({label}): {rate:,.0f} data points/s; / 650,000 (LEAN's best): {versus}")
 
 
 def _warm_up(settings: Settings) -> None:
