@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lean_core.data.bars import QuoteBarFrame, TickFrame, TradeBarFrame, local_to_ns
 from lean_core.data.factor_files import FactorFile, FactorFileProvider, FactorFileRow
@@ -426,3 +428,25 @@ def test_empty_factor_file_gives_factor_one() -> None:
 
     np.testing.assert_array_equal(row_factors(empty, days, Mode.ADJUSTED), [1.0, 1.0])
     np.testing.assert_array_equal(row_factors(single, days, Mode.ADJUSTED), [0.5, 1.0])
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(0, 1e9, allow_nan=False),
+            st.integers(0, 10**6).map(lambda n: n + 0.5),
+            st.integers(0, 10**6).map(lambda n: np.nextafter(n + 0.5, 0.0)),
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_a_factor_of_one_rounds_sizes_as_the_general_rule_does(sizes: list[float]) -> None:
+    volume = np.array(sizes)
+    times = np.arange(len(volume), dtype=np.int64)
+    frame = TradeBarFrame(SPY, times, times + 1, volume, volume, volume, volume, volume)
+    ones = np.ones(len(volume))
+
+    adjusted = adjust_trade_bars(frame, ones)
+
+    assert adjusted.volume.tolist() == scale_sizes(volume, ones).tolist()

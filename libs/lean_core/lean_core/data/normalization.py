@@ -170,7 +170,7 @@ def adjust_trade_bars(
         high=scale(frame.high),
         low=scale(frame.low),
         close=scale(frame.close),
-        volume=scale_sizes(frame.volume, factors),
+        volume=scale.sizes(frame.volume),
     )
 
 
@@ -186,12 +186,12 @@ def adjust_quote_bars(
         bid_high=scale(frame.bid_high),
         bid_low=scale(frame.bid_low),
         bid_close=scale(frame.bid_close),
-        bid_size=scale_sizes(frame.bid_size, factors),
+        bid_size=scale.sizes(frame.bid_size),
         ask_open=scale(frame.ask_open),
         ask_high=scale(frame.ask_high),
         ask_low=scale(frame.ask_low),
         ask_close=scale(frame.ask_close),
-        ask_size=scale_sizes(frame.ask_size, factors),
+        ask_size=scale.sizes(frame.ask_size),
     )
 
 
@@ -204,7 +204,7 @@ def adjust_ticks(frame: TickFrame, factors: FloatArray, offsets: FloatArray | No
         return frame
     scale = _PriceScale(factors, offsets)
     if frame.tick_type == TickType.TRADE:
-        return replace(frame, value=scale(frame.value), quantity=scale_sizes(frame.quantity, factors))
+        return replace(frame, value=scale(frame.value), quantity=scale.sizes(frame.quantity))
     # A zero quote side means "no quote" and stays zero; the value is the mid or the side present.
     bid = np.where(frame.bid_price != 0, scale(frame.bid_price), 0.0)
     ask = np.where(frame.ask_price != 0, scale(frame.ask_price), 0.0)
@@ -214,8 +214,8 @@ def adjust_ticks(frame: TickFrame, factors: FloatArray, offsets: FloatArray | No
         value=value,
         bid_price=bid,
         ask_price=ask,
-        bid_size=scale_sizes(frame.bid_size, factors),
-        ask_size=scale_sizes(frame.ask_size, factors),
+        bid_size=scale.sizes(frame.bid_size),
+        ask_size=scale.sizes(frame.ask_size),
     )
 
 
@@ -254,6 +254,10 @@ class _PriceScale:
             digits[position], divisors[position], exact[position] = integer, 10.0 ** (places + 4), True
         rows = inverse.reshape(-1)
         self._digits, self._divisors, self._exact = digits[rows], divisors[rows], exact[rows]
+
+    def sizes(self, sizes: FloatArray) -> FloatArray:
+        """Scale a size column by 1 / factor (`scale_sizes`); with a factor of one, round it as that does."""
+        return np.rint(sizes) if self._identity else scale_sizes(sizes, self._factors)
 
     def __call__(self, prices: FloatArray) -> FloatArray:
         if self._identity:
