@@ -86,3 +86,16 @@ def test_a_truncated_file_is_not_read_from_its_bytes(tmp_path: Path) -> None:
 def test_a_missing_file_is_missing_data(tmp_path: Path) -> None:
     with pytest.raises(MissingDataError):
         read_entry(tmp_path / "absent.zip", ENTRY)
+
+
+def test_a_broken_deflate_stream_is_left_to_zipfile_which_names_the_file(tmp_path: Path) -> None:
+    path = _zip(tmp_path / "day.zip", {ENTRY: ROWS})
+    raw = bytearray(path.read_bytes())
+    start = 30 + len(ENTRY)  # the local header and the name come before the entry's data
+    raw[start] = 0xFF  # a deflate block type that does not exist: the inflate fails
+    path.write_bytes(bytes(raw))
+
+    assert read_plain_zip(path) is None
+    with pytest.raises(DataError) as caught:
+        read_entry(path, ENTRY)
+    assert caught.value.path == path

@@ -13,9 +13,12 @@ caller reads the file with `zipfile`, which also names what is wrong with a dama
 from __future__ import annotations
 
 import struct
-import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+
+# zlib-ng inflates the same bytes as zlib about twice as fast (checked by the CRC below all the same):
+# inflating is a quarter of reading a day file, and reading is most of a many-symbol backtest.
+from zlib_ng import zlib_ng
 
 from lean_core.errors import MissingDataError
 
@@ -35,6 +38,8 @@ _ZIP64_EXTRA = 0x0001
 #: a 32-bit field too small for its value: the value is in the zip64 extra field
 _ZIP64_MARK = 0xFFFFFFFF
 _STORED, _DEFLATED = 0, 8
+#: zlib-ng's inflate error (its type stub declares an instance, not the class it is)
+_INFLATE_ERROR = cast(type[Exception], zlib_ng.error)
 
 
 class _NotPlainError(Exception):
@@ -55,7 +60,7 @@ def read_plain_zip(path: Path) -> tuple[str, bytes] | None:
         return None
     try:
         return _only_entry(data)
-    except (_NotPlainError, struct.error, zlib.error, UnicodeDecodeError):
+    except (_NotPlainError, struct.error, _INFLATE_ERROR, UnicodeDecodeError):
         return None
 
 
@@ -73,8 +78,8 @@ def _only_entry(data: bytes) -> tuple[str, bytes]:
     if start + packed_size > directory_at:
         raise _NotPlainError
     packed = data[start : start + packed_size]
-    content = zlib.decompress(packed, -15, size or 1) if method == _DEFLATED else packed
-    if len(content) != size or zlib.crc32(content) != crc:
+    content = zlib_ng.decompress(packed, -15, size or 1) if method == _DEFLATED else packed
+    if len(content) != size or zlib_ng.crc32(content) != crc:
         raise _NotPlainError
     name = data[name_at : name_at + name_size].decode("utf-8" if flags & _UTF8_NAME else "cp437")
     return name, content
