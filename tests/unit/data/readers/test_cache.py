@@ -16,7 +16,6 @@ from lean_core.data.bars import TickFrame, TradeBarFrame
 from lean_core.data.paths import data_location
 from lean_core.data.readers import CacheKey, FrameCache, ReadRequest, list_zip_contracts, read_frame
 from lean_core.data.readers.cache import entry_path
-from lean_core.data.readers.read_ahead import read_files
 from lean_core.enums import Market, OptionRight, OptionStyle, Resolution, SecurityType, TickType
 from lean_core.symbols import Symbol
 
@@ -231,21 +230,3 @@ def test_an_adopted_entry_is_written_to_the_directory_unless_already_there(
 
     assert entry_path(tmp_path, _key("a")).exists() is not on_disk
     assert (cache.stats.hits, cache.stats.read_ahead) == (1, 1)
-
-
-def test_files_read_ahead_are_written_to_the_cache_directory_once(
-    data_folder: Path, write_zip: WriteZip, tmp_path: Path
-) -> None:
-    write_zip(SPY, Resolution.MINUTE, TickType.TRADE, DAY, ROWS)
-    directory = tmp_path / "cache"
-    directory.mkdir()
-
-    (read,) = read_files([_request(data_folder)], directory)
-    again = read_files([_request(data_folder)], directory)
-
-    key, packed = read
-    assert entry_path(directory, key).read_bytes() == packed
-    assert again == []  # already kept: the engine loads it from the directory
-    fresh = FrameCache(directory=directory)
-    assert isinstance(read_frame(_request(data_folder), fresh), TradeBarFrame)
-    assert fresh.stats.disk_hits == 1

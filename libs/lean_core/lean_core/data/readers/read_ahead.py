@@ -17,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -107,10 +108,27 @@ class ReadAhead:
         self._cache = cache
         self._files_per_task = files_per_task
         self._pending: list[Future[list[tuple[CacheKey, bytes]]]] = []
+        self._first_send: threading.Thread | None = None
 
     def submit(self, requests: Sequence[ReadRequest]) -> None:
-        """Start reading these files (the next window's); a new call replaces what was not collected."""
+        """Start reading these files (the next window's); a new call replaces what was not collected.
+
+        The first call returns at once: a process pool's first task starts its workers (a fork
+        server importing the reader, about half a second), which a thread waits for while the
+        engine reads its first window. Collecting waits for that thread.
+        """
         self.cancel()
+        if self._executor is None:
+            return
+        if self._first_send is None:
+            self._first_send = threading.Thread(
+                target=self._send, args=(list(requests),), name="read-ahead-start", daemon=True
+            )
+            self._first_send.start()
+        else:
+            self._send(requests)
+
+    def _send(self, requests: Sequence[ReadRequest]) -> None:
         executor, step = self._executor, self._files_per_task
         if executor is None:
             return
@@ -121,18 +139,24 @@ class ReadAhead:
         except (BrokenExecutor, RuntimeError) as error:  # RuntimeError: the executor was shut down
             self._give_up(error)
 
-    def collect(self) -> None:
-        """Hand the cache what the workers read; leave the engine the tasks no worker has started.
+    def _sent(self) -> None:
+        """Wait until the first call's tasks are all handed over (at once after that)."""
+        if self._first_send is not None:
+            self._first_send.join()
 
-        Waiting for a task not started would leave the engine idle while a worker is behind, when
-        it could read those files itself: such tasks are cancelled (`read_frame` then reads their
-        files as usual), and only the running and finished ones are awaited.
+    def collect(self) -> None:
+        """Hand the cache what the workers have read; leave the engine the files of the other tasks.
+
+        Waiting for a task would leave the engine idle while a worker is behind, when it could read
+        those files itself: tasks not started are cancelled, and the running ones are left to finish
+        unheard (`read_frame` reads all their files as usual). Only finished tasks are collected.
         """
-        started = [future for future in self._pending if not future.cancel()]
+        self._sent()
+        finished = [future for future in self._pending if not future.cancel() and future.done()]
         self._pending = []
         read: list[tuple[CacheKey, Columns]] = []
         try:
-            for future in started:
+            for future in finished:
                 read.extend((key, decode_columns(packed)) for key, packed in future.result())
         except Exception as error:  # a worker lost or a bug in it: the engine reads the files itself
             self._give_up(error)
@@ -140,12 +164,16 @@ class ReadAhead:
 
     def cancel(self) -> None:
         """Drop the tasks not collected (their files are read by the engine if it needs them)."""
+        self._sent()
+        self._drop_pending()
+
+    def _drop_pending(self) -> None:
         for future in self._pending:
             future.cancel()
         self._pending = []
 
     def _give_up(self, error: BaseException) -> None:
-        self.cancel()
+        self._drop_pending()  # not cancel(): this may run on the thread that cancel() waits for
         if self._executor is not None:
             logger.warning("reading ahead stopped (%r); the engine reads the files itself", error)
         self._executor = None
