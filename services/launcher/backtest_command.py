@@ -143,8 +143,7 @@ def run_backtest_command(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     _print_result(result, time.perf_counter() - started)
     if config.data_cache_folder is not None:
-        stats = cache.stats
-        loaded, parsed = stats.disk_hits, stats.misses + stats.read_ahead
+        loaded, parsed = cache.stats.disk_hits, cache.stats.parsed
         print(f"data cache {config.data_cache_folder}: {loaded:,} files loaded, {parsed:,} parsed")
     return _STATUS_OK if result.status == "Completed" else _STATUS_FAILED
 

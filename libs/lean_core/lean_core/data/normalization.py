@@ -232,12 +232,13 @@ class _PriceScale:
     def __init__(self, factors: FloatArray, offsets: FloatArray | None) -> None:
         self._factors = factors
         self._offsets = offsets
+        one_factor = not len(factors) or bool(np.all(factors == factors[0]))  # the usual frame
         # A factor of one (no factor file, or days after the last split or dividend) and no offset
         # leave every price as it is: x 1 is exact in floats.
-        self._identity = offsets is None and bool(np.all(factors == 1.0))
+        self._identity = offsets is None and one_factor and (not len(factors) or bool(factors[0] == 1.0))
         if self._identity:
             return
-        if len(factors) and bool(np.all(factors == factors[0])):  # the usual frame: one factor
+        if one_factor:
             unique, inverse = factors[:1], np.zeros(len(factors), dtype=np.intp)
         else:
             unique, inverse = np.unique(factors, return_inverse=True)

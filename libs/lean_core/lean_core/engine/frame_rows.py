@@ -82,16 +82,9 @@ class FrameRows:
         A missing quote side (NaN) is not complete. Asked of a row or two per batch, so not vectorised.
         """
         frame = self.frame
-        columns: tuple[npt.NDArray[np.float64], ...]
-        if isinstance(frame, TradeBarFrame):
-            columns = (frame.open, frame.high, frame.low, frame.close, frame.volume)
-        elif isinstance(frame, QuoteBarFrame):
-            columns = (
-                frame.bid_open, frame.bid_high, frame.bid_low, frame.bid_close, frame.bid_size,
-                frame.ask_open, frame.ask_high, frame.ask_low, frame.ask_close, frame.ask_size,
-            )  # fmt: skip
-        else:
+        if not isinstance(frame, TradeBarFrame | QuoteBarFrame):
             raise TypeError(f"{type(frame).__name__} rows have no completeness")
+        columns = frame.value_columns()[:-1]  # every value column but the fill-forward flag
         for column in columns:
             value = float(column[row])
             if value == 0.0 or math.isnan(value):

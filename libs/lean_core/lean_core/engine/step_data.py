@@ -139,7 +139,7 @@ class PendingRows:
 
 def _sole_trade_frame(frames: Sequence[FrameRows]) -> FrameRows | None:
     """Return the only trade bar frame among bar frames; None with several, none, ticks or custom data."""
-    if any(frame.last_real_step is None for frame in frames):  # set for trade and quote bars only
+    if not all(isinstance(frame.frame, TradeBarFrame | QuoteBarFrame) for frame in frames):
         return None
     trades = [frame for frame in frames if isinstance(frame.frame, TradeBarFrame)]
     return trades[0] if len(trades) == 1 else None

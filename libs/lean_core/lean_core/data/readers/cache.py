@@ -78,6 +78,11 @@ class CacheStats:
     read_ahead: int = 0
     """Of the hits, entries read ahead elsewhere (`adopt`)."""
 
+    @property
+    def parsed(self) -> int:
+        """Return the files parsed for this cache: the misses, and the entries read ahead."""
+        return self.misses + self.read_ahead
+
 
 def encode_columns(columns: Columns) -> bytes:
     """Pack columns as a magic line, a JSON header (name, dtype, length, offset) and the raw arrays."""

@@ -74,10 +74,9 @@ def read_files(
     With a cache directory, a file already kept there is left out (the engine loads it), and each
     file read is written there, so the engine does not spend its own time writing it.
     """
-
-    def not_kept(key: CacheKey) -> bool:
-        return cache_directory is None or not entry_path(cache_directory, key).exists()
-
+    not_kept = (
+        None if cache_directory is None else (lambda key: not entry_path(cache_directory, key).exists())
+    )
     read = []
     for request in requests:
         try:
