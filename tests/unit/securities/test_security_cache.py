@@ -248,6 +248,25 @@ class TestSubscriptionsAndHours:
     def test_forex_subscribes_quotes_only(self) -> None:
         assert [c.tick_type for c in forex(cash_book()).subscriptions] == [TickType.QUOTE]
 
+    def test_default_subscriptions_follow_later_changes_to_the_security(self) -> None:
+        security = equity(cash_book(), resolution=Resolution.MINUTE)
+        assert [c.tick_type for c in security.subscriptions] == [TickType.TRADE, TickType.QUOTE]
+
+        security.resolution = Resolution.DAILY
+        security.fill_forward = False
+        security.is_internal = True
+
+        configs = security.subscriptions
+        assert [(c.resolution, c.tick_type) for c in configs] == [(Resolution.DAILY, TickType.TRADE)]
+        assert not configs[0].fill_forward
+        assert configs[0].is_internal
+
+    def test_default_subscriptions_are_a_new_list_each_time(self) -> None:
+        security = equity(cash_book())
+        security.subscriptions.clear()
+
+        assert len(security.subscriptions) == 2
+
     @pytest.mark.parametrize(
         ("utc", "extended", "expected"),
         [

@@ -122,6 +122,7 @@ class Security:
         self.is_delisted = False
         self._clock = SecurityClock()
         self._subscriptions: list[SubscriptionDataConfig] = []
+        self._defaults: tuple[tuple[object, ...], tuple[SubscriptionDataConfig, ...]] | None = None
         self.cache = SecurityCache(is_equity=self.type == SecurityType.EQUITY, converter=self)
         self.holdings = SecurityHolding(self)
         self.fee_model: FeeModel
@@ -174,20 +175,32 @@ class Security:
         if self._subscriptions:
             return list(self._subscriptions)
         time_zone = self.exchange_hours.time_zone
-        return [
-            SubscriptionDataConfig(
-                self.symbol,
-                self.resolution,
-                tick_type,
-                time_zone,
-                time_zone,
-                fill_forward=self.fill_forward,
-                extended_market_hours=self.is_extended_market_hours,
-                data_normalization_mode=self.data_normalization_mode,
-                is_internal=self.is_internal,
+        inputs = (
+            self.resolution,
+            time_zone,
+            self.fill_forward,
+            self.is_extended_market_hours,
+            self.data_normalization_mode,
+            self.is_internal,
+        )
+        # Fill models ask at every order: build the defaults again only when what they follow changed.
+        if self._defaults is None or self._defaults[0] != inputs:
+            configs = tuple(
+                SubscriptionDataConfig(
+                    self.symbol,
+                    self.resolution,
+                    tick_type,
+                    time_zone,
+                    time_zone,
+                    fill_forward=self.fill_forward,
+                    extended_market_hours=self.is_extended_market_hours,
+                    data_normalization_mode=self.data_normalization_mode,
+                    is_internal=self.is_internal,
+                )
+                for tick_type in default_tick_types(self.type, self.resolution)
             )
-            for tick_type in default_tick_types(self.type, self.resolution)
-        ]
+            self._defaults = (inputs, configs)
+        return list(self._defaults[1])
 
     def add_subscription(self, config: SubscriptionDataConfig) -> None:
         """Add a data subscription; once one is added, the defaults no longer apply."""
