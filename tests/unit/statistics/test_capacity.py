@@ -137,6 +137,36 @@ class TestMarketVolumeWindow:
         assert symbol is not None
         assert symbol.market_capacity_dollar_volume == Decimal(31 * 100000) * Decimal("0.2")
 
+    @given(
+        closes=st.lists(st.decimals(Decimal("0.0001"), Decimal("100000"), places=4), min_size=1, max_size=12),
+        volume=st.decimals(Decimal(1), Decimal(10**9), places=0),
+        gap_minutes=st.integers(1, 3000),
+        one=st.sampled_from([Decimal(1), Decimal("1.0"), Decimal("1.0000")]),
+    )
+    def test_a_factor_of_one_adds_what_the_full_product_adds(
+        self, closes: list[Decimal], volume: Decimal, gap_minutes: int, one: Decimal
+    ) -> None:
+        """The rate and multiplier are skipped at one: the sum must equal C#'s four products, digit for digit."""
+        estimator = CapacityEstimator(date(2020, 1, 6), FAR_END)
+        fill(estimator, T0 - MINUTE * gap_minutes)
+        fill(estimator, T0)
+        discount = fast_trading_discount(Decimal(gap_minutes))
+        expected = Decimal(0)
+        for minute, close in enumerate(closes):
+            bar = CapacityBar.from_trade_bar(
+                close, volume, MINUTE, conversion_rate=one, contract_multiplier=one
+            )
+            estimator.update_market_capacity(T0 + MINUTE * minute, {KEY: bar}, NOBODY)
+            if KEY not in estimator.monitored_symbols:
+                break
+            product = dotnet.multiply(dotnet.multiply(close, discount), volume)
+            product = dotnet.multiply(dotnet.multiply(product, one), one)
+            expected = dotnet.add(expected, product)
+        symbol = estimator.symbol_capacity(KEY)
+
+        assert symbol is not None
+        assert symbol.market_capacity_dollar_volume == dotnet.multiply(expected, Decimal("0.20"))
+
     def test_bars_without_volume_neither_count_nor_end_the_window(self) -> None:
         estimator = CapacityEstimator(date(2020, 1, 6), FAR_END)
         fill(estimator, T0)

@@ -50,6 +50,7 @@ class CapacityFeed:
         self._securities = securities
         self._portfolio = portfolio
         self._by_key: dict[str, Security] = {}
+        self._view = _PortfolioView(portfolio, self._by_key)
 
     def on_order_events(self, events: list[OrderEvent]) -> None:
         """Tell the estimator about fills."""
@@ -82,15 +83,11 @@ class CapacityFeed:
 
     def on_step(self, utc_time: datetime, data: Slice) -> None:
         """Add the step's bars of the monitored symbols; snapshot when due."""
-        self.estimator.update_market_capacity(
-            utc_time, self._bars(data), _PortfolioView(self._portfolio, self._by_key)
-        )
+        self.estimator.update_market_capacity(utc_time, self._bars(data), self._view)
 
     def on_finish(self, utc_time: datetime, data: Slice, *, ran_to_end: bool) -> None:
         """Take the end-of-run snapshots with the last step's bars."""
-        self.estimator.finish(
-            utc_time, self._bars(data), _PortfolioView(self._portfolio, self._by_key), ran_to_end=ran_to_end
-        )
+        self.estimator.finish(utc_time, self._bars(data), self._view, ran_to_end=ran_to_end)
 
     def _bars(self, data: Slice) -> dict[str, CapacityBar]:
         bars: dict[str, CapacityBar] = {}

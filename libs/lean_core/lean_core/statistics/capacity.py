@@ -215,6 +215,15 @@ def _minutes(span: timedelta) -> Decimal:
     return dotnet.decimal_from_double(span / _ONE_MINUTE)
 
 
+def _scaled(amount: Decimal, factor: Decimal) -> Decimal:
+    """Return amount x factor as C# multiplies them; a factor of one (an account-currency equity's) leaves it.
+
+    A product with one has the amount's value, and at most trailing zeros more, which no later
+    operation here can tell apart: their rounding drops those zeros first.
+    """
+    return amount if factor == _ONE else dotnet.multiply(amount, factor)
+
+
 def _timeout_minutes(k: Decimal, minimum: int) -> int:
     if k > _MAX_TIMEOUT_MINUTES:
         return _MAX_TIMEOUT_MINUTES
@@ -337,7 +346,7 @@ class SymbolCapacity:
             return True
         self._resolution_scale = resolution_scale_factor(resolution)
         dollars = dotnet.multiply(dotnet.multiply(bar.close, self._discount), bar.volume)
-        dollars = dotnet.multiply(dotnet.multiply(dollars, bar.conversion_rate), bar.contract_multiplier)
+        dollars = _scaled(_scaled(dollars, bar.conversion_rate), bar.contract_multiplier)
         self._market_dollar_volume = dotnet.add(self._market_dollar_volume, dollars)
         return False
 
