@@ -18,6 +18,7 @@ from lean_core.config import LauncherConfigError, ServiceConfig, load_service_co
 from lean_core.engine.service_handlers import ServiceFolders
 from lean_core.engine.topology import Role
 from lean_core.errors import ConfigurationError
+from services.common.garbage_collection import tune_for_engine
 from services.common.log_setup import configure_logging
 from services.common.probe import DEFAULT_HTTP_PORT
 from services.common.service import Service, ServiceOptions
@@ -121,6 +122,7 @@ def run_service(role: Role, args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     configure_logging(str(role), args.log_level.upper())
+    tune_for_engine()
     folders = ServiceFolders(data_folder=args.data_folder, results_folder=args.results_folder)
     options = ServiceOptions(
         role=role, nats_url=args.nats_url, folders=folders, http_host=args.http_host, http_port=args.http_port

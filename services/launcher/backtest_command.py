@@ -25,6 +25,7 @@ from lean_core.data.readers import FrameCache, read_ahead
 from lean_core.engine.embedded import BacktestResult, BacktestRun, ProgressReport
 from lean_core.engine.run_setup import RunOverrides
 from lean_core.errors import LeanError
+from services.common.garbage_collection import tune_for_engine
 from services.launcher.remote_backtest import run_remote_backtest
 from services.launcher.report import print_statistics, show_progress
 
@@ -121,6 +122,7 @@ def run_backtest_command(args: argparse.Namespace) -> int:
         reason = f"cannot create {error.filename} ({error.strerror})"
         print(f"error: key 'data-cache-folder': {reason}", file=sys.stderr)
         return _STATUS_BAD_INPUT
+    tune_for_engine()
     with _read_ahead_pool(config.read_ahead_workers) as pool, cache:
         try:
             run = BacktestRun(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from services.common.garbage_collection import ENGINE_THRESHOLDS
 from tests.conformance.regression import ALGORITHMS
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "buy_and_hold.py"
@@ -108,6 +109,27 @@ def test_a_rerun_loads_the_parsed_day_files_from_the_data_cache(tmp_path: Path) 
     for section in ("statistics", "runtimeStatistics", "charts", "orders"):
         assert runs["first"][1][section] == runs["plain"][1][section], section
         assert runs["again"][1][section] == runs["plain"][1][section], section
+
+
+def test_the_backtest_process_collects_garbage_at_the_engine_thresholds(tmp_path: Path) -> None:
+    data = _generated_minutes(tmp_path / "data", "20240103", "SPY", seed=2)
+    probe = tmp_path / "thresholds.py"
+    probe.write_text(
+        "import gc\n"
+        "from AlgorithmImports import *\n\n"
+        "class Thresholds(QCAlgorithm):\n"
+        "    def initialize(self):\n"
+        "        self.set_start_date(2024, 1, 2)\n"
+        "        self.set_end_date(2024, 1, 3)\n"
+        "        self.add_equity('SPY', Resolution.MINUTE)\n"
+        "        self.debug(f'thresholds {gc.get_threshold()}')\n"
+    )
+
+    done = _leanbus("backtest", str(probe), "--data-folder", str(data), "--output", str(tmp_path / "out"))
+
+    assert done.returncode == 0, done.stderr + done.stdout
+    log = next((tmp_path / "out").glob("*-log.txt")).read_text()
+    assert f"thresholds {ENGINE_THRESHOLDS}" in log
 
 
 def test_a_data_cache_inside_the_data_folder_is_refused(tmp_path: Path) -> None:
