@@ -93,9 +93,11 @@ class SecurityHolding:
     def get_quantity_value(self, quantity: Decimal, price: Decimal | None = None) -> ConvertibleCashAmount:
         """Return quantity x price x contract multiplier, in the quote and in the account currency."""
         quote = self._security.quote_currency
-        used = self.exact_price if price is None else price
-        amount = used * quantity * self._security.symbol_properties.contract_multiplier
+        amount = self._quote_amount(quantity, self.exact_price if price is None else price)
         return ConvertibleCashAmount(amount, quote.symbol, amount * quote.exact_conversion_rate)
+
+    def _quote_amount(self, quantity: Decimal, price: Decimal) -> Decimal:
+        return price * quantity * self._security.symbol_properties.contract_multiplier
 
     @property
     def exact_holdings_cost(self) -> Decimal:
@@ -124,7 +126,12 @@ class SecurityHolding:
         """Return quantity x current price in the account currency."""
         if self._quantity == 0:
             return ZERO
-        return self.get_quantity_value(self._quantity).in_account_currency
+        # The portfolio value reads this for every held security at every step: no amount object.
+        security = self._security
+        return (
+            self._quote_amount(self._quantity, security.exact_price)
+            * security.quote_currency.exact_conversion_rate
+        )
 
     @property
     def exact_absolute_holdings_value(self) -> Decimal:
