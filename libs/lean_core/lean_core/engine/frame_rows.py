@@ -59,6 +59,7 @@ class FrameRows:
     factors: PriceFactors
     is_internal: bool
     _last_real_step: Int64Array | None = None
+    _last_real_rows: list[int] | None = None
     _points: dict[int, DataPoint] = field(default_factory=dict)
     _reads: int = 0
     _lists: tuple[list[Any], ...] | None = None
@@ -75,6 +76,20 @@ class FrameRows:
         if steps is None and isinstance(self.frame, TradeBarFrame | QuoteBarFrame):
             steps = self._last_real_step = _last_real_steps(self.rows, self.frame.is_fill_forward)
         return steps
+
+    def last_real_row(self, step: int) -> int:
+        """Return the row of the latest real bar up to `step`, or -1 when the batch has none yet.
+
+        A list made on first use: a held security's price is looked up this way at every step.
+        """
+        rows = self._last_real_rows
+        if rows is None:
+            steps = self.last_real_step
+            if steps is None:
+                raise TypeError(f"{type(self.frame).__name__} rows have no last real bar")
+            real = steps >= 0
+            rows = self._last_real_rows = np.where(real, self.rows[np.where(real, steps, 0)], -1).tolist()
+        return rows[step]
 
     def is_complete(self, row: int) -> bool:
         """Tell whether every cache field a bar row sets is non-zero (so it hides all earlier rows).

@@ -61,10 +61,8 @@ class PendingRows:
         frame, target = self._price_frame, self._cursor.index
         if frame is None or target < 0:
             return None
-        steps = frame.last_real_step
-        assert steps is not None
-        step = int(steps[target])
-        return None if step < 0 else frame.exact_close(int(frame.rows[step]))
+        row = frame.last_real_row(target)
+        return None if row < 0 else frame.exact_close(row)
 
     def catch_up(self) -> None:
         """Apply the rows of every step up to the cursor that were not applied yet."""
