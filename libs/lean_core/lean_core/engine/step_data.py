@@ -105,7 +105,7 @@ class PendingRows:
             step = int(steps[target])
             if step < first:
                 continue
-            if not frame.is_complete(int(frame.rows[step])):
+            if not frame.is_complete(frame.row_at(step)):
                 return first
             start = min(start, step)
         if start > first and self._security.cache._last is None and not self._keeps_last_data(first, target):
@@ -147,22 +147,29 @@ def _real_quote_at(frame: FrameRows, step: int) -> bool:
     """Tell whether a quote frame has a real (not filled-forward) bar at a step."""
     if not isinstance(frame.frame, QuoteBarFrame):
         return False
-    row = int(frame.rows[step])
+    row = frame.row_at(step)
     return row >= 0 and not bool(frame.frame.is_fill_forward[row])
 
 
 class StepContents:
     """The slice contents of one step: the non-internal frames' points at that step."""
 
-    __slots__ = ("_by_symbol", "_frames", "_step", "has_data")
+    __slots__ = ("_by_symbol", "_frames", "_quotes_count", "_step", "has_data")
 
     def __init__(
-        self, frames: list[FrameRows], by_symbol: dict[Symbol, list[FrameRows]], step: int, has_data: bool
+        self,
+        frames: list[FrameRows],
+        by_symbol: dict[Symbol, list[FrameRows]],
+        step: int,
+        has_data: bool,
+        quotes_count: dict[Symbol, bool],
     ) -> None:
+        """`quotes_count`: per symbol, whether its quote bars show in `slice[symbol]` (not an equity's)."""
         self._frames = frames
         self._by_symbol = by_symbol
         self._step = step
         self.has_data = has_data
+        self._quotes_count = quotes_count
 
     def points_of(self, symbol: Symbol, *, quotes: bool = True, others: bool = True) -> SymbolPoints | None:
         """Return the symbol's points at this step, filed as `fill` files them (None with ticks).
@@ -176,7 +183,7 @@ class StepContents:
                 return None
             if not (quotes if type(frame.frame) is QuoteBarFrame else others):
                 continue
-            row = int(frame.rows[self._step])
+            row = frame.row_at(self._step)
             if row < 0:
                 continue
             point = frame.point(row)
@@ -193,14 +200,14 @@ class StepContents:
 
         Any trade bar or custom point counts; a quote bar counts unless the symbol is an equity's.
         """
-        quotes_count = symbol.security_type != SecurityType.EQUITY
+        quotes_count = self._quotes_count.get(symbol, False)
         step = self._step
         found = False
         for frame in self._by_symbol.get(symbol, ()):
             kind = type(frame.frame)
             if kind is TickFrame:
                 return None
-            if frame.rows[step] >= 0 and (quotes_count or kind is not QuoteBarFrame):
+            if frame.row_at(step) >= 0 and (quotes_count or kind is not QuoteBarFrame):
                 found = True
         return found
 
@@ -210,11 +217,11 @@ class StepContents:
         for frame in self._frames:
             symbol = frame.frame.symbol
             if isinstance(frame.frame, TickFrame):
-                start, stop = int(frame.rows[step]), int(frame.rows[step + 1])
+                start, stop = frame.row_at(step), frame.row_at(step + 1)
                 if stop > start:
                     ticks._items[symbol] = [frame.point(row) for row in range(start, stop)]  # type: ignore[misc]
                 continue
-            row = int(frame.rows[step])
+            row = frame.row_at(step)
             if row < 0:
                 continue
             point = frame.point(row)
@@ -236,6 +243,7 @@ class BatchSteps:
         for frame in self._visible:
             self._by_symbol.setdefault(frame.frame.symbol, []).append(frame)
         self._has_data = _steps_with_data(self._visible, step_count)
+        self._quotes_count = _quotes_count(self._by_symbol)
         by_security: dict[int, list[FrameRows]] = {}
         securities: dict[int, Security] = {}
         for frame in frames:
@@ -274,8 +282,15 @@ class BatchSteps:
 
     def slice(self, step: int, local_time: datetime, utc_time: datetime) -> Slice:
         """Return the step's slice (its bar objects are built when read)."""
-        contents = StepContents(self._visible, self._by_symbol, step, bool(self._has_data[step]))
+        contents = StepContents(
+            self._visible, self._by_symbol, step, bool(self._has_data[step]), self._quotes_count
+        )
         return Slice(local_time, utc_time, contents=contents)
+
+
+def _quotes_count(by_symbol: dict[Symbol, list[FrameRows]]) -> dict[Symbol, bool]:
+    # An identifier decodes its security type on every read: once per batch, not per lookup.
+    return {symbol: symbol.security_type != SecurityType.EQUITY for symbol in by_symbol}
 
 
 def _steps_with_data(frames: list[FrameRows], step_count: int) -> BoolArray:
