@@ -26,7 +26,6 @@ from lean_core.engine.embedded import BacktestResult, BacktestRun, ProgressRepor
 from lean_core.engine.run_setup import RunOverrides
 from lean_core.errors import LeanError
 from services.common.garbage_collection import tune_for_engine
-from services.launcher.remote_backtest import run_remote_backtest
 from services.launcher.report import print_statistics, show_progress
 
 _STATUS_OK = 0
@@ -102,6 +101,9 @@ def run_backtest_command(args: argparse.Namespace) -> int:
         return _STATUS_BAD_INPUT
     show = not args.no_progress and sys.stderr.isatty()
     if config.nats_url is not None:
+        # Imported here: an embedded run never loads the NATS client (a tenth of a second).
+        from services.launcher.remote_backtest import run_remote_backtest
+
         return run_remote_backtest(
             config, run_id=args.run_id, data_folder_given=args.data_folder is not None, progress=show
         )

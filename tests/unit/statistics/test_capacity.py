@@ -146,7 +146,7 @@ class TestMarketVolumeWindow:
     def test_a_factor_of_one_adds_what_the_full_product_adds(
         self, closes: list[Decimal], volume: Decimal, gap_minutes: int, one: Decimal
     ) -> None:
-        """The rate and multiplier are skipped at one: the sum must equal C#'s four products, digit for digit."""
+        """The rate and multiplier are skipped at one: the sum must equal the four C# products in value."""
         estimator = CapacityEstimator(date(2020, 1, 6), FAR_END)
         fill(estimator, T0 - MINUTE * gap_minutes)
         fill(estimator, T0)
