@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lean_core.statistics.formatting import (
     format_capacity,
@@ -98,6 +100,15 @@ class TestFormatDecimal:
     )
     def test_json_adds_a_decimal_point_to_whole_numbers(self, value: str, expected: str) -> None:
         assert json_decimal(Decimal(value)) == expected
+
+    @given(st.decimals(min_value=-(10**12), max_value=10**12, places=4), st.integers(1, 6))
+    def test_json_text_follows_the_scale_of_equal_values(self, value: Decimal, extra: int) -> None:
+        """Equal decimals of other scales (1.5, 1.50) print differently: the text is cached per scale."""
+        wider = value.quantize(Decimal(1).scaleb(-4 - extra))
+        assert wider == value
+        for each in (value, wider, value, -wider):
+            text = format_decimal(each)
+            assert json_decimal(each) == (text if "." in text else text + ".0")
 
 
 class TestFormatDouble:

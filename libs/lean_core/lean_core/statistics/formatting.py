@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from lean_core.statistics import dotnet
 
@@ -105,7 +106,14 @@ def _format_finite(value: float) -> str:
 
 def json_decimal(value: Decimal) -> str:
     """Print a decimal as Json.NET writes it: its scale kept, ".0" added to a whole number."""
-    text = format_decimal(value)
+    # str() names a decimal exactly (sign, digits and exponent): result files repeat the same
+    # quantities, fees and prices thousands of times, each worth a C# fit and a format.
+    return _json_decimal_text(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _json_decimal_text(exact: str) -> str:
+    text = format_decimal(Decimal(exact))
     return text if "." in text else text + ".0"
 
 
