@@ -216,7 +216,8 @@ class TransactionHandler:
         order.broker_id.append(str(order.id))
         events = [self._event(order, OrderStatus.SUBMITTED)]
         if order.type == OrderType.MARKET and security is not None:
-            events.extend(self._try_fill(order, security))
+            # Filled at once, in the state `_submit_problem` just checked: the same buying power.
+            events.extend(self._try_fill(order, security, buying_power_checked=True))
         return m.OrderReply(
             run_id=self.run_id,
             order_id=order.id,
@@ -367,9 +368,18 @@ class TransactionHandler:
 
     # -- fills --------------------------------------------------------------------------------
     def _try_fill(
-        self, order: Order, security: Security, on_order_updated: Callable[[Order], None] | None = None
+        self,
+        order: Order,
+        security: Security,
+        on_order_updated: Callable[[Order], None] | None = None,
+        *,
+        buying_power_checked: bool = False,
     ) -> list[OrderEvent]:
-        """Fill what the fill model allows; it reports trailed stops and triggers to `on_order_updated`."""
+        """Fill what the fill model allows; it reports trailed stops and triggers to `on_order_updated`.
+
+        The buying power is checked again before a fill, as LEAN's brokerage does, unless
+        `buying_power_checked` says nothing changed since the submission's check.
+        """
         utc_time = ns_to_local(self._time_ns, _UTC)
         try:
             fill = security.fill_model.fill(security, order, utc_time, on_order_updated=on_order_updated)
@@ -378,14 +388,14 @@ class TransactionHandler:
             return []
         if fill is None or fill.status not in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED):
             return []
-        result = security.buying_power_model.has_sufficient_buying_power_for_order(
-            self.portfolio, security, order
-        )
-        if not result.is_sufficient:
-            self._set_status(order, OrderStatus.INVALID)
-            return [
-                self._invalid_event(order, insufficient_buying_power_message([(order, security)], result))
-            ]
+        if not buying_power_checked:
+            result = security.buying_power_model.has_sufficient_buying_power_for_order(
+                self.portfolio, security, order
+            )
+            if not result.is_sufficient:
+                self._set_status(order, OrderStatus.INVALID)
+                message = insufficient_buying_power_message([(order, security)], result)
+                return [self._invalid_event(order, message)]
         fee = security.fee_model.get_order_fee(security, order)
         self._set_status(order, fill.status)
         order.last_fill_time = utc_time
