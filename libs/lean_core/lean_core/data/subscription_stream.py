@@ -127,17 +127,18 @@ class SubscriptionStream:
         return ends[: int(np.searchsorted(ends, until_ns, side="right"))]
 
     # -- the pipeline -------------------------------------------------------------------------
-    def planned_requests(self, after_ns: int, until_ns: int) -> list[ReadRequest]:
+    def planned_requests(self, after_ns: int | None, until_ns: int) -> list[ReadRequest]:
         """Return the day files a window from `after_ns` to `until_ns` is expected to open.
 
         For reading them ahead while the stream is still short of `after_ns`: a read up to a time
         covers its whole day, so the window reads from the day after `after_ns`'s (or from the
-        next unread day, if later) to the day of `until_ns`.
+        next unread day, if later; None: from that day) to the day of `until_ns`.
         """
         first = self._next_day
         if first is None or self.done:
             return []
-        first = max(first, ns_to_local(after_ns, self.hours.time_zone).date() + _ONE_DAY)
+        if after_ns is not None:
+            first = max(first, ns_to_local(after_ns, self.hours.time_zone).date() + _ONE_DAY)
         if first > self._last_day:
             return []
         last = self._read_until(first, until_ns)

@@ -21,7 +21,7 @@ import numpy as np
 from lean_core.data.bars import Int64Array, local_to_ns, ns_to_local
 from lean_core.data.custom_frame import CustomDataFrame
 from lean_core.data.readers import ReadRequest
-from lean_core.data.readers.read_ahead import ReadAhead
+from lean_core.data.readers.read_ahead import ReadAhead, WindowRead
 from lean_core.data.slice import BarFrame, FeedFrame, SliceBatch, build_slice_batch
 from lean_core.data.subscription import SubscriptionDataConfig
 from lean_core.data.subscription_stream import END_OF_STREAM
@@ -59,7 +59,7 @@ class FrameStream(Protocol):
     def ready_end_times(self, until_ns: int) -> Int64Array:
         """Return the end times of the produced, untaken bars ending at or before `until_ns`."""
 
-    def planned_requests(self, after_ns: int, until_ns: int) -> list[ReadRequest]:
+    def planned_requests(self, after_ns: int | None, until_ns: int) -> list[ReadRequest]:
         """Return the day files a window from `after_ns` to `until_ns` is expected to open."""
 
 
@@ -89,7 +89,7 @@ class WholeFrameStream:
         ends = self._ready.end_time
         return ends[: int(np.searchsorted(ends, until_ns, side="right"))]
 
-    def planned_requests(self, after_ns: int, until_ns: int) -> list[ReadRequest]:
+    def planned_requests(self, after_ns: int | None, until_ns: int) -> list[ReadRequest]:
         """Return no files: the frame was read whole."""
         return []
 
@@ -139,6 +139,7 @@ class FeedWindows:
         self._upcoming: int | None = next(cuts, None)
         self._on_done = on_done
         self._read_ahead = read_ahead
+        self._window_read: WindowRead | None = None  # the next window's files, as the workers read them
         self._reported = [False] * len(self._streams)
         self._times: Int64Array = np.zeros(0, dtype=np.int64)  # the current window's unserved steps
         self._cut: int | None = None
@@ -168,16 +169,19 @@ class FeedWindows:
         cut = self._upcoming
         if cut is None:
             raise RuntimeError("every window has been read")
-        self._cut = cut
+        previous, self._cut = self._cut, cut
         self._upcoming = upcoming = next(self._cuts, None)
         if self._read_ahead is not None:
-            # This window's files were read while the last one was processed; the next window's
-            # are read while this one is.
-            self._read_ahead.collect()
+            # This window's files were read while the last one was processed (the first window's
+            # start now, beside the engine); the next window's are read while this one is. A run
+            # of one window starts no worker.
+            window, self._window_read = self._window_read, None
+            if previous is None and upcoming is not None:
+                window = self._read_ahead.submit(self._planned(None, cut))
             if upcoming is not None:
-                self._read_ahead.submit(
-                    [file for stream in self._streams for file in stream.planned_requests(cut, upcoming)]
-                )
+                self._window_read = self._read_ahead.submit(self._planned(cut, upcoming))
+            if window is not None:
+                window.catch_up()
         for index, stream in enumerate(self._streams):
             stream.advance(cut)
             if stream.done and not self._reported[index]:
@@ -187,7 +191,10 @@ class FeedWindows:
         ends = [stream.ready_end_times(cut) for stream in self._streams]
         self._times = union_of_times(ends)
 
+    def _planned(self, after_ns: int | None, until_ns: int) -> list[ReadRequest]:
+        return [file for stream in self._streams for file in stream.planned_requests(after_ns, until_ns)]
+
     def close(self) -> None:
-        """Drop the reads ahead still under way."""
+        """Stop the reads ahead still under way."""
         if self._read_ahead is not None:
-            self._read_ahead.cancel()
+            self._read_ahead.close()

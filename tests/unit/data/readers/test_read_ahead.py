@@ -1,11 +1,11 @@
-"""Reading ahead never makes the engine wait: not for workers starting, nor for a task under way."""
+"""Reading ahead: each file parsed once, by a worker or the engine, and the engine never waits."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,14 +14,14 @@ import pytest
 
 from lean_core.data.bars import TradeBarFrame
 from lean_core.data.readers import FrameCache, ReadRequest, read_frame
-from lean_core.data.readers.cache import entry_path
 from lean_core.data.readers.read_ahead import ReadAhead, read_files
 from lean_core.enums import Market, Resolution, SecurityType, TickType
+from lean_core.errors import DataError
 from lean_core.symbols import Symbol
 
 WriteZip = Callable[..., Path]
 SPY = Symbol.create("SPY", SecurityType.EQUITY, Market.USA)
-DAYS = [date(2013, 10, 7), date(2013, 10, 8)]
+DAYS = [date(2013, 10, 7) + timedelta(days=offset) for offset in range(4)]
 ROWS = "14400000,1674100,1674100,1672500,1672700,3197\n14460000,1672500,1672500,1672500,1672500,1150\n"
 
 
@@ -32,70 +32,182 @@ def _requests(folder: Path, write_zip: WriteZip) -> list[ReadRequest]:
     return [ReadRequest(folder, SPY, Resolution.MINUTE, TickType.TRADE, day, new_york) for day in DAYS]
 
 
+class _IdlePool(Executor):
+    """A pool whose tasks never start (its workers are busy or still starting); `sent` counts them."""
+
+    def __init__(self) -> None:
+        self.sent = threading.Semaphore(0)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.sent.release()
+        return Future()
+
+
 class _StartingPool(Executor):
-    """A pool whose first task waits for its workers to start (`started`); tasks then run at once."""
+    """A pool whose first task waits for its workers to start (`started`)."""
 
     def __init__(self) -> None:
         self.started = threading.Event()
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         self.started.wait()
-        future: Future[Any] = Future()
-        future.set_result(fn(*args, **kwargs))
-        return future
+        return Future()
 
 
-class _RunningPool(Executor):
-    """A pool whose tasks are all under way and never finish while the engine looks."""
+def _read_all(requests: list[ReadRequest], cache: FrameCache) -> None:
+    for request in requests:
+        assert isinstance(read_frame(request, cache), TradeBarFrame)
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        future.set_running_or_notify_cancel()
-        return future
+
+def _handoff_files(cache: FrameCache) -> list[str]:
+    assert cache.handoff is not None
+    return sorted(path.name for path in cache.handoff.iterdir() if not path.name.startswith("claims-"))
 
 
 @pytest.mark.timeout(30)
-def test_the_first_submit_returns_while_the_workers_start(data_folder: Path, write_zip: WriteZip) -> None:
+def test_submitting_returns_while_the_workers_start(data_folder: Path, write_zip: WriteZip) -> None:
     requests = _requests(data_folder, write_zip)
     pool, cache = _StartingPool(), FrameCache()
-    ahead = ReadAhead(pool, cache, files_per_task=1)
+    ahead = ReadAhead(pool, cache)
 
-    ahead.submit(requests)  # would block here, before `started` is set, without the thread
+    window = ahead.submit(requests)  # would block here, before `started`, without the sending thread
+    window.catch_up()  # and here, had it to wait for a worker
+
+    _read_all(requests, cache)
+    assert (cache.stats.read_ahead, cache.stats.handed_over, cache.stats.misses) == (4, 0, 0)
     pool.started.set()
-    ahead.collect()  # waits for the thread to hand the tasks over
+    ahead.close()
 
-    for request in requests:
-        assert isinstance(read_frame(request, cache), TradeBarFrame)
-    assert (cache.stats.read_ahead, cache.stats.misses) == (2, 0)
+
+def test_files_a_worker_read_are_handed_over_and_the_engine_reads_none_of_them(
+    data_folder: Path, write_zip: WriteZip
+) -> None:
+    requests = _requests(data_folder, write_zip)
+    cache = FrameCache()
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    assert cache.handoff is not None
+
+    assert read_files(window.requests, window.claims, cache.handoff) == 4  # what the worker's task does
+    window.catch_up()  # finds every file claimed
+
+    assert len(_handoff_files(cache)) == 4
+    _read_all(requests, cache)
+    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (4, 4, 0)
+    assert _handoff_files(cache) == []  # taken once, then deleted
+    ahead.close()
+
+
+def test_the_engine_reads_from_the_end_back_to_where_the_worker_is(
+    data_folder: Path, write_zip: WriteZip
+) -> None:
+    requests = _requests(data_folder, write_zip)
+    cache = FrameCache()
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    assert cache.handoff is not None
+    read_files(window.requests[:1], window.claims, cache.handoff)  # the worker got through one file
+
+    window.catch_up()
+
+    _read_all(requests, cache)
+    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (1, 4, 0)
+    ahead.close()
+
+
+def test_a_worker_stops_once_the_engine_has_caught_up(data_folder: Path, write_zip: WriteZip) -> None:
+    requests = _requests(data_folder, write_zip)
+    cache = FrameCache()
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    assert cache.handoff is not None
+
+    window.catch_up()
+
+    assert read_files(window.requests, window.claims, cache.handoff) == 0  # a late task parses nothing
+    assert _handoff_files(cache) == []
+    ahead.close()
 
 
 @pytest.mark.timeout(30)
-def test_tasks_under_way_are_not_waited_for(data_folder: Path, write_zip: WriteZip) -> None:
+def test_every_window_goes_to_the_executor_in_order(data_folder: Path, write_zip: WriteZip) -> None:
+    requests = _requests(data_folder, write_zip)
+    pool = _IdlePool()
+    ahead = ReadAhead(pool, FrameCache())
+
+    windows = [ahead.submit(requests[:2]), ahead.submit(requests[2:])]
+
+    for _ in windows:
+        assert pool.sent.acquire(timeout=10)
+    assert [len(window.futures) for window in windows] == [1, 1]
+    ahead.close()
+
+
+def test_closing_removes_the_handoff_directory_and_what_is_left_in_it(
+    data_folder: Path, write_zip: WriteZip
+) -> None:
     requests = _requests(data_folder, write_zip)
     cache = FrameCache()
-    ahead = ReadAhead(_RunningPool(), cache, files_per_task=1)
-    ahead.submit(requests)
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    handoff = cache.handoff
+    assert handoff is not None
+    read_files(window.requests, window.claims, handoff)  # never taken: the run stopped
 
-    ahead.collect()  # would wait forever for the running tasks
+    ahead.close()
 
-    for request in requests:
-        assert isinstance(read_frame(request, cache), TradeBarFrame)
-    assert (cache.stats.read_ahead, cache.stats.misses) == (0, 2)  # the engine read them itself
+    assert not handoff.exists() and cache.handoff is None
+    _read_all(requests, cache)  # the cache reads for itself again
+    assert (cache.stats.handed_over, cache.stats.misses) == (0, 4)
 
 
-def test_files_read_ahead_are_written_to_the_cache_directory_once(
+def test_with_a_cache_directory_files_read_ahead_are_kept_there(
     data_folder: Path, write_zip: WriteZip, tmp_path: Path
 ) -> None:
-    request = _requests(data_folder, write_zip)[0]
+    requests = _requests(data_folder, write_zip)
     directory = tmp_path / "cache"
-    directory.mkdir()
+    cache = FrameCache(directory=directory)
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    assert cache.handoff is not None and cache.handoff.parent == directory  # one file system: a rename
 
-    (read,) = read_files([request], directory)
-    again = read_files([request], directory)
+    read_files(window.requests[:2], window.claims, cache.handoff, directory)
+    window.catch_up()
+    _read_all(requests, cache)
+    ahead.close()
 
-    key, packed = read
-    assert entry_path(directory, key).read_bytes() == packed
-    assert again == []  # already kept: the engine loads it from the directory
-    fresh = FrameCache(directory=directory)
-    assert isinstance(read_frame(request, fresh), TradeBarFrame)
-    assert fresh.stats.disk_hits == 1
+    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (2, 4, 0)
+    kept = list(directory.iterdir())
+    assert len(kept) == 4 and all(path.suffix == ".frames" for path in kept)  # no hand-off left
+    # A later run's workers find them kept and parse nothing; the engine loads them.
+    later = FrameCache(directory=directory)
+    again = ReadAhead(_IdlePool(), later)
+    window = again.submit(requests)
+    assert later.handoff is not None
+    assert read_files(window.requests, window.claims, later.handoff, directory) == 0
+    window.catch_up()
+    _read_all(requests, later)
+    assert (later.stats.disk_hits, later.stats.read_ahead, later.stats.misses) == (4, 0, 0)
+    again.close()
+
+
+def test_a_file_a_worker_cannot_read_is_left_to_the_engine(data_folder: Path, write_zip: WriteZip) -> None:
+    requests = _requests(data_folder, write_zip)
+    (path,) = data_folder.rglob("20131008_trade.zip")
+    path.write_bytes(b"not a zip")
+    cache = FrameCache()
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    assert cache.handoff is not None
+
+    assert read_files(window.requests, window.claims, cache.handoff) == 3
+    window.catch_up()
+
+    assert len(_handoff_files(cache)) == 3
+    for request in requests:
+        if request.day == date(2013, 10, 8):
+            with pytest.raises(DataError, match=r"20131008_trade\.zip"):
+                read_frame(request, cache)
+        else:
+            assert isinstance(read_frame(request, cache), TradeBarFrame)
+    ahead.close()

@@ -8,6 +8,9 @@ The disk directory is the caller's: never the data folder, which may be mounted 
 one entry's columns: a magic line, a JSON header and the raw arrays, read back with one read and no
 copy (numpy's ``.npz`` costs a zip member per column). Files are written to a temporary name and renamed,
 so a reader never sees half a file; an unreadable cache file counts as a miss and is replaced.
+
+Files read ahead by worker processes arrive in a hand-off directory (`FrameCache.handoff`, set by
+`ReadAhead`): each is taken once, moved into the cache directory when there is one, else deleted.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ __all__ = [
     "encode_columns",
     "entry_path",
     "store_entry",
+    "write_entry",
 ]
 
 logger = logging.getLogger(__name__)
@@ -76,7 +80,9 @@ class CacheStats:
     misses: int = 0
     evictions: int = 0
     read_ahead: int = 0
-    """Of the hits, entries read ahead elsewhere (`adopt`)."""
+    """Of the hits, entries read ahead: by the engine (`adopt`) or by a worker (`handed_over`)."""
+    handed_over: int = 0
+    """Of those read ahead, the entries a worker left in the hand-off directory."""
 
     @property
     def parsed(self) -> int:
@@ -138,6 +144,22 @@ def _read_whole(path: Path) -> bytes:
         os.close(descriptor)
 
 
+def _read_entry(path: Path) -> Columns | None:
+    """Return the columns kept in an entry's file; None when there is none or it is damaged (logged)."""
+    try:
+        blob = _read_whole(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
+        return None
+    try:
+        return decode_columns(blob)
+    except (ValueError, KeyError, TypeError) as error:
+        logger.warning("cache file %s is corrupt (%s); reading the data again", path, error)
+        return None
+
+
 def _freeze(columns: Columns) -> Columns:
     for array in columns.values():
         array.setflags(write=False)
@@ -158,17 +180,24 @@ def store_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
 
     A full or read-only cache disk must not fail a backtest (the data was read fine): it is logged.
     """
-    path = entry_path(directory, key)
+    try:
+        write_entry(directory, key, packed)
+    except OSError as error:
+        logger.warning("could not write cache file %s (%s)", entry_path(directory, key), error)
+
+
+def write_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
+    """Write an entry's file under a temporary name, then rename it; raise OSError, leaving no part."""
     temporary: str | None = None
     try:
         descriptor, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(packed)
-        os.replace(temporary, path)
-    except OSError as error:
-        logger.warning("could not write cache file %s (%s)", path, error)
+        os.replace(temporary, entry_path(directory, key))
+    except OSError:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class FrameCache:
@@ -186,6 +215,8 @@ class FrameCache:
         self.max_items = max_items
         self.max_bytes = max_bytes
         self.directory = directory
+        #: Where workers reading ahead leave entries (`ReadAhead` sets it, inside `directory` if any).
+        self.handoff: Path | None = None
         self.stats = CacheStats()
         #: Zips kept open between reads, so a chain's contracts do not each re-read its directory.
         self.archives = ArchivePool(max_open_archives)
@@ -237,11 +268,19 @@ class FrameCache:
                 self.stats.hits += 1
                 return columns
         columns = self._load(key)
+        if columns is not None:
+            with self._lock:
+                self.stats.disk_hits += 1
+                self._remember(key, columns)
+            return columns
+        columns = self._take_handed_over(key)
         with self._lock:
             if columns is None:
                 self.stats.misses += 1
                 return None
-            self.stats.disk_hits += 1
+            self.stats.hits += 1
+            self.stats.read_ahead += 1
+            self.stats.handed_over += 1
             self._remember(key, columns)
         return columns
 
@@ -285,19 +324,29 @@ class FrameCache:
     def _load(self, key: CacheKey) -> Columns | None:
         if self.directory is None:
             return None
-        path = entry_path(self.directory, key)
+        return _read_entry(entry_path(self.directory, key))
+
+    def _take_handed_over(self, key: CacheKey) -> Columns | None:
+        """Return an entry a worker left in the hand-off directory, moving it into the cache directory.
+
+        Without a cache directory the file is deleted: the hand-off directory holds only what the
+        engine has yet to read.
+        """
+        handoff = self.handoff
+        if handoff is None:
+            return None
+        path = entry_path(handoff, key)
+        columns = _read_entry(path)
+        if columns is None:
+            return None
         try:
-            blob = _read_whole(path)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
-            return None
-        try:
-            return decode_columns(blob)
-        except (ValueError, KeyError, TypeError) as error:
-            logger.warning("cache file %s is corrupt (%s); reading the data again", path, error)
-            return None
+            if self.directory is not None:
+                os.replace(path, entry_path(self.directory, key))  # same file system: see `ReadAhead`
+            else:
+                os.unlink(path)
+        except OSError:
+            pass  # the run's end removes the hand-off directory and all in it
+        return columns
 
     def _store(self, key: CacheKey, columns: Columns) -> None:
         if self.directory is not None:
