@@ -219,14 +219,21 @@ def test_a_new_adoption_drops_what_the_last_one_left_unread() -> None:
     assert cache.get(_key("b")) is not None
 
 
-@pytest.mark.parametrize("on_disk", [False, True])
-def test_an_adopted_entry_is_written_to_the_directory_unless_already_there(
-    tmp_path: Path, on_disk: bool
-) -> None:
+def test_an_entry_the_engine_read_ahead_is_written_to_the_directory(tmp_path: Path) -> None:
     cache = FrameCache(directory=tmp_path)
-    cache.adopt([(_key("a"), _columns(3))], on_disk=on_disk)
+    cache.adopt([(_key("a"), _columns(3))])
 
     assert cache.get(_key("a")) is not None
 
-    assert entry_path(tmp_path, _key("a")).exists() is not on_disk
-    assert (cache.stats.hits, cache.stats.read_ahead) == (1, 1)
+    assert entry_path(tmp_path, _key("a")).exists()
+    assert (cache.stats.hits, cache.stats.read_ahead, cache.stats.handed_over) == (1, 1, 0)
+
+
+def test_an_entry_a_worker_read_ahead_is_not_written_again(tmp_path: Path) -> None:
+    cache = FrameCache(directory=tmp_path)
+    cache.adopt([], by_workers=[(_key("a").digest(), _columns(3))])  # the worker kept it already
+
+    assert cache.get(_key("a")) is not None
+
+    assert not entry_path(tmp_path, _key("a")).exists()
+    assert (cache.stats.hits, cache.stats.read_ahead, cache.stats.handed_over) == (1, 1, 1)

@@ -14,7 +14,7 @@ import pytest
 
 from lean_core.data.bars import TradeBarFrame
 from lean_core.data.readers import FrameCache, ReadRequest, read_frame
-from lean_core.data.readers.read_ahead import ReadAhead, read_files
+from lean_core.data.readers.read_ahead import ReadAhead, WindowRead, read_files
 from lean_core.enums import Market, Resolution, SecurityType, TickType
 from lean_core.errors import DataError
 from lean_core.symbols import Symbol
@@ -59,9 +59,8 @@ def _read_all(requests: list[ReadRequest], cache: FrameCache) -> None:
         assert isinstance(read_frame(request, cache), TradeBarFrame)
 
 
-def _handoff_files(cache: FrameCache) -> list[str]:
-    assert cache.handoff is not None
-    return sorted(path.name for path in cache.handoff.iterdir() if not path.name.startswith("claims-"))
+def _logs(window: WindowRead) -> list[Path]:
+    return sorted(window.claims.parent.glob("*.log"))
 
 
 @pytest.mark.timeout(30)
@@ -86,15 +85,14 @@ def test_files_a_worker_read_are_handed_over_and_the_engine_reads_none_of_them(
     cache = FrameCache()
     ahead = ReadAhead(_IdlePool(), cache)
     window = ahead.submit(requests)
-    assert cache.handoff is not None
 
-    assert read_files(window.requests, window.claims, cache.handoff) == 4  # what the worker's task does
-    window.catch_up()  # finds every file claimed
+    assert read_files(window.requests, window.claims) == 4  # what the worker's task does
+    assert len(_logs(window)) == 1
+    window.catch_up()  # finds every file claimed, and takes the worker's log
 
-    assert len(_handoff_files(cache)) == 4
+    assert _logs(window) == []
     _read_all(requests, cache)
     assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (4, 4, 0)
-    assert _handoff_files(cache) == []  # taken once, then deleted
     ahead.close()
 
 
@@ -105,8 +103,7 @@ def test_the_engine_reads_from_the_end_back_to_where_the_worker_is(
     cache = FrameCache()
     ahead = ReadAhead(_IdlePool(), cache)
     window = ahead.submit(requests)
-    assert cache.handoff is not None
-    read_files(window.requests[:1], window.claims, cache.handoff)  # the worker got through one file
+    read_files(window.requests[:1], window.claims)  # the worker got through one file
 
     window.catch_up()
 
@@ -117,15 +114,31 @@ def test_the_engine_reads_from_the_end_back_to_where_the_worker_is(
 
 def test_a_worker_stops_once_the_engine_has_caught_up(data_folder: Path, write_zip: WriteZip) -> None:
     requests = _requests(data_folder, write_zip)
-    cache = FrameCache()
-    ahead = ReadAhead(_IdlePool(), cache)
+    ahead = ReadAhead(_IdlePool(), FrameCache())
     window = ahead.submit(requests)
-    assert cache.handoff is not None
 
     window.catch_up()
 
-    assert read_files(window.requests, window.claims, cache.handoff) == 0  # a late task parses nothing
-    assert _handoff_files(cache) == []
+    assert read_files(window.requests, window.claims) == 0  # a late task parses nothing
+    assert _logs(window) == []
+    ahead.close()
+
+
+def test_a_record_still_being_written_is_left_to_the_engine(data_folder: Path, write_zip: WriteZip) -> None:
+    requests = _requests(data_folder, write_zip)
+    cache = FrameCache()
+    ahead = ReadAhead(_IdlePool(), cache)
+    window = ahead.submit(requests)
+    read_files(window.requests[:2], window.claims)
+    (log,) = _logs(window)
+    with log.open("r+b") as file:
+        file.truncate(log.stat().st_size - 100)  # the second record is cut: the worker is writing it
+
+    window.catch_up()
+
+    _read_all(requests, cache)
+    # The engine parsed the cut file when the streams asked (a miss), and the two after it ahead.
+    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (1, 3, 1)
     ahead.close()
 
 
@@ -150,14 +163,13 @@ def test_closing_removes_the_handoff_directory_and_what_is_left_in_it(
     cache = FrameCache()
     ahead = ReadAhead(_IdlePool(), cache)
     window = ahead.submit(requests)
-    handoff = cache.handoff
-    assert handoff is not None
-    read_files(window.requests, window.claims, handoff)  # never taken: the run stopped
+    read_files(window.requests, window.claims)  # never taken: the run stopped
+    handoff = window.claims.parent
 
     ahead.close()
 
-    assert not handoff.exists() and cache.handoff is None
-    _read_all(requests, cache)  # the cache reads for itself again
+    assert not handoff.exists()
+    _read_all(requests, cache)
     assert (cache.stats.handed_over, cache.stats.misses) == (0, 4)
 
 
@@ -169,22 +181,19 @@ def test_with_a_cache_directory_files_read_ahead_are_kept_there(
     cache = FrameCache(directory=directory)
     ahead = ReadAhead(_IdlePool(), cache)
     window = ahead.submit(requests)
-    assert cache.handoff is not None and cache.handoff.parent == directory  # one file system: a rename
 
-    read_files(window.requests[:2], window.claims, cache.handoff, directory)
-    window.catch_up()
+    read_files(window.requests[:2], window.claims, directory)  # by the worker
+    window.catch_up()  # the other two by the engine
     _read_all(requests, cache)
     ahead.close()
 
     assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (2, 4, 0)
-    kept = list(directory.iterdir())
-    assert len(kept) == 4 and all(path.suffix == ".frames" for path in kept)  # no hand-off left
+    assert len(list(directory.glob("*.frames"))) == 4
     # A later run's workers find them kept and parse nothing; the engine loads them.
     later = FrameCache(directory=directory)
     again = ReadAhead(_IdlePool(), later)
     window = again.submit(requests)
-    assert later.handoff is not None
-    assert read_files(window.requests, window.claims, later.handoff, directory) == 0
+    assert read_files(window.requests, window.claims, directory) == 0
     window.catch_up()
     _read_all(requests, later)
     assert (later.stats.disk_hits, later.stats.read_ahead, later.stats.misses) == (4, 0, 0)
@@ -198,16 +207,15 @@ def test_a_file_a_worker_cannot_read_is_left_to_the_engine(data_folder: Path, wr
     cache = FrameCache()
     ahead = ReadAhead(_IdlePool(), cache)
     window = ahead.submit(requests)
-    assert cache.handoff is not None
 
-    assert read_files(window.requests, window.claims, cache.handoff) == 3
+    assert read_files(window.requests, window.claims) == 3
     window.catch_up()
 
-    assert len(_handoff_files(cache)) == 3
     for request in requests:
         if request.day == date(2013, 10, 8):
             with pytest.raises(DataError, match=r"20131008_trade\.zip"):
                 read_frame(request, cache)
         else:
             assert isinstance(read_frame(request, cache), TradeBarFrame)
+    assert cache.stats.handed_over == 3
     ahead.close()

@@ -8,9 +8,6 @@ The disk directory is the caller's: never the data folder, which may be mounted 
 one entry's columns: a magic line, a JSON header and the raw arrays, read back with one read and no
 copy (numpy's ``.npz`` costs a zip member per column). Files are written to a temporary name and renamed,
 so a reader never sees half a file; an unreadable cache file counts as a miss and is replaced.
-
-Files read ahead by worker processes arrive in a hand-off directory (`FrameCache.handoff`, set by
-`ReadAhead`): each is taken once, moved into the cache directory when there is one, else deleted.
 """
 
 from __future__ import annotations
@@ -41,7 +38,6 @@ __all__ = [
     "encode_columns",
     "entry_path",
     "store_entry",
-    "write_entry",
 ]
 
 logger = logging.getLogger(__name__)
@@ -80,9 +76,9 @@ class CacheStats:
     misses: int = 0
     evictions: int = 0
     read_ahead: int = 0
-    """Of the hits, entries read ahead: by the engine (`adopt`) or by a worker (`handed_over`)."""
+    """Of the hits, entries read ahead (`adopt`): by the engine or by a worker process."""
     handed_over: int = 0
-    """Of those read ahead, the entries a worker left in the hand-off directory."""
+    """Of those read ahead, the entries a worker process read."""
 
     @property
     def parsed(self) -> int:
@@ -102,16 +98,16 @@ def encode_columns(columns: Columns) -> bytes:
     return b"".join(parts)
 
 
-def decode_columns(blob: bytes) -> Columns:
-    """Unpack `encode_columns`' bytes into read-only arrays viewing the blob (no copy)."""
-    if not blob.startswith(_MAGIC):
-        raise ValueError("not a leanbus frame cache file")
+def decode_columns(blob: bytes | memoryview) -> Columns:
+    """Unpack `encode_columns`' bytes into arrays viewing the blob (no copy): read-only for bytes."""
     start = len(_MAGIC) + 8
+    if bytes(blob[: len(_MAGIC)]) != _MAGIC:
+        raise ValueError("not a leanbus frame cache file")
     size = int.from_bytes(blob[len(_MAGIC) : start], "little")
     body = start + size
     return {
         name: np.frombuffer(blob, dtype, length, body + offset)
-        for name, dtype, length, offset in _layout(blob[start:body])
+        for name, dtype, length, offset in _layout(bytes(blob[start:body]))
     }
 
 
@@ -144,22 +140,6 @@ def _read_whole(path: Path) -> bytes:
         os.close(descriptor)
 
 
-def _read_entry(path: Path) -> Columns | None:
-    """Return the columns kept in an entry's file; None when there is none or it is damaged (logged)."""
-    try:
-        blob = _read_whole(path)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
-        return None
-    try:
-        return decode_columns(blob)
-    except (ValueError, KeyError, TypeError) as error:
-        logger.warning("cache file %s is corrupt (%s); reading the data again", path, error)
-        return None
-
-
 def _freeze(columns: Columns) -> Columns:
     for array in columns.values():
         array.setflags(write=False)
@@ -180,24 +160,17 @@ def store_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
 
     A full or read-only cache disk must not fail a backtest (the data was read fine): it is logged.
     """
-    try:
-        write_entry(directory, key, packed)
-    except OSError as error:
-        logger.warning("could not write cache file %s (%s)", entry_path(directory, key), error)
-
-
-def write_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
-    """Write an entry's file under a temporary name, then rename it; raise OSError, leaving no part."""
+    path = entry_path(directory, key)
     temporary: str | None = None
     try:
         descriptor, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(packed)
-        os.replace(temporary, entry_path(directory, key))
-    except OSError:
+        os.replace(temporary, path)
+    except OSError as error:
+        logger.warning("could not write cache file %s (%s)", path, error)
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class FrameCache:
@@ -215,15 +188,13 @@ class FrameCache:
         self.max_items = max_items
         self.max_bytes = max_bytes
         self.directory = directory
-        #: Where workers reading ahead leave entries (`ReadAhead` sets it, inside `directory` if any).
-        self.handoff: Path | None = None
         self.stats = CacheStats()
         #: Zips kept open between reads, so a chain's contracts do not each re-read its directory.
         self.archives = ArchivePool(max_open_archives)
         self._items: OrderedDict[CacheKey, Columns] = OrderedDict()
         self._bytes = 0
-        self._adopted: dict[CacheKey, Columns] = {}
-        self._adopted_on_disk = False
+        #: Entries read ahead, by key digest: their columns, and whether a worker read (and stored) them.
+        self._adopted: dict[str, tuple[Columns, bool]] = {}
         self._lock = threading.Lock()
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
@@ -236,51 +207,51 @@ class FrameCache:
         """Return the bytes held in memory."""
         return self._bytes
 
-    def adopt(self, entries: Iterable[tuple[CacheKey, Columns]], *, on_disk: bool = False) -> None:
-        """Hold columns read elsewhere (read ahead) until first asked for, in place of those held before.
+    def adopt(
+        self,
+        entries: Iterable[tuple[CacheKey, Columns]],
+        by_workers: Iterable[tuple[str, Columns]] = (),
+    ) -> None:
+        """Hold columns read ahead until first asked for, in place of those held before.
 
         They are outside the LRU's bounds until then: a window's files must all still be there when
-        its streams read them. The first `get` moves an entry into the cache proper, and writes it
-        to the directory unless `on_disk` says whoever read it did (`store_entry`).
+        its streams read them. The first `get` moves an entry into the cache proper, and writes
+        the engine's `entries` to the directory; `by_workers` (keyed by `CacheKey.digest`) were
+        written there by the workers that read them (`read_ahead.read_files`).
         """
-        adopted = {key: _freeze(columns) for key, columns in entries}
+        adopted = {key.digest(): (_freeze(columns), False) for key, columns in entries}
+        adopted.update((digest, (_freeze(columns), True)) for digest, columns in by_workers)
         with self._lock:
             self._adopted = adopted
-            self._adopted_on_disk = on_disk
 
     def get(self, key: CacheKey) -> Columns | None:
         """Return the cached columns for `key` (memory first, then disk), or None."""
+        held = None
         with self._lock:
-            adopted = self._adopted.pop(key, None)
-            if adopted is not None:
+            if self._adopted:
+                held = self._adopted.pop(key.digest(), None)
+            if held is not None:
                 self.stats.hits += 1
                 self.stats.read_ahead += 1
-                self._remember(key, adopted)
-                if self._adopted_on_disk:
-                    return adopted
-        if adopted is not None:
-            self._store(key, adopted)
+                self.stats.handed_over += held[1]
+                self._remember(key, held[0])
+        if held is not None:
+            adopted, by_worker = held
+            if not by_worker:
+                self._store(key, adopted)
             return adopted
         with self._lock:
-            columns = self._items.get(key)
-            if columns is not None:
+            remembered = self._items.get(key)
+            if remembered is not None:
                 self._items.move_to_end(key)
                 self.stats.hits += 1
-                return columns
+                return remembered
         columns = self._load(key)
-        if columns is not None:
-            with self._lock:
-                self.stats.disk_hits += 1
-                self._remember(key, columns)
-            return columns
-        columns = self._take_handed_over(key)
         with self._lock:
             if columns is None:
                 self.stats.misses += 1
                 return None
-            self.stats.hits += 1
-            self.stats.read_ahead += 1
-            self.stats.handed_over += 1
+            self.stats.disk_hits += 1
             self._remember(key, columns)
         return columns
 
@@ -324,29 +295,19 @@ class FrameCache:
     def _load(self, key: CacheKey) -> Columns | None:
         if self.directory is None:
             return None
-        return _read_entry(entry_path(self.directory, key))
-
-    def _take_handed_over(self, key: CacheKey) -> Columns | None:
-        """Return an entry a worker left in the hand-off directory, moving it into the cache directory.
-
-        Without a cache directory the file is deleted: the hand-off directory holds only what the
-        engine has yet to read.
-        """
-        handoff = self.handoff
-        if handoff is None:
+        path = entry_path(self.directory, key)
+        try:
+            blob = _read_whole(path)
+        except FileNotFoundError:
             return None
-        path = entry_path(handoff, key)
-        columns = _read_entry(path)
-        if columns is None:
+        except OSError as error:
+            logger.warning("cache file %s is unreadable (%s); reading the data again", path, error)
             return None
         try:
-            if self.directory is not None:
-                os.replace(path, entry_path(self.directory, key))  # same file system: see `ReadAhead`
-            else:
-                os.unlink(path)
-        except OSError:
-            pass  # the run's end removes the hand-off directory and all in it
-        return columns
+            return decode_columns(blob)
+        except (ValueError, KeyError, TypeError) as error:
+            logger.warning("cache file %s is corrupt (%s); reading the data again", path, error)
+            return None
 
     def _store(self, key: CacheKey, columns: Columns) -> None:
         if self.directory is not None:

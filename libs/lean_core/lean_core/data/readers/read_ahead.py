@@ -25,10 +25,12 @@ process pool: threads would contend for the interpreter with the engine).
 from __future__ import annotations
 
 import logging
+import mmap
 import multiprocessing
 import os
 import shutil
 import signal
+import struct
 import tempfile
 import threading
 import weakref
@@ -37,7 +39,14 @@ from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExec
 from pathlib import Path
 from typing import Final
 
-from lean_core.data.readers.cache import CacheKey, FrameCache, encode_columns, entry_path, write_entry
+from lean_core.data.readers.cache import (
+    CacheKey,
+    FrameCache,
+    decode_columns,
+    encode_columns,
+    entry_path,
+    store_entry,
+)
 from lean_core.data.readers.frames import Columns
 from lean_core.data.readers.reader import ReadRequest, keyed_columns
 
@@ -45,6 +54,8 @@ __all__ = ["ReadAhead", "ReadingPool", "WindowRead", "process_pool", "read_files
 
 logger = logging.getLogger(__name__)
 
+_LOG_SUFFIX: Final = ".log"
+_RECORD_HEADER: Final = struct.Struct("<20sQ")  # a log record's key digest and the packed columns' length
 _SHARED_MEMORY: Final = Path("/dev/shm")
 _SHARED_MEMORY_NEEDED: Final = 1 << 30
 """Free bytes the shared-memory file system must have to hold the hand-off directory (a window of
@@ -102,30 +113,86 @@ def _not_kept(kept: Path | None, key: CacheKey) -> bool:
     return kept is None or not entry_path(kept, key).exists()
 
 
-def read_files(requests: Sequence[ReadRequest], claims: Path, handoff: Path, kept: Path | None = None) -> int:
-    """Parse each request's file that no one has claimed, leave its columns in `handoff`; return how many.
+def read_files(requests: Sequence[ReadRequest], claims: Path, kept: Path | None = None) -> int:
+    """Parse each request's file that no one has claimed, appending its columns to a log; return how many.
 
-    A worker's task. It ends early when the window's claims are removed (the engine has reached
-    the window) or the hand-off directory takes no more (a full disk). A file that fails is left
-    out: the engine's own read reports it. `kept`: the cache directory, whose files need no parse.
+    A worker's task. The log (`_log_path`) sits beside the window's claim directory, one per
+    worker. The task ends early when the claims are removed (the engine has reached the window)
+    or the log takes no more (a full disk). A file that fails is left out: the engine's own read
+    reports it. `kept`: the cache directory; its files need no parse, and each file parsed here is
+    also kept there.
     """
     handed = 0
-    for request in requests:
-        try:
-            keyed = keyed_columns(request, lambda key: _not_kept(kept, key) and _claim(claims, key))
-        except _NoMoreClaimsError:
-            break
-        except Exception:  # whatever it is, the engine's own read reports it
-            continue
-        if keyed is None:
-            continue
-        key, columns = keyed
-        try:
-            write_entry(handoff, key, encode_columns(columns))
-        except OSError:
-            break
-        handed += 1
+    log: int | None = None
+    try:
+        for request in requests:
+            try:
+                keyed = keyed_columns(request, lambda key: _not_kept(kept, key) and _claim(claims, key))
+            except _NoMoreClaimsError:
+                break
+            except Exception:  # whatever it is, the engine's own read reports it
+                continue
+            if keyed is None:
+                continue
+            key, columns = keyed
+            packed = encode_columns(columns)
+            if log is None:
+                log = os.open(_log_path(claims, os.getpid()), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            if not _append_record(log, key, packed):
+                break
+            if kept is not None:
+                store_entry(kept, key, packed)
+            handed += 1
+    finally:
+        if log is not None:
+            os.close(log)
     return handed
+
+
+def _log_path(claims: Path, worker: int) -> Path:
+    return claims.with_name(f"{claims.name}.{worker}{_LOG_SUFFIX}")
+
+
+def _append_record(log: int, key: CacheKey, packed: bytes) -> bool:
+    """Append one file's record: its key's digest, its length, its packed columns; False if cut short."""
+    header = _RECORD_HEADER.pack(bytes.fromhex(key.digest()), len(packed))
+    try:
+        return os.writev(log, [header, packed]) == len(header) + len(packed)
+    except OSError:
+        return False
+
+
+def _read_logs(claims: Path) -> list[tuple[str, Columns]]:
+    """Return the records the workers logged for a window (keyed by digest), and delete the logs.
+
+    Each log is mapped, not read: the columns view its pages, which live until the last of them is
+    dropped. A record still being written (its length reaching past the end) is left out.
+    """
+    records: list[tuple[str, Columns]] = []
+    for log in claims.parent.glob(f"{claims.name}.*{_LOG_SUFFIX}"):
+        try:
+            with open(log, "rb") as file:
+                size = os.fstat(file.fileno()).st_size
+                mapped = mmap.mmap(file.fileno(), size, prot=mmap.PROT_READ) if size else None
+            os.unlink(log)
+        except OSError:
+            continue
+        if mapped is not None:
+            records.extend(_records(memoryview(mapped)))
+    return records
+
+
+def _records(log: memoryview) -> list[tuple[str, Columns]]:
+    records = []
+    at = 0
+    while at + _RECORD_HEADER.size <= len(log):
+        digest, length = _RECORD_HEADER.unpack_from(log, at)
+        start = at + _RECORD_HEADER.size
+        if start + length > len(log):
+            break
+        records.append((digest.hex(), decode_columns(log[start : start + length])))
+        at = start + length
+    return records
 
 
 class WindowRead:
@@ -155,7 +222,7 @@ class WindowRead:
             if keyed is not None:
                 read.append(keyed)
         self.close()
-        owner.cache.adopt(read)
+        owner.cache.adopt(read, _read_logs(self.claims))
         owner.check(self.futures)
 
     def _engine_claims(self, key: CacheKey) -> bool:
@@ -184,10 +251,9 @@ class ReadAhead:
         self._executor: Executor | None = executor
         self._tasks_per_window: int = getattr(executor, "workers", 1)
         self.cache = cache
-        self._handoff = _make_handoff(cache.directory)
+        self._handoff = _make_handoff()
         # Removed at the latest when the engine's process ends, should `close` never be called.
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._handoff, True)
-        cache.handoff = self._handoff
         self._windows = 0
         # The first window goes to the executor from a thread: a process pool's first task starts
         # its workers (about half a second), which the engine does not wait for. Windows submitted
@@ -238,9 +304,7 @@ class ReadAhead:
             return
         try:
             for _ in range(self._tasks_per_window):
-                window.futures.append(
-                    executor.submit(read_files, window.requests, window.claims, self._handoff, kept)
-                )
+                window.futures.append(executor.submit(read_files, window.requests, window.claims, kept))
         except (BrokenExecutor, RuntimeError) as error:  # RuntimeError: the executor was shut down
             self._give_up(error)
 
@@ -254,8 +318,6 @@ class ReadAhead:
     def close(self) -> None:
         """Stop the workers' tasks and remove the hand-off directory with whatever is left in it."""
         self._executor = None
-        if self.cache.handoff == self._handoff:
-            self.cache.handoff = None
         _remove_directory(self._handoff)
         self._cleanup.detach()
 
@@ -279,14 +341,11 @@ def _remove_directory(directory: Path) -> None:
     shutil.rmtree(removed, ignore_errors=True)
 
 
-def _make_handoff(cache_directory: Path | None) -> Path:
-    """Make the run's hand-off directory: in the cache directory if any (its files move there).
+def _make_handoff() -> Path:
+    """Make the run's hand-off directory: in shared memory when it has room, else the temporary one.
 
-    Otherwise in shared memory when it has room, else in the temporary directory: its files are
-    read within seconds and deleted, so they rarely reach a disk.
+    Its logs are read within seconds of being written and deleted, so they rarely reach a disk.
     """
-    if cache_directory is not None:
-        return Path(tempfile.mkdtemp(prefix=".read-ahead-", dir=cache_directory))
     return Path(tempfile.mkdtemp(prefix="leanbus-read-ahead-", dir=_scratch_root()))
 
 
