@@ -196,44 +196,48 @@ def test_a_chain_zip_is_opened_once_for_many_contracts(
     assert len(opened) == 1
 
 
-def test_adopted_columns_wait_outside_the_bounds_until_first_read() -> None:
+def test_adopted_columns_wait_outside_the_bounds_and_are_taken_by_request() -> None:
     cache = FrameCache(max_items=1)
-    cache.adopt([(_key("a"), _columns(3)), (_key("b"), _columns(4))])
+    cache.adopt([("request a", _key("a"), _columns(3)), ("request b", None, _columns(4))])
     cache.put(_key("c"), _columns(5))  # fills the only slot: the adopted entries stay
 
-    first = cache.get(_key("a"))
-    again = cache.get(_key("a"))  # now an ordinary entry of the cache
+    first = cache.take_adopted("request a")
+    again = cache.take_adopted("request a")  # another subscription reading the same file
 
     assert first is not None and len(first["time"]) == 3 and not first["time"].flags.writeable
     assert again is first
-    assert cache.get(_key("b")) is not None
-    assert cache.get(_key("c")) is None  # evicted by "a", then "b"
+    assert cache.take_adopted("request b") is not None
+    assert cache.take_adopted("request c") is None
+    assert cache.get(_key("a")) is None  # not an entry of the LRU: no key was looked up
+    assert (cache.stats.hits, cache.stats.read_ahead) == (3, 2)  # each file counted read once
 
 
-def test_a_new_adoption_drops_what_the_last_one_left_unread() -> None:
+def test_a_new_adoption_drops_what_the_last_one_held() -> None:
     cache = FrameCache()
-    cache.adopt([(_key("a"), _columns(3))])
-    cache.adopt([(_key("b"), _columns(4))])
+    cache.adopt([("a", None, _columns(3))])
+    cache.adopt([("b", None, _columns(4))])
 
-    assert cache.get(_key("a")) is None
-    assert cache.get(_key("b")) is not None
+    assert cache.take_adopted("a") is None
+    assert cache.take_adopted("b") is not None
 
 
-def test_an_entry_the_engine_read_ahead_is_written_to_the_directory(tmp_path: Path) -> None:
+def test_an_entry_the_engine_read_ahead_is_written_to_the_directory_once(tmp_path: Path) -> None:
     cache = FrameCache(directory=tmp_path)
-    cache.adopt([(_key("a"), _columns(3))])
+    cache.adopt([("a", _key("a"), _columns(3))])
 
-    assert cache.get(_key("a")) is not None
+    assert cache.take_adopted("a") is not None
+    entry_path(tmp_path, _key("a")).unlink()
+    assert cache.take_adopted("a") is not None
 
-    assert entry_path(tmp_path, _key("a")).exists()
-    assert (cache.stats.hits, cache.stats.read_ahead, cache.stats.handed_over) == (1, 1, 0)
+    assert not entry_path(tmp_path, _key("a")).exists()  # written at the first take only
+    assert (cache.stats.read_ahead, cache.stats.handed_over) == (1, 0)
 
 
 def test_an_entry_a_worker_read_ahead_is_not_written_again(tmp_path: Path) -> None:
     cache = FrameCache(directory=tmp_path)
-    cache.adopt([], by_workers=[(_key("a").digest(), _columns(3))])  # the worker kept it already
+    cache.adopt([], by_workers=[("a", _columns(3))])  # the worker kept it already
 
-    assert cache.get(_key("a")) is not None
+    assert cache.take_adopted("a") is not None
 
-    assert not entry_path(tmp_path, _key("a")).exists()
+    assert list(tmp_path.iterdir()) == []
     assert (cache.stats.hits, cache.stats.read_ahead, cache.stats.handed_over) == (1, 1, 1)

@@ -19,7 +19,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -76,7 +76,7 @@ class CacheStats:
     misses: int = 0
     evictions: int = 0
     read_ahead: int = 0
-    """Of the hits, entries read ahead (`adopt`): by the engine or by a worker process."""
+    """Of the hits, the files read ahead (`adopt`), each counted once: by the engine or a worker."""
     handed_over: int = 0
     """Of those read ahead, the entries a worker process read."""
 
@@ -173,6 +173,16 @@ def store_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
+@dataclass(slots=True)
+class _Adopted:
+    """A file read ahead: its columns, who read them, and its key while it waits to be written."""
+
+    columns: Columns
+    by_worker: bool
+    unstored: CacheKey | None
+    taken: bool = False
+
+
 class FrameCache:
     """Keep recently parsed files in memory (LRU, bounded by items and bytes) and optionally on disk."""
 
@@ -193,8 +203,7 @@ class FrameCache:
         self.archives = ArchivePool(max_open_archives)
         self._items: OrderedDict[CacheKey, Columns] = OrderedDict()
         self._bytes = 0
-        #: Entries read ahead, by key digest: their columns, and whether a worker read (and stored) them.
-        self._adopted: dict[str, tuple[Columns, bool]] = {}
+        self._adopted: dict[Hashable, _Adopted] = {}
         self._lock = threading.Lock()
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
@@ -209,37 +218,46 @@ class FrameCache:
 
     def adopt(
         self,
-        entries: Iterable[tuple[CacheKey, Columns]],
-        by_workers: Iterable[tuple[str, Columns]] = (),
+        entries: Iterable[tuple[Hashable, CacheKey | None, Columns]],
+        by_workers: Iterable[tuple[Hashable, Columns]] = (),
     ) -> None:
-        """Hold columns read ahead until first asked for, in place of those held before.
+        """Hold a window's files read ahead, by request, in place of those held before (`take_adopted`).
 
-        They are outside the LRU's bounds until then: a window's files must all still be there when
-        its streams read them. The first `get` moves an entry into the cache proper, and writes
-        the engine's `entries` to the directory; `by_workers` (keyed by `CacheKey.digest`) were
-        written there by the workers that read them (`read_ahead.read_files`).
+        They are outside the LRU's bounds: a window's files must all still be there when its
+        streams read them. The engine's `entries` are written to the directory when first taken,
+        under their key (None without a directory); `by_workers` were written there by the
+        workers that read them (`read_ahead.read_files`).
         """
-        adopted = {key.digest(): (_freeze(columns), False) for key, columns in entries}
-        adopted.update((digest, (_freeze(columns), True)) for digest, columns in by_workers)
+        adopted = {
+            request: _Adopted(_freeze(columns), False, key if self.directory is not None else None)
+            for request, key, columns in entries
+        }
+        adopted.update((request, _Adopted(_freeze(columns), True, None)) for request, columns in by_workers)
         with self._lock:
             self._adopted = adopted
 
+    def take_adopted(self, request: Hashable) -> Columns | None:
+        """Return the columns read ahead for a request (`adopt`), or None.
+
+        No key is needed: the file was read moments ago, in this run. They stay until the next
+        adoption, for another subscription or a history request reading the same file.
+        """
+        with self._lock:
+            held = self._adopted.get(request)
+            if held is None:
+                return None
+            self.stats.hits += 1
+            if not held.taken:
+                held.taken = True
+                self.stats.read_ahead += 1
+                self.stats.handed_over += held.by_worker
+            unstored, held.unstored = held.unstored, None
+        if unstored is not None:
+            self._store(unstored, held.columns)
+        return held.columns
+
     def get(self, key: CacheKey) -> Columns | None:
         """Return the cached columns for `key` (memory first, then disk), or None."""
-        held = None
-        with self._lock:
-            if self._adopted:
-                held = self._adopted.pop(key.digest(), None)
-            if held is not None:
-                self.stats.hits += 1
-                self.stats.read_ahead += 1
-                self.stats.handed_over += held[1]
-                self._remember(key, held[0])
-        if held is not None:
-            adopted, by_worker = held
-            if not by_worker:
-                self._store(key, adopted)
-            return adopted
         with self._lock:
             remembered = self._items.get(key)
             if remembered is not None:

@@ -48,14 +48,14 @@ from lean_core.data.readers.cache import (
     store_entry,
 )
 from lean_core.data.readers.frames import Columns
-from lean_core.data.readers.reader import ReadRequest, keyed_columns
+from lean_core.data.readers.reader import ReadRequest, parse_request, request_key
 
 __all__ = ["ReadAhead", "ReadingPool", "WindowRead", "process_pool", "read_files", "worker_count"]
 
 logger = logging.getLogger(__name__)
 
 _LOG_SUFFIX: Final = ".log"
-_RECORD_HEADER: Final = struct.Struct("<20sQ")  # a log record's key digest and the packed columns' length
+_RECORD_HEADER: Final = struct.Struct("<QQ")  # a log record's file (its index in the window) and length
 _SHARED_MEMORY: Final = Path("/dev/shm")
 _SHARED_MEMORY_NEEDED: Final = 1 << 30
 """Free bytes the shared-memory file system must have to hold the hand-off directory (a window of
@@ -96,10 +96,10 @@ class _NoMoreClaimsError(Exception):
     """Stop claiming: the window's claims are gone (the engine has moved on), or a worker is here."""
 
 
-def _claim(claims: Path, key: CacheKey) -> bool:
-    """Claim a file for parsing; False when someone has. Raises `_NoMoreClaimsError` once claims close."""
+def _claim(claims: Path, index: int) -> bool:
+    """Claim the window's `index`th file; False when someone has. Raises `_NoMoreClaimsError` once closed."""
     try:
-        descriptor = os.open(claims / key.digest(), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        descriptor = os.open(claims / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return False
     except OSError as error:
@@ -108,13 +108,16 @@ def _claim(claims: Path, key: CacheKey) -> bool:
     return True
 
 
-def _not_kept(kept: Path | None, key: CacheKey) -> bool:
-    """Tell whether a file still needs parsing: not already in the cache directory `kept`."""
-    return kept is None or not entry_path(kept, key).exists()
+def _kept_key(kept: Path | None, request: ReadRequest) -> tuple[bool, CacheKey | None]:
+    """Return whether a file is kept in the cache directory `kept` already, and its key there."""
+    if kept is None:
+        return False, None
+    key = request_key(request)
+    return entry_path(kept, key).exists(), key
 
 
 def read_files(requests: Sequence[ReadRequest], claims: Path, kept: Path | None = None) -> int:
-    """Parse each request's file that no one has claimed, appending its columns to a log; return how many.
+    """Parse each of a window's files no one has claimed, appending its columns to a log; return how many.
 
     A worker's task. The log (`_log_path`) sits beside the window's claim directory, one per
     worker. The task ends early when the claims are removed (the engine has reached the window)
@@ -125,22 +128,21 @@ def read_files(requests: Sequence[ReadRequest], claims: Path, kept: Path | None 
     handed = 0
     log: int | None = None
     try:
-        for request in requests:
+        for index, request in enumerate(requests):
             try:
-                keyed = keyed_columns(request, lambda key: _not_kept(kept, key) and _claim(claims, key))
+                is_kept, key = _kept_key(kept, request)
+                if is_kept or not _claim(claims, index):
+                    continue
+                packed = encode_columns(parse_request(request))
             except _NoMoreClaimsError:
                 break
             except Exception:  # whatever it is, the engine's own read reports it
                 continue
-            if keyed is None:
-                continue
-            key, columns = keyed
-            packed = encode_columns(columns)
             if log is None:
                 log = os.open(_log_path(claims, os.getpid()), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            if not _append_record(log, key, packed):
+            if not _append_record(log, index, packed):
                 break
-            if kept is not None:
+            if kept is not None and key is not None:
                 store_entry(kept, key, packed)
             handed += 1
     finally:
@@ -153,22 +155,22 @@ def _log_path(claims: Path, worker: int) -> Path:
     return claims.with_name(f"{claims.name}.{worker}{_LOG_SUFFIX}")
 
 
-def _append_record(log: int, key: CacheKey, packed: bytes) -> bool:
-    """Append one file's record: its key's digest, its length, its packed columns; False if cut short."""
-    header = _RECORD_HEADER.pack(bytes.fromhex(key.digest()), len(packed))
+def _append_record(log: int, index: int, packed: bytes) -> bool:
+    """Append one file's record: its index in the window, its length, its packed columns."""
+    header = _RECORD_HEADER.pack(index, len(packed))
     try:
         return os.writev(log, [header, packed]) == len(header) + len(packed)
     except OSError:
         return False
 
 
-def _read_logs(claims: Path) -> list[tuple[str, Columns]]:
-    """Return the records the workers logged for a window (keyed by digest), and delete the logs.
+def _read_logs(claims: Path) -> list[tuple[int, Columns]]:
+    """Return the records the workers logged for a window (by index), and delete the logs.
 
     Each log is mapped, not read: the columns view its pages, which live until the last of them is
     dropped. A record still being written (its length reaching past the end) is left out.
     """
-    records: list[tuple[str, Columns]] = []
+    records: list[tuple[int, Columns]] = []
     for log in claims.parent.glob(f"{claims.name}.*{_LOG_SUFFIX}"):
         try:
             with open(log, "rb") as file:
@@ -182,15 +184,15 @@ def _read_logs(claims: Path) -> list[tuple[str, Columns]]:
     return records
 
 
-def _records(log: memoryview) -> list[tuple[str, Columns]]:
+def _records(log: memoryview) -> list[tuple[int, Columns]]:
     records = []
     at = 0
     while at + _RECORD_HEADER.size <= len(log):
-        digest, length = _RECORD_HEADER.unpack_from(log, at)
+        index, length = _RECORD_HEADER.unpack_from(log, at)
         start = at + _RECORD_HEADER.size
         if start + length > len(log):
             break
-        records.append((digest.hex(), decode_columns(log[start : start + length])))
+        records.append((index, decode_columns(log[start : start + length])))
         at = start + length
     return records
 
@@ -207,31 +209,28 @@ class WindowRead:
     def catch_up(self) -> None:
         """Read the files no worker has claimed, from the window's end back; then end the workers' task.
 
-        What the engine reads here waits in the cache for the streams (`FrameCache.adopt`); what
-        the workers read waits in the hand-off directory. Nothing here waits for a worker.
+        What the engine and the workers read waits in the cache for the streams (`FrameCache.adopt`).
+        Nothing here waits for a worker.
         """
-        owner = self._owner
-        read: list[tuple[CacheKey, Columns]] = []
-        for request in reversed(self.requests):
+        cache = self._owner.cache
+        read: list[tuple[ReadRequest, CacheKey | None, Columns]] = []
+        for index in reversed(range(len(self.requests))):
+            request = self.requests[index]
             try:
-                keyed = keyed_columns(request, self._engine_claims)
-            except _NoMoreClaimsError:  # a worker is there (or claims fail): it has the files before
+                is_kept, key = _kept_key(cache.directory, request)
+                if is_kept:
+                    continue
+                if not _claim(self.claims, index):
+                    break  # a worker is there: it has had the files before
+                read.append((request, key, parse_request(request)))
+            except _NoMoreClaimsError:
                 break
             except Exception:  # the streams' own read raises it, naming the file and line
                 continue
-            if keyed is not None:
-                read.append(keyed)
         self.close()
-        owner.cache.adopt(read, _read_logs(self.claims))
-        owner.check(self.futures)
-
-    def _engine_claims(self, key: CacheKey) -> bool:
-        """Claim a file for the engine; raise `_NoMoreClaimsError` where a worker has (it went in order)."""
-        if not _not_kept(self._owner.cache.directory, key):
-            return False
-        if not _claim(self.claims, key):
-            raise _NoMoreClaimsError
-        return True
+        logged = [(self.requests[index], columns) for index, columns in _read_logs(self.claims)]
+        cache.adopt(read, logged)
+        self._owner.check(self.futures)
 
     def close(self) -> None:
         """Remove the window's claims: a worker still on the window stops at its next file."""

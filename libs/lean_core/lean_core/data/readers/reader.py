@@ -29,7 +29,14 @@ from lean_core.enums import Resolution, SecurityType, TickType
 from lean_core.errors import MissingDataError
 from lean_core.symbols import Symbol
 
-__all__ = ["ReadRequest", "file_format", "keyed_columns", "list_zip_contracts", "read_frame"]
+__all__ = [
+    "ReadRequest",
+    "file_format",
+    "list_zip_contracts",
+    "parse_request",
+    "read_frame",
+    "request_key",
+]
 
 _FAMILIES: dict[SecurityType, ModuleType] = {
     SecurityType.EQUITY: equity,
@@ -81,6 +88,9 @@ def read_frame(request: ReadRequest, cache: FrameCache | None = None) -> Frame:
     """
     form = file_format(request.symbol, request.resolution, request.tick_type)
     symbol = request.symbol
+    read_ahead = cache.take_adopted(request) if cache is not None else None
+    if read_ahead is not None:
+        return assemble(form.kind, symbol, request.tick_type, read_ahead)
     if symbol.security_type.is_option and paths.is_hour_or_daily(request.resolution) and request.day is None:
         columns = _read_option_years(request, form, cache)
     else:
@@ -114,20 +124,21 @@ def _read_columns(
     return columns
 
 
-def keyed_columns(
-    request: ReadRequest, wanted: Callable[[CacheKey], bool] | None = None
-) -> tuple[CacheKey, Columns] | None:
-    """Read a day file's columns with the key `read_frame` caches them under (for reading ahead).
+def request_key(request: ReadRequest) -> CacheKey:
+    """Return the key `read_frame` caches a day file's columns under (for reading ahead).
 
-    None, without parsing, when `wanted` turns the key down. Raises as `read_frame` does; hour and
-    daily option years are not covered (they are read whole).
+    Raises `MissingDataError` when there is no such file.
+    """
+    return _cache_key(_location(request), request)
+
+
+def parse_request(request: ReadRequest) -> Columns:
+    """Parse a day file's columns, as `read_frame` does without a cache (for reading ahead).
+
+    Raises as `read_frame` does; hour and daily option years are not covered (they are read whole).
     """
     form = file_format(request.symbol, request.resolution, request.tick_type)
-    location = _location(request)
-    key = _cache_key(location, request)
-    if wanted is not None and not wanted(key):
-        return None
-    return key, _parse_entry(location, form, request, None)
+    return _parse_entry(_location(request), form, request, None)
 
 
 def _cache_key(location: paths.DataLocation, request: ReadRequest) -> CacheKey:
