@@ -124,6 +124,23 @@ def test_a_worker_stops_once_the_engine_has_caught_up(data_folder: Path, write_z
     ahead.close()
 
 
+def test_a_workers_next_task_removes_the_claims_of_windows_the_engine_has_ended(
+    data_folder: Path, write_zip: WriteZip
+) -> None:
+    requests = _requests(data_folder, write_zip)
+    ahead = ReadAhead(_IdlePool(), FrameCache())
+    first, second = ahead.submit(requests[:2]), ahead.submit(requests[2:])
+    read_files(first.requests, first.claims)
+    first.catch_up()
+    handoff = first.claims.parent
+    assert sorted(path.name for path in handoff.iterdir() if path.is_dir()) == ["claims-0.ended", "claims-1"]
+
+    read_files(second.requests, second.claims)
+
+    assert [path.name for path in handoff.iterdir() if path.is_dir()] == ["claims-1"]
+    ahead.close()
+
+
 def test_a_record_still_being_written_is_left_to_the_engine(data_folder: Path, write_zip: WriteZip) -> None:
     requests = _requests(data_folder, write_zip)
     cache = FrameCache()
