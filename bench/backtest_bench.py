@@ -39,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.algorithm_floor import floors
 from bench.datasets import (
     REPO_ROOT,
     dataset_folder,
@@ -317,9 +318,21 @@ def bench_strategies(settings: Settings, count: int, work: Path) -> None:
         print(note)
     if "nautilus" in ratios:
         print(f"leanbus sma_cross process / nautilus: {_verdict(ratios['nautilus'], TARGET_VS_NAUTILUS)}")
+        _print_floors(rows[0].seconds * ratios["nautilus"] / TARGET_VS_NAUTILUS, bars, settings.max_orders)
     if "backtrader" in ratios:
         print(f"leanbus sma_cross process / backtrader: {ratios['backtrader']:.3f}x")
     print(f"leanbus sma_cross process / plain loop: {rows[0].bars_per_second / loop.bars_per_second:.4f}x")
+
+
+def _print_floors(budget: float, bars: Sequence[SymbolBars], max_orders: int | None) -> None:
+    """Print what the target leaves an engine, against what CPython spends before any engine work."""
+    floor = floors(bars, max_orders)
+    print(
+        f"the {TARGET_VS_NAUTILUS:g}x target leaves the whole process {budget:.2f} s; before any engine "
+        f"work, starting (interpreter and imports) takes {floor.startup:.2f} s and the algorithm's own "
+        f"on_data over {floor.steps:,} steps, on plain stand-ins, {floor.algorithm:.2f} s "
+        f"({floor.orders:,} orders)"
+    )
 
 
 def bench_near_empty(settings: Settings, count: int) -> None:

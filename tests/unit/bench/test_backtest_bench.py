@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
+from bench.algorithm_floor import algorithm_seconds
 from bench.backtest_bench import crossover_orders
+from bench.peer_io import SymbolBars
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 # label, bars, data points, seconds, bars/s, orders (as print_table lays a leanbus row out)
@@ -38,6 +42,26 @@ def test_crossover_orders_interleaves_symbols_and_stops_at_the_limit() -> None:
 
     assert crossover_orders(prices, owners, 2) == 2
     assert crossover_orders(prices, owners, 2, max_orders=1) == 1
+
+
+def _bars(ticker: str, dollars: list[float], minute_ns: int = 60_000_000_000) -> SymbolBars:
+    ends = np.arange(1, len(dollars) + 1, dtype=np.int64) * minute_ns
+    close = np.array(dollars)
+    volume = np.full(len(dollars), 100.0)
+    return SymbolBars(ticker, ends - minute_ns, ends, close, close, close, close, volume)
+
+
+def test_the_algorithms_own_on_data_on_stand_ins_sends_the_plain_loops_orders() -> None:
+    wave = [100 + (step % 50 if step % 100 < 50 else 50 - step % 50) * 0.37 for step in range(400)]
+    bars = [_bars("A", wave), _bars("B", [200.0] * 100 + wave[:300])]
+    prices = np.rint(np.concatenate([item.close for item in bars]) * 10_000).astype(np.int64)
+    owners = np.repeat([0, 1], 400)
+    order = np.lexsort((owners, np.concatenate([item.end_time for item in bars])))
+
+    seconds, steps, orders = algorithm_seconds(bars, max_orders=None)
+
+    assert steps == 400 and seconds > 0
+    assert orders == crossover_orders(prices[order].tolist(), owners[order].tolist(), 2) > 4
 
 
 def test_quick_bench_lists_leanbus_with_positive_bars_per_second(tmp_path: Path) -> None:
