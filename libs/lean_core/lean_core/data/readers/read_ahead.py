@@ -1,21 +1,22 @@
 """Read the next window's day files in worker processes while the engine runs the current window.
 
 Inflating and parsing files is most of a many-symbol backtest's time, and it needs nothing but
-the file: a worker process reads a window's files (`read_files`) while the engine's own process
-runs the window before, with the keys `read_frame` caches them under, so what the engine computes
-is what reading the files itself gives.
+the file: a worker process parses a window's files (`read_files`) while the engine's own process
+runs the window before, with the parser `read_frame` uses, so what the engine computes is what
+reading the files itself gives.
 
-How the two share a window's files, each file parsed once and the engine never waiting:
+How the two share a window's files, each file parsed once and neither waiting for the other:
 - Each window goes to every worker as one task: its files in the order the streams read them.
-- Whoever parses a file first claims it: an empty file created in the window's claim directory,
-  which fails when someone already has it.
-- A worker leaves each file's packed columns in the run's hand-off directory, where the cache takes
-  them from when the streams ask (`FrameCache.handoff`): no columns cross a pipe, so a worker
-  never waits for the engine to receive them.
-- When the engine reaches a window, it reads the files no worker has claimed yet, from the window's
-  end back to where the workers are (`WindowRead.catch_up`), then removes the window's claims,
-  which ends the workers' task. A file a worker is still parsing at that moment is read again by
-  the engine when its turn comes (one file per worker and window at most).
+- Whoever parses a file first claims it: a file named by its place in the window, created in the
+  window's claim directory, which fails when someone already has it.
+- A worker appends each file's packed columns to a log of its own in the run's hand-off directory
+  (shared memory when it has room): no columns cross a pipe, so a worker never waits for the
+  engine to receive them.
+- When the engine reaches a window, it parses the files no worker has claimed yet, from the
+  window's end back to where the workers are, and ends the window's claims, which ends the
+  workers' task; then it maps the workers' logs and hands the cache everything read for the
+  window (`WindowRead.catch_up`). A file a worker was still parsing is read again by the engine
+  when its turn comes (one file per worker and window at most).
 
 A file a worker cannot read is left out: the engine reads it itself when its turn comes, and
 raises the error naming the file and line as it always does. The executor is the caller's (a
@@ -250,7 +251,7 @@ class WindowRead:
 
 
 class ReadAhead:
-    """Give each window's files to the workers, and set the cache to take what they read.
+    """Give each window's files to the workers; each `WindowRead` hands the cache what was read.
 
     A broken executor (a worker killed, say) turns reading ahead off for the rest of the run,
     with one warning: the engine then reads every file itself, as without it.
