@@ -486,3 +486,23 @@ def test_conformance_runs_get_the_same_batches_whatever_the_window(
     assert len(sent) == len(whole_sent) > 1
     for index, (got, want) in enumerate(zip(sent, whole_sent, strict=True)):
         assert got == want, f"message {index} differs"
+
+
+def test_without_a_writable_hand_off_directory_the_feed_reads_alone(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    init = _init(SPECS)
+    expected = _serve(folder, init, 1, 97, cache=FrameCache())
+
+    def read_only(*args: object, **kwargs: object) -> str:
+        raise OSError(30, "Read-only file system", "/tmp")
+
+    monkeypatch.setattr(read_ahead.tempfile, "mkdtemp", read_only)
+    with caplog.at_level(logging.WARNING), _BusyPool() as pool:
+        served = _serve(folder, init, 1, 97, read_ahead=pool, cache=FrameCache())
+
+    assert served == expected
+    assert any(
+        "reading ahead is off" in record.message and "Read-only" in record.message
+        for record in caplog.records
+    )

@@ -152,7 +152,11 @@ class DataFeedHandler:
         cache = self.reader.cache
         if self.read_ahead is None or cache is None:
             return None
-        return ReadAhead(self.read_ahead, cache)
+        try:
+            return ReadAhead(self.read_ahead, cache)
+        except OSError as error:  # no writable place for the hand-off (a read-only file system)
+            logger.warning("reading ahead is off: %s; the engine reads the files itself", error)
+            return None
 
     def _stream(self, feed: _Feed, init: m.AlgorithmInitialized, span: timedelta) -> FrameStream:
         config = feed.config
