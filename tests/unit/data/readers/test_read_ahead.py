@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,6 +63,26 @@ def _logs(window: WindowRead) -> list[Path]:
     return sorted(window.claims.parent.glob("*.log"))
 
 
+def _counts(cache: FrameCache) -> tuple[int, int, int]:
+    """Files handed over by a worker, files read ahead (by either), files the streams parsed."""
+    return cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses
+
+
+class _Run(NamedTuple):
+    requests: list[ReadRequest]
+    cache: FrameCache
+    ahead: ReadAhead
+    window: WindowRead
+
+
+def _one_window(data_folder: Path, write_zip: WriteZip, directory: Path | None = None) -> _Run:
+    """Four day files as one window, given to a pool whose tasks never start (tests run them)."""
+    requests = _requests(data_folder, write_zip)
+    cache = FrameCache(directory=directory)
+    ahead = ReadAhead(_IdlePool(), cache)
+    return _Run(requests, cache, ahead, ahead.submit(requests))
+
+
 @pytest.mark.timeout(30)
 def test_submitting_returns_while_the_workers_start(data_folder: Path, write_zip: WriteZip) -> None:
     requests = _requests(data_folder, write_zip)
@@ -81,10 +101,7 @@ def test_submitting_returns_while_the_workers_start(data_folder: Path, write_zip
 def test_files_a_worker_read_are_handed_over_and_the_engine_reads_none_of_them(
     data_folder: Path, write_zip: WriteZip
 ) -> None:
-    requests = _requests(data_folder, write_zip)
-    cache = FrameCache()
-    ahead = ReadAhead(_IdlePool(), cache)
-    window = ahead.submit(requests)
+    requests, cache, ahead, window = _one_window(data_folder, write_zip)
 
     assert read_files(window.requests, window.claims) == 4  # what the worker's task does
     assert len(_logs(window)) == 1
@@ -92,30 +109,25 @@ def test_files_a_worker_read_are_handed_over_and_the_engine_reads_none_of_them(
 
     assert _logs(window) == []
     _read_all(requests, cache)
-    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (4, 4, 0)
+    assert _counts(cache) == (4, 4, 0)
     ahead.close()
 
 
 def test_the_engine_reads_from_the_end_back_to_where_the_worker_is(
     data_folder: Path, write_zip: WriteZip
 ) -> None:
-    requests = _requests(data_folder, write_zip)
-    cache = FrameCache()
-    ahead = ReadAhead(_IdlePool(), cache)
-    window = ahead.submit(requests)
+    requests, cache, ahead, window = _one_window(data_folder, write_zip)
     read_files(window.requests[:1], window.claims)  # the worker got through one file
 
     window.catch_up()
 
     _read_all(requests, cache)
-    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (1, 4, 0)
+    assert _counts(cache) == (1, 4, 0)
     ahead.close()
 
 
 def test_a_worker_stops_once_the_engine_has_caught_up(data_folder: Path, write_zip: WriteZip) -> None:
-    requests = _requests(data_folder, write_zip)
-    ahead = ReadAhead(_IdlePool(), FrameCache())
-    window = ahead.submit(requests)
+    _, _, ahead, window = _one_window(data_folder, write_zip)
 
     window.catch_up()
 
@@ -142,10 +154,7 @@ def test_a_workers_next_task_removes_the_claims_of_windows_the_engine_has_ended(
 
 
 def test_a_record_still_being_written_is_left_to_the_engine(data_folder: Path, write_zip: WriteZip) -> None:
-    requests = _requests(data_folder, write_zip)
-    cache = FrameCache()
-    ahead = ReadAhead(_IdlePool(), cache)
-    window = ahead.submit(requests)
+    requests, cache, ahead, window = _one_window(data_folder, write_zip)
     read_files(window.requests[:2], window.claims)
     (log,) = _logs(window)
     with log.open("r+b") as file:
@@ -155,7 +164,7 @@ def test_a_record_still_being_written_is_left_to_the_engine(data_folder: Path, w
 
     _read_all(requests, cache)
     # The engine parsed the cut file when the streams asked (a miss), and the two after it ahead.
-    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (1, 3, 1)
+    assert _counts(cache) == (1, 3, 1)
     ahead.close()
 
 
@@ -176,10 +185,7 @@ def test_every_window_goes_to_the_executor_in_order(data_folder: Path, write_zip
 def test_closing_removes_the_handoff_directory_and_what_is_left_in_it(
     data_folder: Path, write_zip: WriteZip
 ) -> None:
-    requests = _requests(data_folder, write_zip)
-    cache = FrameCache()
-    ahead = ReadAhead(_IdlePool(), cache)
-    window = ahead.submit(requests)
+    requests, cache, ahead, window = _one_window(data_folder, write_zip)
     read_files(window.requests, window.claims)  # never taken: the run stopped
     handoff = window.claims.parent
 
@@ -204,7 +210,7 @@ def test_with_a_cache_directory_files_read_ahead_are_kept_there(
     _read_all(requests, cache)
     ahead.close()
 
-    assert (cache.stats.handed_over, cache.stats.read_ahead, cache.stats.misses) == (2, 4, 0)
+    assert _counts(cache) == (2, 4, 0)
     assert len(list(directory.glob("*.frames"))) == 4
     # A later run's workers find them kept and parse nothing; the engine loads them.
     later = FrameCache(directory=directory)
