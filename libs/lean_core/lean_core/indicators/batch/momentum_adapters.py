@@ -271,7 +271,10 @@ class PercentagePriceOscillatorAdapter(MovingAverageConvergenceDivergenceAdapter
     def _value(self, macd: FloatArray, slow: FloatArray) -> FloatArray:
         value = np.zeros_like(macd)
         nonzero = slow != 0
-        value[nonzero] = 100 * macd[nonzero] / slow[nonzero]  # (100 * difference) / slow, as streaming
+        # Past the float range the streaming division gives an infinity (or NaN), as Python floats do,
+        # without a warning: so here.
+        with np.errstate(over="ignore", invalid="ignore"):
+            value[nonzero] = 100 * macd[nonzero] / slow[nonzero]  # (100 * difference) / slow, as streaming
         return value
 
 
