@@ -175,7 +175,7 @@ def store_entry(directory: Path, key: CacheKey, packed: bytes) -> None:
 
 @dataclass(slots=True)
 class _Adopted:
-    """A file read ahead: its columns, who read them, and its key while it waits to be written."""
+    """A file read ahead: its columns, who read them, and its key until the first take writes it."""
 
     columns: Columns
     by_worker: bool
@@ -228,10 +228,7 @@ class FrameCache:
         under their key (None without a directory); `by_workers` were written there by the
         workers that read them (`read_ahead.read_files`).
         """
-        adopted = {
-            request: _Adopted(_freeze(columns), False, key if self.directory is not None else None)
-            for request, key, columns in entries
-        }
+        adopted = {request: _Adopted(_freeze(columns), False, key) for request, key, columns in entries}
         adopted.update((request, _Adopted(_freeze(columns), True, None)) for request, columns in by_workers)
         with self._lock:
             self._adopted = adopted
